@@ -1,0 +1,75 @@
+//! Approval ballots (snapshot.js `approval.ts`).
+//!
+//! Valid iff the selection is a list of existing choice numbers without
+//! duplicates (the empty list is valid and approves nothing, as in
+//! snapshot.js). Every approved choice receives the voter's full power.
+
+use std::collections::HashSet;
+
+use super::{add_power, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
+use crate::io::ChoiceShape;
+use crate::score::Score;
+use crate::vote::Selection;
+
+/// Any subset of the choices.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Approval;
+
+impl BallotType for Approval {
+    fn name(&self) -> &'static str {
+        "approval"
+    }
+
+    fn shape(&self) -> ChoiceShape {
+        ChoiceShape::List
+    }
+
+    fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
+        match selection {
+            Selection::List(list) => {
+                if list.iter().any(|c| index(*c, choices).is_none()) {
+                    return Err(InvalidBallot::OutOfRange);
+                }
+                let mut seen = HashSet::with_capacity(list.len());
+                if !list.iter().all(|c| seen.insert(*c)) {
+                    return Err(InvalidBallot::DuplicateChoice);
+                }
+                Ok(())
+            }
+            Selection::Unreadable(_) => Err(InvalidBallot::Unreadable),
+            _ => Err(InvalidBallot::WrongShape),
+        }
+    }
+
+    fn tally(
+        &self,
+        choices: usize,
+        ballots: &[CountedBallot<'_>],
+    ) -> Result<Vec<Score>, TallyOverflow> {
+        let mut sums = vec![0u128; choices];
+        for b in ballots {
+            if let Selection::List(list) = b.selection {
+                for c in list {
+                    add_power(&mut sums, index(*c, choices).expect("checked ballot"), b)?;
+                }
+            }
+        }
+        Ok(scores_of(sums))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_follows_snapshot() {
+        let a = Approval;
+        assert_eq!(a.check(&Selection::List(vec![1, 3]), 3), Ok(()));
+        assert_eq!(a.check(&Selection::List(vec![]), 3), Ok(()));
+        assert_eq!(a.check(&Selection::List(vec![1, 1]), 3), Err(InvalidBallot::DuplicateChoice));
+        assert_eq!(a.check(&Selection::List(vec![4]), 3), Err(InvalidBallot::OutOfRange));
+        assert_eq!(a.check(&Selection::List(vec![0]), 3), Err(InvalidBallot::OutOfRange));
+        assert_eq!(a.check(&Selection::Single(1), 3), Err(InvalidBallot::WrongShape));
+    }
+}

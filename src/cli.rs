@@ -1,0 +1,92 @@
+//! Command-line parsing and output. All work is done by the library; this
+//! module turns flags into library calls and results into text.
+//!
+//! Exit codes: 0 success (a rejected proposal is a successful run), 2 any
+//! error (bad flags, unreadable or invalid input). A closed stdout (e.g.
+//! `| head`) ends the program quietly with 0.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use govkit::Proposal;
+
+#[derive(Parser)]
+#[command(name = "govkit", version, about = "Exact DAO governance mechanisms on real data")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a proposal file: tally its votes and decide it under its rules.
+    Evaluate {
+        /// The proposal file (TOML).
+        proposal: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Evaluate this proposal of a multi-proposal vote file instead of
+        /// the file's `votes.proposal_id`.
+        #[arg(long)]
+        proposal_id: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(text) => write_stdout(&text),
+        Err(e) => {
+            eprintln!("govkit: error: {e}");
+            2
+        }
+    }
+}
+
+fn run(cli: Cli) -> govkit::Result<String> {
+    match cli.command {
+        Command::Evaluate {
+            proposal,
+            format,
+            proposal_id,
+        } => {
+            let mut p = Proposal::load(&proposal)?;
+            if proposal_id.is_some() {
+                p.votes.proposal_id = proposal_id;
+            }
+            let report = p.evaluate()?;
+            Ok(match format {
+                Format::Table => report.to_table(),
+                Format::Json => report.to_json() + "\n",
+            })
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("govkit: error: writing output: {e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Errors with the position of the offending input.
+//!
+//! Every error that comes from a file names the file, and where the format
+//! allows it the line and the field, so that a user can open the file and fix
+//! it: `votes.csv line 7: field 'votes': "12x" is not an amount`.
+//! The shape follows rust-csv: a boxed, `#[non_exhaustive]` kind, so the
+//! error stays one pointer wide on the happy path.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in the input something went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the user named it (or as the proposal file resolved it).
+    pub path: PathBuf,
+    /// 1-based line number, when the format has lines.
+    pub line: Option<u64>,
+    /// The field (column, key) that holds the bad value.
+    pub field: Option<String>,
+}
+
+impl Location {
+    /// A whole file, no line or field.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            field: None,
+        }
+    }
+
+    /// A line of a file.
+    pub fn line(path: impl Into<PathBuf>, line: u64) -> Self {
+        Location {
+            path: path.into(),
+            line: Some(line),
+            field: None,
+        }
+    }
+
+    /// The same location narrowed to a field.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field '{field}'")?;
+        }
+        Ok(())
+    }
+}
+
+/// The error type of every fallible govkit operation.
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file could not be opened or read.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A value in an input file is malformed or not allowed.
+    Input {
+        /// Where the value is.
+        location: Location,
+        /// What is wrong with it, written for a human.
+        message: String,
+    },
+    /// An exact computation would leave the range of `u128`.
+    Overflow {
+        /// Where the operands came from (may lack a line).
+        location: Option<Location>,
+        /// The operation, e.g. "sum of votes for 'For'".
+        what: String,
+    },
+    /// The request itself is inconsistent (no file involved), e.g. a library
+    /// caller asking for a quorum fraction without a total supply.
+    Invalid(String),
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Consumes the error, returning its kind.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error(Box::new(ErrorKind::Io {
+            path: path.into(),
+            source,
+        }))
+    }
+
+    pub(crate) fn input(location: Location, message: impl Into<String>) -> Self {
+        Error(Box::new(ErrorKind::Input {
+            location,
+            message: message.into(),
+        }))
+    }
+
+    pub(crate) fn overflow(location: Option<Location>, what: impl Into<String>) -> Self {
+        Error(Box::new(ErrorKind::Overflow {
+            location,
+            what: what.into(),
+        }))
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error(Box::new(ErrorKind::Invalid(message.into())))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ErrorKind::Input { location, message } => write!(f, "{location}: {message}"),
+            ErrorKind::Overflow {
+                location: Some(location),
+                what,
+            } => write!(f, "{location}: {what} overflows u128"),
+            ErrorKind::Overflow {
+                location: None,
+                what,
+            } => write!(f, "{what} overflows u128"),
+            ErrorKind::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            ErrorKind::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Shorthand for results of govkit operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_file_line_and_field() {
+        let e = Error::input(
+            Location::line("votes.csv", 7).with_field("votes"),
+            "\"12x\" is not an amount",
+        );
+        assert_eq!(
+            e.to_string(),
+            "votes.csv line 7: field 'votes': \"12x\" is not an amount"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Plain CSV votes: `voter,choice[,weight][,proposal][,created]`.
+//!
+//! A choice is a name from the proposal's choices or a 1-based number; for
+//! list ballots several are separated by `;` or written as a JSON list
+//! (`[1,3]`), and weighted ballots take a JSON object (`{"1": 2, "3": 1}`).
+//! A name that is not a choice is an error (it means the proposal file and
+//! the votes disagree); a number out of range is an invalid ballot, as in
+//! Snapshot, and is counted as such.
+
+use std::path::Path;
+
+use csv::StringRecord;
+
+use super::{
+    csv_error, csv_reader, normalize_proposal_id, parse_amount, snapshot_json, ChoiceShape,
+    Header, SingleProposalGuard, VoteColumns,
+};
+use crate::amount::AmountUnit;
+use crate::choices::Choices;
+use crate::error::{Error, Location, Result};
+use crate::vote::{CastAt, Selection, Vote, VoteSet, Voter};
+
+/// What the CSV reader needs to know besides the file.
+#[derive(Clone, Debug)]
+pub struct CsvVoteOptions<'a> {
+    /// Column names.
+    pub columns: &'a VoteColumns,
+    /// How weights are written.
+    pub unit: AmountUnit,
+    /// The token's decimals.
+    pub decimals: u8,
+    /// Keep only this proposal's rows (needs a proposal column).
+    pub proposal_id: Option<&'a str>,
+    /// The proposal's choices, to resolve names.
+    pub choices: &'a Choices,
+    /// The ballot's shape.
+    pub shape: ChoiceShape,
+}
+
+/// Reads a vote CSV, keeping each voter's latest vote.
+pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
+    let mut reader = csv_reader(path)?;
+    let header = Header::read(path, &mut reader)?;
+    let cols = &opts.columns;
+    let voter_col = header
+        .find(path, cols.voter.as_deref(), &["voter", "address", "member"], true)?
+        .expect("required");
+    let choice_col = header
+        .find(path, cols.choice.as_deref(), &["choice"], true)?
+        .expect("required");
+    let weight_col = header.find(
+        path,
+        cols.weight.as_deref(),
+        &["weight", "votes", "vp", "balance"],
+        false,
+    )?;
+    let proposal_col = header.find(
+        path,
+        cols.proposal.as_deref(),
+        &["proposal_id", "proposal", "proposalid"],
+        false,
+    )?;
+    let created_col = header.find(path, cols.created.as_deref(), &["created", "timestamp"], false)?;
+    let wanted = match (opts.proposal_id, proposal_col) {
+        (Some(_), None) => {
+            return Err(Error::input(
+                Location::line(path, 1),
+                "`proposal_id` is set but the file has no proposal column \
+                 (name it with `columns.proposal`)",
+            ))
+        }
+        (Some(id), Some(_)) => Some(normalize_proposal_id(id)),
+        (None, _) => None,
+    };
+
+    let mut guard = SingleProposalGuard::default();
+    let mut votes = Vec::new();
+    let mut record = StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |col: usize| Location::line(path, line).with_field(header.name(col));
+        if let Some(pc) = proposal_col {
+            let id = normalize_proposal_id(&record[pc]);
+            match &wanted {
+                Some(w) if *w != id => continue,
+                Some(_) => {}
+                None => guard.check(&id, || at(pc))?,
+            }
+        }
+        let voter_text = record[voter_col].trim();
+        if voter_text.is_empty() {
+            return Err(Error::input(at(voter_col), "the voter is empty"));
+        }
+        let selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
+            .map_err(|message| Error::input(at(choice_col), message))?;
+        let weight = match weight_col {
+            Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || at(wc))?),
+            None => None,
+        };
+        let cast_at = created_col
+            .map(|c| record[c].trim())
+            .filter(|t| !t.is_empty())
+            .map(CastAt::new);
+        votes.push(Vote {
+            voter: Some(Voter::new(voter_text)),
+            selection,
+            weight,
+            cast_at,
+            line,
+        });
+    }
+    Ok(VoteSet::latest_per_voter(path.to_path_buf(), votes))
+}
+
+/// Reads one choice field. `Err` only for names that are not choices.
+pub(crate) fn parse_choice_field(
+    text: &str,
+    choices: &Choices,
+    shape: ChoiceShape,
+) -> std::result::Result<Selection, String> {
+    let text = text.trim();
+    if text.starts_with('[') || text.starts_with('{') {
+        return Ok(snapshot_json::parse_selection(text));
+    }
+    let items: Vec<&str> = if text.contains(';') {
+        text.split(';').map(str::trim).filter(|s| !s.is_empty()).collect()
+    } else {
+        vec![text]
+    };
+    let mut numbers = Vec::with_capacity(items.len());
+    for item in &items {
+        if item.bytes().all(|b| b.is_ascii_digit()) && !item.is_empty() {
+            match item.parse::<u32>() {
+                Ok(n) => numbers.push(n),
+                Err(_) => return Ok(Selection::Unreadable(text.to_string())),
+            }
+        } else {
+            match choices.number_of(item) {
+                Some(n) => numbers.push(n),
+                None => {
+                    return Err(format!(
+                        "{item:?} is not a choice of this proposal (choices: {})",
+                        choices.names().join(", ")
+                    ))
+                }
+            }
+        }
+    }
+    Ok(match (shape, numbers.as_slice()) {
+        (ChoiceShape::Single, [one]) => Selection::Single(*one),
+        (ChoiceShape::Weighted, [one]) => {
+            Selection::Weighted(vec![(*one, num_rational::BigRational::from_integer(1.into()))])
+        }
+        _ => Selection::List(numbers),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choice_fields_accept_names_numbers_and_lists() {
+        let c = Choices::new(vec!["Alice".into(), "Bob".into(), "Carol".into()]).unwrap();
+        let p = |t: &str, s| parse_choice_field(t, &c, s);
+        assert_eq!(p("bob", ChoiceShape::Single), Ok(Selection::Single(2)));
+        assert_eq!(p("7", ChoiceShape::Single), Ok(Selection::Single(7)));
+        assert_eq!(p("Alice;3", ChoiceShape::List), Ok(Selection::List(vec![1, 3])));
+        assert_eq!(p("Alice", ChoiceShape::List), Ok(Selection::List(vec![1])));
+        assert_eq!(p("[2,1]", ChoiceShape::List), Ok(Selection::List(vec![2, 1])));
+        assert!(p("Dave", ChoiceShape::Single).unwrap_err().contains("\"Dave\" is not a choice"));
+    }
+}

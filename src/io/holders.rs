@@ -1,0 +1,281 @@
+//! Holder snapshots: the token distribution at the proposal's snapshot block.
+//!
+//! CSV with an address and a balance column (names configurable), or JSON:
+//! an object `{"0xabc…": "12.5", …}` or a list `[{"address": …, "balance": …}]`.
+//! An address listed twice is an error: a snapshot has one balance per holder.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use csv::StringRecord;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{csv_error, csv_reader, parse_amount, Header};
+use crate::amount::{Amount, AmountUnit};
+use crate::error::{Error, Location, Result};
+use crate::vote::Voter;
+
+/// Where and how to read a holder snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoldersSource {
+    /// The file.
+    pub path: PathBuf,
+    /// `csv` or `json`; by default from the file name's extension.
+    pub json: bool,
+    /// Address column (default: address, holder, account, voter, member).
+    pub address_column: Option<String>,
+    /// Balance column (default: balance, amount, amount_wei, tokens, vp).
+    pub balance_column: Option<String>,
+    /// How balances are written. `None`: base units if the balance column's
+    /// name ends in `_wei` (wei are base units by definition), else tokens.
+    pub unit: Option<AmountUnit>,
+}
+
+impl HoldersSource {
+    /// A CSV or JSON file (by extension) with default columns.
+    pub fn new(path: impl Into<PathBuf>) -> HoldersSource {
+        let path = path.into();
+        let json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        HoldersSource {
+            path,
+            json,
+            address_column: None,
+            balance_column: None,
+            unit: None,
+        }
+    }
+}
+
+/// Token balances by holder.
+#[derive(Clone, Debug, Default)]
+pub struct Holders {
+    balances: HashMap<Voter, Amount>,
+    total: Amount,
+}
+
+impl Holders {
+    /// Builds a snapshot from pairs; `None` if an address repeats or the
+    /// total overflows.
+    pub fn from_balances(pairs: impl IntoIterator<Item = (Voter, Amount)>) -> Option<Holders> {
+        let mut h = Holders::default();
+        for (voter, amount) in pairs {
+            h.insert(voter, amount).ok()?;
+        }
+        Some(h)
+    }
+
+    fn insert(&mut self, voter: Voter, amount: Amount) -> std::result::Result<(), &'static str> {
+        self.total = self
+            .total
+            .checked_add(amount)
+            .ok_or("the total supply of the snapshot")?;
+        match self.balances.entry(voter) {
+            Entry::Occupied(_) => Err("duplicate"),
+            Entry::Vacant(v) => {
+                v.insert(amount);
+                Ok(())
+            }
+        }
+    }
+
+    /// The holder's balance (zero if absent: it held nothing at the snapshot).
+    pub fn balance(&self, voter: &Voter) -> Amount {
+        self.balances.get(voter).copied().unwrap_or(Amount::ZERO)
+    }
+
+    /// Sum of all balances.
+    pub fn total(&self) -> Amount {
+        self.total
+    }
+
+    /// Number of holders listed.
+    pub fn len(&self) -> usize {
+        self.balances.len()
+    }
+
+    /// True if no holder is listed.
+    pub fn is_empty(&self) -> bool {
+        self.balances.is_empty()
+    }
+
+    /// Holders and balances, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Voter, Amount)> {
+        self.balances.iter().map(|(v, a)| (v, *a))
+    }
+
+    /// Reads a snapshot file.
+    pub fn read(source: &HoldersSource, decimals: u8) -> Result<Holders> {
+        if source.json {
+            read_json(source, decimals)
+        } else {
+            read_csv(source, decimals)
+        }
+    }
+}
+
+fn add(h: &mut Holders, voter: Voter, amount: Amount, at: Location) -> Result<()> {
+    let address = voter.to_string();
+    h.insert(voter, amount).map_err(|what| match what {
+        "duplicate" => Error::input(at, format!("holder {address} is listed twice")),
+        _ => Error::overflow(Some(at), what),
+    })
+}
+
+fn read_csv(source: &HoldersSource, decimals: u8) -> Result<Holders> {
+    let path = source.path.as_path();
+    let mut reader = csv_reader(path)?;
+    let header = Header::read(path, &mut reader)?;
+    let address_col = header
+        .find(
+            path,
+            source.address_column.as_deref(),
+            &["address", "holder", "account", "voter", "member"],
+            true,
+        )?
+        .expect("required");
+    let balance_col = header
+        .find(
+            path,
+            source.balance_column.as_deref(),
+            &["balance", "amount", "amount_wei", "tokens", "vp"],
+            true,
+        )?
+        .expect("required");
+    let unit = source.unit.unwrap_or_else(|| {
+        if header.name(balance_col).to_ascii_lowercase().ends_with("_wei") {
+            AmountUnit::Base
+        } else {
+            AmountUnit::Token
+        }
+    });
+    let mut holders = Holders::default();
+    let mut record = StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |col: usize| Location::line(path, line).with_field(header.name(col));
+        let address = record[address_col].trim();
+        if address.is_empty() {
+            return Err(Error::input(at(address_col), "the address is empty"));
+        }
+        let amount = parse_amount(&record[balance_col], unit, decimals, || at(balance_col))?;
+        add(&mut holders, Voter::new(address), amount, at(address_col))?;
+    }
+    Ok(holders)
+}
+
+fn read_json(source: &HoldersSource, decimals: u8) -> Result<Holders> {
+    #[derive(Deserialize)]
+    struct Row<'a> {
+        #[serde(alias = "holder", alias = "account")]
+        address: String,
+        #[serde(borrow, alias = "amount")]
+        balance: &'a RawValue,
+    }
+    let path = source.path.as_path();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let json_error =
+        |e: serde_json::Error| Error::input(Location::line(path, e.line() as u64), e.to_string());
+    let unit = source.unit.unwrap_or(AmountUnit::Token);
+    let mut holders = Holders::default();
+    let mut push = |address: &str, raw: &RawValue| -> Result<()> {
+        let line = 1 + text[..offset_in(&text, raw.get())].matches('\n').count() as u64;
+        let at = Location::line(path, line).with_field(address.to_string());
+        let amount = parse_amount(raw.get().trim_matches('"'), unit, decimals, || at.clone())?;
+        add(&mut holders, Voter::new(address), amount, at)
+    };
+    if text.trim_start().starts_with('[') {
+        let rows: Vec<Row<'_>> = serde_json::from_str(&text).map_err(json_error)?;
+        for row in &rows {
+            push(&row.address, row.balance)?;
+        }
+    } else {
+        let object: BorrowedObject<'_> = serde_json::from_str(&text).map_err(json_error)?;
+        for (address, raw) in object.0 {
+            push(&address, raw)?;
+        }
+    }
+    Ok(holders)
+}
+
+/// A JSON object read in document order with values borrowed as raw text.
+struct BorrowedObject<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedObject<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = BorrowedObject<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of address: balance")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, &'de RawValue>()? {
+                    out.push((k, v));
+                }
+                Ok(BorrowedObject(out))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+fn offset_in(text: &str, slice: &str) -> usize {
+    (slice.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(name: &str, content: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(content.as_bytes())
+            .unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn wei_columns_are_base_units() {
+        let (_d, p) = write("h.csv", "index,address,amount_wei\n0,0xA,400000000000000000000\n1,0xB,1\n");
+        let h = Holders::read(&HoldersSource::new(&p), 18).unwrap();
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.balance(&Voter::new("0xa")).to_tokens_string(18), "400");
+        assert_eq!(h.total().base_units(), 400_000_000_000_000_000_001);
+    }
+
+    #[test]
+    fn json_object_and_list_read_exactly() {
+        let (_d, p) = write("h.json", "{\"0xA\": \"1.5\",\n \"0xB\": 2}");
+        let h = Holders::read(&HoldersSource::new(&p), 2).unwrap();
+        assert_eq!(h.total().base_units(), 350);
+        let (_d, p) = write("l.json", "[{\"address\": \"0xA\", \"balance\": 0.25}]");
+        let h = Holders::read(&HoldersSource::new(&p), 2).unwrap();
+        assert_eq!(h.total().base_units(), 25);
+    }
+
+    #[test]
+    fn duplicate_holder_is_an_error_with_line() {
+        let (_d, p) = write("h.csv", "address,balance\n0xA,1\n0xa,2\n");
+        let err = Holders::read(&HoldersSource::new(&p), 0).unwrap_err().to_string();
+        assert!(err.ends_with("h.csv line 3: field 'address': holder 0xa is listed twice"), "{err}");
+    }
+}

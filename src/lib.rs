@@ -1,0 +1,103 @@
+//! # govkit
+//!
+//! Exact, pluggable DAO governance mechanisms, evaluated on real data.
+//!
+//! govkit reads a proposal file (TOML), the votes cast (CSV, Snapshot JSON or
+//! governor event logs) and optionally a holder snapshot, and computes the
+//! outcome under a chosen *mechanism* (who has how much power) and *ballot
+//! type* (how power and choices become scores), with the quorum and passing
+//! rules of the system being modelled (OpenZeppelin, Compound, Snapshot,
+//! Aragon).
+//!
+//! Design rules that hold everywhere:
+//! - token amounts are `u128` base units ([`Amount`], [`Power`]) with checked
+//!   arithmetic: an overflow is an [`Error`], never a wrap;
+//! - shares, thresholds and scores are exact rationals ([`Share`],
+//!   [`Score`]); floats never decide pass/fail;
+//! - bad input is an [`Error`] that names the file, line and field; invalid
+//!   ballots are counted and reported, never silently dropped.
+//!
+//! ## Example
+//!
+//! Evaluate votes held in memory under Compound Governor Bravo's rules
+//! (400,000 COMP quorum on For votes, For > Against):
+//!
+//! ```
+//! use govkit::{
+//!     Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind,
+//!     Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles, Selection, Vote,
+//!     VoteSet, Voter,
+//! };
+//!
+//! let comp = |tokens: &str| Amount::parse(tokens, AmountUnit::Token, 18).unwrap();
+//! let vote = |voter: &str, choice: u32, tokens: &str, line: u64| Vote {
+//!     voter: Some(Voter::new(voter)),
+//!     selection: Selection::Single(choice), // 1 = For, 2 = Against, 3 = Abstain
+//!     weight: Some(comp(tokens)),
+//!     cast_at: None,
+//!     line,
+//! };
+//! let votes = VoteSet::latest_per_voter(
+//!     "in-memory".into(),
+//!     vec![vote("0xa", 1, "350000", 1), vote("0xb", 1, "60000.5", 2), vote("0xc", 2, "90000", 3)],
+//! );
+//! let ballot = BallotKind::Basic.ballot_type();
+//! let mechanism = MechanismKind::TokenWeighted.mechanism();
+//! let evaluation = Evaluation {
+//!     id: "example".into(),
+//!     title: None,
+//!     choices: Choices::basic(),
+//!     ballot: ballot.as_ref(),
+//!     mechanism: mechanism.as_ref(),
+//!     rules: DecisionRules {
+//!         quorum: Some(Quorum {
+//!             threshold: QuorumThreshold::Absolute(comp("400000")),
+//!             counts: vec![0], // For only, as in Compound Bravo
+//!             rounding: QuorumRounding::Exact,
+//!         }),
+//!         pass: PassRule::Majority,
+//!         roles: Some(Roles::BASIC),
+//!     },
+//!     decimals: 18,
+//!     total_supply: None,
+//!     official: None,
+//! };
+//! let report = evaluation.run(&votes, None).unwrap();
+//! assert_eq!(report.outcome, Outcome::Passed);
+//! assert_eq!(report.choices[0].power, "410000.5");
+//! assert_eq!(report.quorum.required, "400000");
+//! ```
+//!
+//! From files, the same is `Proposal::load("proposals/compound-43.toml")?.evaluate()?`.
+//! See `ARCHITECTURE.md` for the module map.
+
+#![deny(missing_docs)]
+
+pub mod amount;
+pub mod ballot;
+pub mod choices;
+mod decimal;
+pub mod error;
+pub mod evaluate;
+pub mod io;
+pub mod mechanism;
+pub mod proposal;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod share;
+pub mod vote;
+
+pub use amount::{Amount, AmountError, AmountUnit, Power};
+pub use ballot::{BallotKind, BallotType, InvalidBallot};
+pub use choices::Choices;
+pub use error::{Error, ErrorKind, Location, Result};
+pub use evaluate::{Evaluation, Tally, VoteCounts};
+pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
+pub use mechanism::{Electorate, Mechanism, MechanismKind, TokenWeighted};
+pub use proposal::Proposal;
+pub use report::Report;
+pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
+pub use score::Score;
+pub use share::Share;
+pub use vote::{CastAt, Selection, Vote, VoteSet, Voter};

@@ -1,0 +1,100 @@
+//! Voting mechanisms: how much power each voter has.
+//!
+//! A mechanism sees the whole electorate at once, because the interesting
+//! ones need it: delegation moves power between voters, quadratic voting
+//! with identities merges wallets before taking roots. Token-weighted voting
+//! (one token, one vote) is the reference mechanism.
+//!
+//! Architecture invariant: a mechanism returns exactly one [`Power`] per
+//! vote, in integer power units, computed with checked arithmetic; it never
+//! looks at choices (that is the ballot type's job).
+
+mod token_weighted;
+
+use std::str::FromStr;
+
+use crate::amount::{Amount, Power};
+use crate::error::Result;
+use crate::io::Holders;
+use crate::vote::Vote;
+
+pub use token_weighted::TokenWeighted;
+
+/// What a mechanism may look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Electorate<'a> {
+    /// The votes that count (one per voter).
+    pub votes: &'a [Vote],
+    /// Each vote's token weight: its own weight from the vote file, else
+    /// the voter's balance in the holder snapshot (same order as `votes`).
+    pub weights: &'a [Amount],
+    /// The holder snapshot, when the proposal has one.
+    pub holders: Option<&'a Holders>,
+    /// The token's decimals.
+    pub decimals: u8,
+}
+
+/// A rule that assigns voting power.
+pub trait Mechanism {
+    /// The mechanism's name as written in proposal files and reports.
+    fn name(&self) -> String;
+
+    /// Decimals of the power unit, for display: token-weighted power is in
+    /// base units, so it has the token's decimals.
+    fn power_decimals(&self, token_decimals: u8) -> u8 {
+        token_decimals
+    }
+
+    /// One power per vote, in the order of `electorate.votes`.
+    fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>>;
+}
+
+impl<M: Mechanism + ?Sized> Mechanism for &M {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn power_decimals(&self, token_decimals: u8) -> u8 {
+        (**self).power_decimals(token_decimals)
+    }
+    fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>> {
+        (**self).assign_power(electorate)
+    }
+}
+
+/// The mechanisms a proposal file can name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MechanismKind {
+    /// One token, one vote.
+    #[default]
+    TokenWeighted,
+}
+
+impl MechanismKind {
+    /// Every kind.
+    pub const ALL: [MechanismKind; 1] = [MechanismKind::TokenWeighted];
+
+    /// The name in proposal files.
+    pub fn name(self) -> &'static str {
+        match self {
+            MechanismKind::TokenWeighted => "token-weighted",
+        }
+    }
+
+    /// The mechanism for this kind.
+    pub fn mechanism(self) -> Box<dyn Mechanism + Send + Sync> {
+        match self {
+            MechanismKind::TokenWeighted => Box::new(TokenWeighted),
+        }
+    }
+}
+
+impl FromStr for MechanismKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        MechanismKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("unknown mechanism {s:?} (known: token-weighted)"))
+    }
+}

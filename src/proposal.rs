@@ -1,0 +1,609 @@
+//! Proposal files (TOML): what to evaluate, from which files, under which
+//! rules. The schema is documented in the README; unknown keys are errors.
+//!
+//! Architecture invariant: loading validates everything that can be checked
+//! without the data files, and every error names the proposal file and the
+//! line of the offending key. Paths are relative to the proposal file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::amount::{Amount, AmountUnit};
+use crate::ballot::BallotKind;
+use crate::choices::Choices;
+use crate::error::{Error, Location, Result};
+use crate::evaluate::Evaluation;
+use crate::io::{
+    csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus,
+    VoteColumns, VoteFormat,
+};
+use crate::mechanism::MechanismKind;
+use crate::report::Report;
+use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
+use crate::share::Share;
+use crate::vote::VoteSet;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalFile {
+    id: String,
+    title: Option<String>,
+    #[serde(default = "default_ballot")]
+    ballot: BallotKind,
+    choices: Option<Spanned<Vec<String>>>,
+    #[serde(default = "default_decimals")]
+    decimals: u8,
+    votes: VotesSection,
+    holders: Option<HoldersSection>,
+    #[serde(default)]
+    rules: RulesSection,
+    #[serde(default)]
+    mechanism: MechanismSection,
+}
+
+fn default_ballot() -> BallotKind {
+    BallotKind::Basic
+}
+
+fn default_decimals() -> u8 {
+    18
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VotesSection {
+    path: PathBuf,
+    format: VoteFormat,
+    proposal_id: Option<String>,
+    unit: Option<AmountUnit>,
+    #[serde(default)]
+    columns: VoteColumns,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoldersSection {
+    path: PathBuf,
+    format: Option<HoldersFormat>,
+    address_column: Option<String>,
+    balance_column: Option<String>,
+    unit: Option<AmountUnit>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum HoldersFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RulesSection {
+    quorum: Option<Spanned<String>>,
+    quorum_counts: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    quorum_rounding: QuorumRounding,
+    quorum_type: Option<QuorumType>,
+    min_participation: Option<Share>,
+    pass: Option<PassSpec>,
+    support_threshold: Option<Share>,
+    min_approval: Option<Share>,
+    for_choice: Option<Spanned<String>>,
+    against_choice: Option<Spanned<String>>,
+    abstain_choice: Option<Spanned<String>>,
+    total_supply: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum QuorumType {
+    Default,
+    Rejection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MechanismSection {
+    #[serde(default)]
+    kind: MechanismKind,
+}
+
+/// `pass = "majority" | "plurality" | "aragon" | "2/3" | ">2/3" | "66.7%"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum PassSpec {
+    Majority,
+    Plurality,
+    Aragon,
+    Ratio { ratio: Share, strict: bool },
+}
+
+impl<'de> Deserialize<'de> for PassSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match text.trim() {
+            "majority" => PassSpec::Majority,
+            "plurality" => PassSpec::Plurality,
+            "aragon" => PassSpec::Aragon,
+            other => {
+                let (strict, ratio) = match other.strip_prefix(">=") {
+                    Some(r) => (false, r),
+                    None => match other.strip_prefix('>') {
+                        Some(r) => (true, r),
+                        None => (false, other),
+                    },
+                };
+                let ratio: Share = ratio.parse().map_err(|e| {
+                    serde::de::Error::custom(format!(
+                        "expected majority, plurality, aragon or a ratio such as \"2/3\": {e}"
+                    ))
+                })?;
+                PassSpec::Ratio { ratio, strict }
+            }
+        })
+    }
+}
+
+/// Where the votes are and how to read them.
+#[derive(Clone, Debug)]
+pub struct VotesSpec {
+    /// The vote file (resolved against the proposal file's folder).
+    pub path: PathBuf,
+    /// Its format.
+    pub format: VoteFormat,
+    /// The proposal to select in a multi-proposal file.
+    pub proposal_id: Option<String>,
+    /// How weights are written (CSV; default tokens).
+    pub unit: AmountUnit,
+    /// CSV column names.
+    pub columns: VoteColumns,
+}
+
+/// A choice named in the rules, with its line for error messages.
+#[derive(Clone, Debug)]
+struct NamedChoice {
+    name: String,
+    line: u64,
+    key: &'static str,
+}
+
+/// Rules as written, resolved against the choices once those are known
+/// (a snapshot.js fixture carries its own choices).
+#[derive(Clone, Debug)]
+struct RulesSpec {
+    quorum: Option<QuorumThreshold>,
+    quorum_counts: Option<Vec<NamedChoice>>,
+    rounding: QuorumRounding,
+    pass: Option<PassSpec>,
+    rejection: bool,
+    support_threshold: Option<Share>,
+    min_approval: Option<Share>,
+    for_choice: Option<NamedChoice>,
+    against_choice: Option<NamedChoice>,
+    abstain_choice: Option<NamedChoice>,
+}
+
+/// A loaded, validated proposal file.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// The proposal file.
+    pub path: PathBuf,
+    /// Proposal id.
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Ballot type.
+    pub ballot: BallotKind,
+    /// Choices, if the file lists them (else the ballot's or the vote
+    /// file's).
+    pub choices: Option<Choices>,
+    /// The token's decimals.
+    pub decimals: u8,
+    /// The votes.
+    pub votes: VotesSpec,
+    /// The holder snapshot, if any.
+    pub holders: Option<HoldersSource>,
+    /// Explicit total supply, if set.
+    pub total_supply: Option<Amount>,
+    /// The mechanism.
+    pub mechanism: MechanismKind,
+    rules: RulesSpec,
+}
+
+/// Line (1-based) of a byte offset.
+fn line_at(text: &str, offset: usize) -> u64 {
+    1 + text[..offset.min(text.len())].matches('\n').count() as u64
+}
+
+impl Proposal {
+    /// Reads and validates a proposal file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Proposal> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Proposal::from_toml(path, &text)
+    }
+
+    /// Validates a proposal given as text; `path` names it and anchors
+    /// relative paths.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Proposal> {
+        let file: ProposalFile = toml::from_str(text).map_err(|e| {
+            let (line, field) = match e.span() {
+                Some(span) => {
+                    let line = line_at(text, span.start);
+                    let src = text.lines().nth(line as usize - 1).unwrap_or("");
+                    let key = src
+                        .split_once('=')
+                        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                        .filter(|k| !k.is_empty() && !k.starts_with('['));
+                    (Some(line), key)
+                }
+                None => (None, None),
+            };
+            let mut location = Location::file(path);
+            location.line = line;
+            location.field = field;
+            Error::input(location, e.message().trim().to_string())
+        })?;
+        let at = |span: std::ops::Range<usize>, key: &str| {
+            Location::line(path, line_at(text, span.start)).with_field(key)
+        };
+        let base = path.parent().unwrap_or(Path::new(""));
+        let decimals = file.decimals;
+        if decimals > 38 {
+            return Err(Error::input(
+                Location::file(path).with_field("decimals"),
+                format!("{decimals} decimals do not fit in u128 base units (at most 38)"),
+            ));
+        }
+        let choices = match &file.choices {
+            None => None,
+            Some(c) => Some(Choices::new(c.get_ref().clone()).ok_or_else(|| {
+                Error::input(at(c.span(), "choices"), "choices must be non-empty and distinct")
+            })?),
+        };
+        if file.ballot == BallotKind::Basic {
+            if let (Some(c), Some(spanned)) = (&choices, &file.choices) {
+                if c.len() != 3 {
+                    return Err(Error::input(
+                        at(spanned.span(), "choices"),
+                        "a basic ballot has exactly three choices: For, Against, Abstain (in that order)",
+                    ));
+                }
+            }
+        }
+        if file.votes.format == VoteFormat::GovernorEvents && file.ballot != BallotKind::Basic {
+            return Err(Error::input(
+                Location::file(path).with_field("ballot"),
+                "governor event logs carry For/Against/Abstain votes: use ballot = \"basic\"",
+            ));
+        }
+
+        let amount = |s: &Spanned<String>, key: &str| {
+            Amount::parse(s.get_ref(), AmountUnit::Token, decimals)
+                .map_err(|e| Error::input(at(s.span(), key), e.to_string()))
+        };
+        let r = file.rules;
+        let named = |s: &Option<Spanned<String>>, key: &'static str| {
+            s.as_ref().map(|s| NamedChoice {
+                name: s.get_ref().clone(),
+                line: line_at(text, s.span().start),
+                key,
+            })
+        };
+        let quorum = match (&r.quorum, &r.min_participation) {
+            (Some(q), None) => Some(if q.get_ref().trim().ends_with('%') || q.get_ref().contains('/') {
+                QuorumThreshold::OfSupply(
+                    q.get_ref()
+                        .parse()
+                        .map_err(|e: crate::share::ShareError| Error::input(at(q.span(), "quorum"), e.to_string()))?,
+                )
+            } else {
+                QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
+            }),
+            (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),
+            (None, None) => None,
+            (Some(q), Some(_)) => {
+                return Err(Error::input(
+                    at(q.span(), "quorum"),
+                    "set either quorum or min_participation, not both",
+                ))
+            }
+        };
+        let rejection = r.quorum_type == Some(QuorumType::Rejection);
+        if rejection && r.pass.is_some() {
+            return Err(Error::input(
+                Location::file(path).with_field("rules.pass"),
+                "quorum_type = \"rejection\" decides by the Against votes alone; remove `pass`",
+            ));
+        }
+        let is_aragon = r.pass == Some(PassSpec::Aragon);
+        if is_aragon != r.support_threshold.is_some() {
+            return Err(Error::input(
+                Location::file(path).with_field("rules.support_threshold"),
+                "support_threshold goes with pass = \"aragon\" (and pass = \"aragon\" needs it)",
+            ));
+        }
+        if r.min_approval.is_some() && !is_aragon {
+            return Err(Error::input(
+                Location::file(path).with_field("rules.min_approval"),
+                "min_approval is an Aragon rule: set pass = \"aragon\"",
+            ));
+        }
+        let rounding = if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
+            QuorumRounding::Ceil
+        } else {
+            r.quorum_rounding
+        };
+        let total_supply = r
+            .total_supply
+            .as_ref()
+            .map(|s| amount(s, "rules.total_supply"))
+            .transpose()?;
+        let rules = RulesSpec {
+            quorum,
+            quorum_counts: r.quorum_counts.as_ref().map(|c| {
+                let line = line_at(text, c.span().start);
+                c.get_ref()
+                    .iter()
+                    .map(|name| NamedChoice {
+                        name: name.clone(),
+                        line,
+                        key: "quorum_counts",
+                    })
+                    .collect()
+            }),
+            rounding,
+            pass: r.pass,
+            rejection,
+            support_threshold: r.support_threshold,
+            min_approval: r.min_approval,
+            for_choice: named(&r.for_choice, "for_choice"),
+            against_choice: named(&r.against_choice, "against_choice"),
+            abstain_choice: named(&r.abstain_choice, "abstain_choice"),
+        };
+
+        let holders = file.holders.map(|h| {
+            let mut source = HoldersSource::new(base.join(&h.path));
+            if let Some(format) = h.format {
+                source.json = format == HoldersFormat::Json;
+            }
+            source.address_column = h.address_column;
+            source.balance_column = h.balance_column;
+            source.unit = h.unit;
+            source
+        });
+        let proposal = Proposal {
+            path: path.to_path_buf(),
+            id: file.id,
+            title: file.title,
+            ballot: file.ballot,
+            decimals,
+            votes: VotesSpec {
+                path: base.join(&file.votes.path),
+                format: file.votes.format,
+                proposal_id: file.votes.proposal_id,
+                unit: file.votes.unit.unwrap_or_default(),
+                columns: file.votes.columns,
+            },
+            holders,
+            total_supply,
+            mechanism: file.mechanism.kind,
+            rules,
+            choices,
+        };
+        // Validate the rules now when the choices are already known.
+        if let Some(c) = proposal.known_choices() {
+            proposal.decision_rules(&c)?;
+        }
+        Ok(proposal)
+    }
+
+    /// The choices, when known without reading the votes.
+    fn known_choices(&self) -> Option<Choices> {
+        match (&self.choices, self.ballot) {
+            (Some(c), _) => Some(c.clone()),
+            (None, BallotKind::Basic) => Some(Choices::basic()),
+            (None, _) => None,
+        }
+    }
+
+    /// Builds the decision rules for these choices.
+    pub fn decision_rules(&self, choices: &Choices) -> Result<DecisionRules> {
+        let r = &self.rules;
+        let resolve = |c: &NamedChoice| {
+            choices
+                .number_of(&c.name)
+                .map(|n| n as usize - 1)
+                .ok_or_else(|| {
+                    Error::input(
+                        Location::line(&self.path, c.line).with_field(format!("rules.{}", c.key)),
+                        format!(
+                            "{:?} is not a choice of this proposal (choices: {})",
+                            c.name,
+                            choices.names().join(", ")
+                        ),
+                    )
+                })
+        };
+        let roles = match (&r.for_choice, &r.against_choice) {
+            (Some(f), Some(a)) => Some(Roles {
+                for_choice: resolve(f)?,
+                against: resolve(a)?,
+                abstain: r.abstain_choice.as_ref().map(resolve).transpose()?,
+            }),
+            (None, None) if self.ballot == BallotKind::Basic => Some(Roles::BASIC),
+            (None, None) => None,
+            _ => {
+                return Err(Error::input(
+                    Location::file(&self.path).with_field("rules"),
+                    "set both for_choice and against_choice",
+                ))
+            }
+        };
+        let pass = if r.rejection {
+            PassRule::SnapshotRejection
+        } else {
+            match &r.pass {
+                None if roles.is_some() => PassRule::Majority,
+                None => PassRule::Plurality,
+                Some(PassSpec::Majority) => PassRule::Majority,
+                Some(PassSpec::Plurality) => PassRule::Plurality,
+                Some(PassSpec::Aragon) => PassRule::Aragon {
+                    support_threshold: r.support_threshold.clone().expect("validated on load"),
+                    min_approval: r.min_approval.clone(),
+                },
+                Some(PassSpec::Ratio { ratio, strict }) => PassRule::Supermajority {
+                    ratio: ratio.clone(),
+                    strict: *strict,
+                },
+            }
+        };
+        let counts = match &r.quorum_counts {
+            Some(names) => names.iter().map(resolve).collect::<Result<Vec<_>>>()?,
+            None if r.rejection => match roles {
+                Some(roles) => vec![roles.against],
+                None => Vec::new(),
+            },
+            None => (0..choices.len()).collect(),
+        };
+        let rules = DecisionRules {
+            quorum: r.quorum.clone().map(|threshold| Quorum {
+                threshold,
+                counts,
+                rounding: r.rounding,
+            }),
+            pass,
+            roles,
+        };
+        rules
+            .validate(choices)
+            .map_err(|m| Error::input(Location::file(&self.path).with_field("rules"), m))?;
+        if let (PassRule::Aragon { .. }, None, None) = (&rules.pass, &self.holders, self.total_supply) {
+            return Err(Error::input(
+                Location::file(&self.path).with_field("rules"),
+                "Aragon rules are fractions of the total supply: add [holders] or rules.total_supply",
+            ));
+        }
+        if let (Some(QuorumThreshold::OfSupply(_)), None, None) = (&r.quorum, &self.holders, self.total_supply) {
+            return Err(Error::input(
+                Location::file(&self.path).with_field("rules.quorum"),
+                "a quorum in percent is a fraction of the total supply: add [holders] or \
+                 rules.total_supply",
+            ));
+        }
+        Ok(rules)
+    }
+
+    /// Reads the votes (and, for fixtures, the choices they carry).
+    pub fn read_votes(&self) -> Result<LoadedVotes> {
+        let v = &self.votes;
+        let pid = v.proposal_id.as_deref();
+        match v.format {
+            VoteFormat::GovernorEvents => {
+                let Some(id) = pid else {
+                    return Err(Error::input(
+                        Location::file(&self.path).with_field("votes.proposal_id"),
+                        "a governor event log holds many proposals: set proposal_id",
+                    ));
+                };
+                let log = GovernorLog::read(&v.path, Some(id))?;
+                let p = log.proposals.into_iter().next().ok_or_else(|| {
+                    Error::input(
+                        Location::file(&v.path).with_field("proposalId"),
+                        format!("no events for proposal {id:?}"),
+                    )
+                })?;
+                Ok(LoadedVotes {
+                    votes: p.votes,
+                    choices: None,
+                    official: Some(p.status),
+                })
+            }
+            VoteFormat::SnapshotJson => {
+                let s = snapshot_json::read(&v.path, self.decimals, pid)?;
+                Ok(LoadedVotes {
+                    votes: s.votes,
+                    choices: s.choices,
+                    official: None,
+                })
+            }
+            VoteFormat::Csv => {
+                let choices = self.known_choices().ok_or_else(|| {
+                    Error::input(
+                        Location::file(&self.path).with_field("choices"),
+                        "a CSV vote file needs the proposal's choices",
+                    )
+                })?;
+                let shape = self.ballot.ballot_type().shape();
+                let votes = csv_votes::read(
+                    &v.path,
+                    &csv_votes::CsvVoteOptions {
+                        columns: &v.columns,
+                        unit: v.unit,
+                        decimals: self.decimals,
+                        proposal_id: pid,
+                        choices: &choices,
+                        shape,
+                    },
+                )?;
+                Ok(LoadedVotes {
+                    votes,
+                    choices: None,
+                    official: None,
+                })
+            }
+        }
+    }
+
+    /// Reads every file the proposal names and evaluates it.
+    pub fn evaluate(&self) -> Result<Report> {
+        let loaded = self.read_votes()?;
+        let choices = match (self.known_choices(), loaded.choices) {
+            (Some(c), _) => c,
+            (None, Some(names)) => Choices::new(names).ok_or_else(|| {
+                Error::input(
+                    Location::file(&self.votes.path).with_field("proposal.choices"),
+                    "choices must be non-empty and distinct",
+                )
+            })?,
+            (None, None) => {
+                return Err(Error::input(
+                    Location::file(&self.path).with_field("choices"),
+                    format!("a {} ballot needs its choices", self.ballot.name()),
+                ))
+            }
+        };
+        let holders = self
+            .holders
+            .as_ref()
+            .map(|h| Holders::read(h, self.decimals))
+            .transpose()?;
+        let ballot = self.ballot.ballot_type();
+        let mechanism = self.mechanism.mechanism();
+        let evaluation = Evaluation {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            rules: self.decision_rules(&choices)?,
+            choices,
+            ballot: ballot.as_ref(),
+            mechanism: mechanism.as_ref(),
+            decimals: self.decimals,
+            total_supply: self.total_supply,
+            official: loaded.official,
+        };
+        evaluation.run(&loaded.votes, holders.as_ref())
+    }
+}
+
+/// Votes read for a proposal.
+#[derive(Clone, Debug)]
+pub struct LoadedVotes {
+    /// One vote per voter.
+    pub votes: VoteSet,
+    /// Choices carried by the vote file (snapshot.js fixtures).
+    pub choices: Option<Vec<String>>,
+    /// The official outcome (governor logs).
+    pub official: Option<OfficialStatus>,
+}

@@ -1,0 +1,216 @@
+//! The result of an evaluation, as data (JSON via serde) and as a table.
+//!
+//! Architecture invariant: every number a decision depends on is written
+//! exactly (decimal strings in token units, or `a/b` when a fraction does
+//! not terminate). Percentages in the table are rounded for reading only.
+
+use std::fmt::Write as _;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use serde::Serialize;
+
+use crate::evaluate::{Evaluation, Tally, VoteCounts};
+use crate::io::OfficialStatus;
+use crate::rules::{Decision, Outcome};
+use crate::score::Score;
+
+/// One choice's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChoiceResult {
+    /// The choice's name.
+    pub name: String,
+    /// Its score in token units, exact.
+    pub power: String,
+    /// Its share of the valid power, rounded to 6 decimals (display only).
+    pub share: String,
+}
+
+/// Quorum state in token units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuorumReport {
+    /// Required power ("0" when the rules have no quorum).
+    pub required: String,
+    /// Power counted toward the quorum.
+    pub counted: String,
+    /// Whether it was reached (for Snapshot's rejection quorum: whether the
+    /// Against votes exceeded it).
+    pub reached: bool,
+    /// The choices that count toward it.
+    pub counts: Vec<String>,
+}
+
+/// What an evaluation found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Proposal id.
+    pub id: String,
+    /// Title, if known.
+    pub title: Option<String>,
+    /// Mechanism name.
+    pub mechanism: String,
+    /// Ballot type name.
+    pub ballot: String,
+    /// Decimals of the power unit (the token's, for token-weighted).
+    pub power_decimals: u8,
+    /// Each choice's power and share.
+    pub choices: Vec<ChoiceResult>,
+    /// Power of the valid ballots, in token units.
+    pub counted_power: String,
+    /// Power of all ballots including invalid ones (Snapshot `scores_total`).
+    pub cast_power: String,
+    /// Quorum state.
+    pub quorum: QuorumReport,
+    /// `passed` or `rejected`.
+    pub outcome: Outcome,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The winning choice, if any.
+    pub winner: Option<String>,
+    /// Aragon only: decided before the end (early execution).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_execution: Option<bool>,
+    /// What happened to the votes.
+    pub votes: VoteCounts,
+    /// The official outcome, when the source records it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub official_outcome: Option<OfficialStatus>,
+    /// Exact scores in power units, for callers that compute further.
+    #[serde(skip)]
+    pub scores: Vec<Score>,
+}
+
+impl Report {
+    pub(crate) fn new(e: &Evaluation<'_>, tally: Tally, d: Decision, power_decimals: u8) -> Report {
+        let names = e.choices.names();
+        let total = Score::sum(&tally.scores);
+        let choices = names
+            .iter()
+            .zip(&tally.scores)
+            .map(|(name, s)| ChoiceResult {
+                name: name.clone(),
+                power: s.to_decimal_string(power_decimals),
+                share: rounded_decimal(&s.share_of(&total), 6),
+            })
+            .collect();
+        let token = |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(power_decimals);
+        let quorum = match &d.quorum {
+            Some(q) => QuorumReport {
+                required: token(&q.required),
+                counted: q.counted.to_decimal_string(power_decimals),
+                reached: q.reached,
+                counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
+            },
+            None => QuorumReport {
+                required: "0".into(),
+                counted: Score::from_power(tally.counted_power).to_decimal_string(power_decimals),
+                reached: true,
+                counts: names.to_vec(),
+            },
+        };
+        Report {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            mechanism: e.mechanism.name(),
+            ballot: e.ballot.name().to_string(),
+            power_decimals,
+            choices,
+            counted_power: tally.counted_power.to_decimal_string(power_decimals),
+            cast_power: tally.cast_power.to_decimal_string(power_decimals),
+            quorum,
+            outcome: d.outcome,
+            reason: d.reason,
+            winner: d.winner.map(|i| names[i].clone()),
+            early_execution: d.early_execution,
+            votes: tally.counts,
+            official_outcome: e.official,
+            scores: tally.scores,
+        }
+    }
+
+    /// Pretty JSON (stable key order).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let title = self.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+        let _ = writeln!(out, "proposal {}{title}", self.id);
+        let _ = writeln!(out, "mechanism {}, ballot {}", self.mechanism, self.ballot);
+        let _ = writeln!(out);
+        let name_w = self.choices.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
+        let power_w = self.choices.iter().map(|c| c.power.len()).max().unwrap_or(5).max(5);
+        let _ = writeln!(out, "  {:<name_w$}  {:>power_w$}  {:>8}", "choice", "power", "share");
+        for c in &self.choices {
+            let pct = percent(&c.share);
+            let _ = writeln!(out, "  {:<name_w$}  {:>power_w$}  {pct:>8}", c.name, c.power);
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "quorum    {} required, {} counted ({}): {}",
+            self.quorum.required,
+            self.quorum.counted,
+            self.quorum.counts.join(" + "),
+            if self.quorum.reached { "reached" } else { "not reached" }
+        );
+        let v = &self.votes;
+        let mut invalid = String::new();
+        if !v.invalid_reasons.is_empty() {
+            let parts: Vec<_> = v.invalid_reasons.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            invalid = format!(" ({})", parts.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "votes     {} read, {} counted, {} invalid{invalid}, {} replaced",
+            v.read, v.counted, v.invalid, v.replaced
+        );
+        let _ = writeln!(out, "outcome   {}: {}", self.outcome.as_str().to_uppercase(), self.reason);
+        if let Some(early) = self.early_execution {
+            let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
+        }
+        if let Some(official) = self.official_outcome {
+            let agrees = match (official, self.outcome) {
+                (OfficialStatus::Passed, Outcome::Passed) | (OfficialStatus::Defeated, Outcome::Rejected) => " (agrees)",
+                (OfficialStatus::Canceled, _) => "",
+                _ => " (DIFFERS)",
+            };
+            let _ = writeln!(out, "official  {}{agrees}", serde_json::to_value(official).expect("enum").as_str().unwrap_or(""));
+        }
+        out
+    }
+}
+
+/// `value` rounded half-up to `digits` decimals.
+fn rounded_decimal(value: &BigRational, digits: usize) -> String {
+    let scale = num_traits::pow(BigInt::from(10u8), digits);
+    let scaled = value * BigRational::from_integer(scale.clone());
+    let rounded = (scaled + BigRational::new(1.into(), 2.into())).floor().to_integer();
+    let (int, frac) = rounded.div_rem(&scale);
+    format!("{int}.{:0>digits$}", frac.to_string())
+}
+
+/// "0.523456" → "52.35%" for the table (already rounded input; display only).
+fn percent(share: &str) -> String {
+    let v: BigRational = crate::decimal::DecimalLiteral::parse(share)
+        .map(|d| d.to_rational())
+        .unwrap_or_default();
+    format!("{}%", rounded_decimal(&(v * BigRational::from_integer(100.into())), 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_up_and_exact() {
+        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        assert_eq!(rounded_decimal(&r(2, 3), 6), "0.666667");
+        assert_eq!(rounded_decimal(&r(1, 8), 2), "0.13");
+        assert_eq!(rounded_decimal(&r(1, 1), 6), "1.000000");
+        assert_eq!(percent("0.666667"), "66.67%");
+    }
+}

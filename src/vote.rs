@@ -1,0 +1,231 @@
+//! Votes as read from a file, before any mechanism or ballot rule applies.
+//!
+//! Architecture invariant: a [`Vote`] records what the voter submitted,
+//! nothing more. Whether it is a valid ballot is the ballot type's business
+//! ([`crate::ballot`]), how much it weighs the mechanism's
+//! ([`crate::mechanism`]).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use num_rational::BigRational;
+
+use crate::amount::Amount;
+
+/// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
+/// case-insensitively (EIP-55 checksums only change letter case), so they
+/// are stored in lower case; other identifiers are kept as written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Voter(Box<str>);
+
+impl Voter {
+    /// Normalises `id` (trimmed; hex addresses lower-cased).
+    pub fn new(id: &str) -> Voter {
+        let id = id.trim();
+        if id.len() > 2 && (id.starts_with("0x") || id.starts_with("0X")) {
+            Voter(id.to_ascii_lowercase().into_boxed_str())
+        } else {
+            Voter(id.into())
+        }
+    }
+
+    /// The identifier.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Voter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a voter selected, with Snapshot's 1-based choice numbers.
+///
+/// A number outside the proposal's choices is kept as it is: the ballot
+/// type decides that such a vote is invalid, and it is counted as invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// One choice (single-choice, basic).
+    Single(u32),
+    /// A list of choices (approval; ranked ballots in later ballot types).
+    List(Vec<u32>),
+    /// Weights per choice (weighted and quadratic ballots).
+    Weighted(Vec<(u32, BigRational)>),
+    /// Something that is not a choice at all (e.g. `"abc"` or `1.5` in
+    /// a Snapshot export); always an invalid ballot. Holds the raw text.
+    Unreadable(String),
+}
+
+impl Selection {
+    /// Short description for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Selection::Single(c) => c.to_string(),
+            Selection::List(cs) => format!("{cs:?}"),
+            Selection::Weighted(ws) => {
+                let parts: Vec<String> = ws.iter().map(|(c, w)| format!("{c}: {w}")).collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            Selection::Unreadable(raw) => raw.clone(),
+        }
+    }
+}
+
+/// When a vote was cast, as the file states it: a number (unix time, block)
+/// or a sortable text (ISO 8601). Used only to order votes of one voter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CastAt(Box<str>);
+
+impl CastAt {
+    /// Wraps the text as written.
+    pub fn new(text: &str) -> CastAt {
+        CastAt(text.trim().into())
+    }
+
+    fn is_integer(&self) -> bool {
+        !self.0.is_empty() && self.0.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+impl PartialOrd for CastAt {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CastAt {
+    /// Integers compare numerically, anything else as text (ISO 8601
+    /// timestamps in one format sort correctly as text).
+    fn cmp(&self, other: &Self) -> Ordering {
+        if self.is_integer() && other.is_integer() {
+            let (a, b) = (self.0.trim_start_matches('0'), other.0.trim_start_matches('0'));
+            a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+        } else {
+            self.0.cmp(&other.0)
+        }
+    }
+}
+
+/// One vote as read from a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vote {
+    /// The voter; `None` for anonymous fixture votes, which are never
+    /// merged as duplicates.
+    pub voter: Option<Voter>,
+    /// The choice(s) made.
+    pub selection: Selection,
+    /// The vote's own weight when the file states one (`votes`, `vp`,
+    /// `balance`); otherwise the voter's balance from the holders file is used.
+    pub weight: Option<Amount>,
+    /// When it was cast, if the file says.
+    pub cast_at: Option<CastAt>,
+    /// 1-based line in the source file where the vote starts.
+    pub line: u64,
+}
+
+/// The votes of one proposal, one per voter.
+#[derive(Clone, Debug)]
+pub struct VoteSet {
+    /// The file they came from (for error messages).
+    pub source: PathBuf,
+    /// The votes that count, in file order.
+    pub votes: Vec<Vote>,
+    /// Votes read for this proposal, before removing replaced ones.
+    pub read: u64,
+    /// Earlier votes of a voter that a later vote replaced.
+    pub replaced: u64,
+}
+
+impl VoteSet {
+    /// Keeps the latest vote of each voter and counts the others as replaced.
+    ///
+    /// "Latest" is the greatest `cast_at` when both votes have one, else the
+    /// later one in the file (Snapshot and Aragon's VoteReplacement count a
+    /// voter's last vote; a governor contract allows only one). Linear time.
+    pub fn latest_per_voter(source: PathBuf, votes: Vec<Vote>) -> VoteSet {
+        let read = votes.len() as u64;
+        let mut position: HashMap<Voter, usize> = HashMap::with_capacity(votes.len());
+        let mut kept: Vec<Option<Vote>> = Vec::with_capacity(votes.len());
+        let mut replaced = 0u64;
+        for vote in votes {
+            let Some(voter) = vote.voter.clone() else {
+                kept.push(Some(vote));
+                continue;
+            };
+            match position.get(&voter) {
+                Some(&i) => {
+                    replaced += 1;
+                    let earlier = kept[i].as_ref().expect("slot holds the voter's vote");
+                    let newer = match (&earlier.cast_at, &vote.cast_at) {
+                        (Some(a), Some(b)) => b >= a,
+                        _ => true,
+                    };
+                    if newer {
+                        kept[i] = Some(vote);
+                    }
+                }
+                None => {
+                    position.insert(voter, kept.len());
+                    kept.push(Some(vote));
+                }
+            }
+        }
+        VoteSet {
+            source,
+            votes: kept.into_iter().flatten().collect(),
+            read,
+            replaced,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vote(voter: &str, choice: u32, at: Option<&str>, line: u64) -> Vote {
+        Vote {
+            voter: Some(Voter::new(voter)),
+            selection: Selection::Single(choice),
+            weight: None,
+            cast_at: at.map(CastAt::new),
+            line,
+        }
+    }
+
+    #[test]
+    fn addresses_compare_case_insensitively() {
+        assert_eq!(Voter::new("0xAbC1"), Voter::new("0xabc1"));
+        assert_ne!(Voter::new("Alice"), Voter::new("alice"));
+    }
+
+    #[test]
+    fn latest_vote_wins_by_time_then_file_order() {
+        let set = VoteSet::latest_per_voter(
+            "v.csv".into(),
+            vec![
+                vote("0xA", 1, Some("200"), 2),
+                vote("0xB", 1, None, 3),
+                vote("0xa", 2, Some("100"), 4), // older: does not replace
+                vote("0xB", 2, None, 5),        // no times: file order
+            ],
+        );
+        assert_eq!(set.read, 4);
+        assert_eq!(set.replaced, 2);
+        let choices: Vec<_> = set.votes.iter().map(|v| (v.line, v.selection.clone())).collect();
+        assert_eq!(
+            choices,
+            vec![(2, Selection::Single(1)), (5, Selection::Single(2))]
+        );
+    }
+
+    #[test]
+    fn cast_times_compare_numerically_when_integers() {
+        assert!(CastAt::new("99") < CastAt::new("100"));
+        assert!(CastAt::new("2022-05-15T05:14:33.000Z") > CastAt::new("2022-05-15T05:12:14.000Z"));
+    }
+}
