@@ -1,0 +1,119 @@
+//! Acceptance: snapshot.js's own fixtures reproduce their expected scores
+//! and totals exactly. Expected numbers are those of
+//! `../shared/docs/ANCHORS.md` (and the fixtures' own `scores` fields).
+
+mod common;
+
+use std::path::Path;
+
+use govkit::{
+    BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule, Report, Score,
+};
+use num_rational::BigRational;
+
+fn evaluate(fixture: &str, ballot: BallotKind) -> (Report, Vec<u64>) {
+    let path = common::shared(&format!("vectors/snapshot/{fixture}"));
+    let read = govkit::io::snapshot_json::read(&path, 0, None).unwrap();
+    let raw: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let fixture_scores = raw["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    let ballot_type = ballot.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let report = Evaluation {
+        id: fixture.into(),
+        title: None,
+        choices: Choices::new(read.choices.unwrap()).unwrap(),
+        ballot: ballot_type.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        },
+        decimals: 0,
+        total_supply: None,
+        official: None,
+    }
+    .run(&read.votes, None)
+    .unwrap();
+    (report, fixture_scores)
+}
+
+fn integers(scores: &[Score]) -> Vec<BigRational> {
+    scores.iter().map(|s| s.as_rational().clone()).collect()
+}
+
+fn ints(v: &[i64]) -> Vec<BigRational> {
+    v.iter().map(|&n| BigRational::from_integer(n.into())).collect()
+}
+
+#[test]
+fn single_choice_fixture() {
+    let (report, fixture) = evaluate("singleChoice.json", BallotKind::SingleChoice);
+    assert_eq!(integers(&report.scores), ints(&[586, 74, 59, 40]));
+    assert_eq!(fixture, vec![586, 74, 59, 40]);
+    assert_eq!(report.cast_power, "759"); // scoresTotal
+    assert_eq!(report.votes.read, 759);
+}
+
+#[test]
+fn approval_fixture() {
+    let (report, fixture) = evaluate("approval.json", BallotKind::Approval);
+    assert_eq!(integers(&report.scores), ints(&[257, 171, 139, 125]));
+    assert_eq!(fixture, vec![257, 171, 139, 125]);
+    assert_eq!(report.cast_power, "406"); // scoresTotal
+}
+
+#[test]
+fn invalid_snapshot_ballots_are_counted_not_scored() {
+    // Hand-made: approval with a duplicate, an out-of-range choice, a bare
+    // number (wrong shape) and a string; single valid ballot [1, 2] with vp 2.
+    let text = r#"{"proposal": {"choices": ["a", "b"]}, "votes": [
+        {"choice": [1, 2], "balance": 2},
+        {"choice": [1, 1], "balance": 1},
+        {"choice": [3], "balance": 1},
+        {"choice": 1, "balance": 1},
+        {"choice": "x", "balance": 1}
+    ]}"#;
+    let read = govkit::io::snapshot_json::parse(Path::new("t.json"), text, 0, None).unwrap();
+    let ballot = BallotKind::Approval.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let report = Evaluation {
+        id: "t".into(),
+        title: None,
+        choices: Choices::new(read.choices.unwrap()).unwrap(),
+        ballot: ballot.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        },
+        decimals: 0,
+        total_supply: None,
+        official: None,
+    }
+    .run(&read.votes, None)
+    .unwrap();
+    assert_eq!(integers(&report.scores), ints(&[2, 2]));
+    assert_eq!(report.votes.counted, 1);
+    assert_eq!(report.votes.invalid, 4);
+    let reasons: Vec<(&str, u64)> = report
+        .votes
+        .invalid_reasons
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![("duplicate-choice", 1), ("out-of-range", 1), ("unreadable", 1), ("wrong-shape", 1)]
+    );
+    // Snapshot's scoresTotal counts invalid ballots too.
+    assert_eq!(report.cast_power, "6");
+    assert_eq!(report.counted_power, "2");
+}
