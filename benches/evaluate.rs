@@ -25,7 +25,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use govkit::{Amount, Outcome, Proposal};
 
 /// SplitMix64: tiny, deterministic, good enough for synthetic data.
@@ -79,7 +81,11 @@ fn write_voter(out: &mut String, i: u64, rng: &mut SplitMix64) {
         // Checksum-like case: upper-case letters where a random bit says so.
         let mut bits = rng.next_u64();
         for c in hex.chars() {
-            out.push(if bits & 1 == 1 { c.to_ascii_uppercase() } else { c });
+            out.push(if bits & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            });
             bits = bits.rotate_right(1);
         }
     } else {
@@ -283,7 +289,13 @@ fn check(d: &Dataset) {
     if d.label == "basic" {
         // Quorum 400,000 on For and For > Against: the data are sized so
         // that both hold, so the whole decision path runs.
-        assert_eq!(report.outcome, Outcome::Passed, "{}: {}", d.label, report.reason);
+        assert_eq!(
+            report.outcome,
+            Outcome::Passed,
+            "{}: {}",
+            d.label,
+            report.reason
+        );
     }
 }
 
@@ -305,11 +317,19 @@ fn bench_evaluate(c: &mut Criterion) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     for d in &datasets {
-        group.measurement_time(Duration::from_secs(if d.votes >= 1_000_000 { 15 } else { 5 }));
+        group.measurement_time(Duration::from_secs(if d.votes >= 1_000_000 {
+            15
+        } else {
+            5
+        }));
         group.throughput(Throughput::Elements(d.votes));
-        group.bench_with_input(BenchmarkId::new(&d.label, d.votes), &d.proposal, |b, path| {
-            b.iter(|| Proposal::load(black_box(path)).unwrap().evaluate().unwrap());
-        });
+        group.bench_with_input(
+            BenchmarkId::new(&d.label, d.votes),
+            &d.proposal,
+            |b, path| {
+                b.iter(|| Proposal::load(black_box(path)).unwrap().evaluate().unwrap());
+            },
+        );
     }
     group.finish();
     drop(dir);

@@ -72,8 +72,8 @@ impl Amount {
     /// assert!(Amount::parse("12x", AmountUnit::Token, 18).is_err());
     /// ```
     pub fn parse(text: &str, unit: AmountUnit, decimals: u8) -> Result<Self, AmountError> {
-        let lit = DecimalLiteral::parse(text)
-            .map_err(|_| AmountError::NotANumber(text.to_string()))?;
+        let lit =
+            DecimalLiteral::parse(text).map_err(|_| AmountError::NotANumber(text.to_string()))?;
         if lit.negative && !lit.is_zero() {
             return Err(AmountError::Negative(text.to_string()));
         }
@@ -85,7 +85,11 @@ impl Amount {
             ScaleError::Overflow => AmountError::Overflow(text.to_string()),
             ScaleError::Fractional => AmountError::TooPrecise {
                 text: text.to_string(),
-                decimals: if unit == AmountUnit::Base { 0 } else { decimals },
+                decimals: if unit == AmountUnit::Base {
+                    0
+                } else {
+                    decimals
+                },
             },
         })
     }
@@ -172,7 +176,10 @@ mod tests {
             tokens("116.48963677055151", 18).unwrap().base_units(),
             116_489_636_770_551_510_000
         );
-        assert_eq!(tokens("400000", 18).unwrap().base_units(), 400_000 * 10u128.pow(18));
+        assert_eq!(
+            tokens("400000", 18).unwrap().base_units(),
+            400_000 * 10u128.pow(18)
+        );
         assert_eq!(tokens("1e-18", 18).unwrap().base_units(), 1);
         assert_eq!(tokens("-0", 18).unwrap(), Amount::ZERO);
     }
@@ -183,16 +190,24 @@ mod tests {
         assert_eq!(a.base_units(), 24_107_640_000_000_000_000_000);
         assert_eq!(a.to_tokens_string(18), "24107.64");
         assert_eq!(
-            Amount::parse("43.0", AmountUnit::Base, 18).unwrap().base_units(),
+            Amount::parse("43.0", AmountUnit::Base, 18)
+                .unwrap()
+                .base_units(),
             43
         );
     }
 
     #[test]
     fn bad_amounts_are_named() {
-        assert_eq!(tokens("12x", 18).unwrap_err().to_string(), "\"12x\" is not an amount");
+        assert_eq!(
+            tokens("12x", 18).unwrap_err().to_string(),
+            "\"12x\" is not an amount"
+        );
         assert!(matches!(tokens("-5", 18), Err(AmountError::Negative(_))));
-        assert!(matches!(tokens("0.001", 2), Err(AmountError::TooPrecise { .. })));
+        assert!(matches!(
+            tokens("0.001", 2),
+            Err(AmountError::TooPrecise { .. })
+        ));
         assert!(matches!(tokens("1e21", 18), Err(AmountError::Overflow(_))));
         assert!(matches!(
             Amount::parse("1.5", AmountUnit::Base, 18),
@@ -205,6 +220,9 @@ mod tests {
         let max = Amount::from_base_units(u128::MAX);
         assert_eq!(max.checked_add(Amount::from_base_units(1)), None);
         assert_eq!(Amount::ZERO.checked_sub(Amount::from_base_units(1)), None);
-        assert_eq!(Power::from_units(u128::MAX).checked_add(Power::from_units(1)), None);
+        assert_eq!(
+            Power::from_units(u128::MAX).checked_add(Power::from_units(1)),
+            None
+        );
     }
 }

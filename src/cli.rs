@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use govkit::Proposal;
 
 #[derive(Parser)]
-#[command(name = "govkit", version, about = "Exact DAO governance mechanisms on real data")]
+#[command(
+    name = "govkit",
+    version,
+    about = "Exact DAO governance mechanisms on real data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -191,7 +191,18 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers() {
-        for bad in ["", ".", "12x", "1e", "e5", "1.2.3", "--1", "0x10", "1e9999999", "NaN"] {
+        for bad in [
+            "",
+            ".",
+            "12x",
+            "1e",
+            "e5",
+            "1.2.3",
+            "--1",
+            "0x10",
+            "1e9999999",
+            "NaN",
+        ] {
             assert_eq!(DecimalLiteral::parse(bad), Err(NotADecimal), "{bad:?}");
         }
     }

@@ -16,8 +16,8 @@ use crate::choices::Choices;
 use crate::error::{Error, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::{
-    csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus,
-    VoteColumns, VoteFormat,
+    csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
+    VoteFormat,
 };
 use crate::mechanism::MechanismKind;
 use crate::report::Report;
@@ -260,7 +260,10 @@ impl Proposal {
         let choices = match &file.choices {
             None => None,
             Some(c) => Some(Choices::new(c.get_ref().clone()).ok_or_else(|| {
-                Error::input(at(c.span(), "choices"), "choices must be non-empty and distinct")
+                Error::input(
+                    at(c.span(), "choices"),
+                    "choices must be non-empty and distinct",
+                )
             })?),
         };
         if file.ballot == BallotKind::Basic {
@@ -293,15 +296,17 @@ impl Proposal {
             })
         };
         let quorum = match (&r.quorum, &r.min_participation) {
-            (Some(q), None) => Some(if q.get_ref().trim().ends_with('%') || q.get_ref().contains('/') {
-                QuorumThreshold::OfSupply(
-                    q.get_ref()
-                        .parse()
-                        .map_err(|e: crate::share::ShareError| Error::input(at(q.span(), "quorum"), e.to_string()))?,
-                )
-            } else {
-                QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
-            }),
+            (Some(q), None) => Some(
+                if q.get_ref().trim().ends_with('%') || q.get_ref().contains('/') {
+                    QuorumThreshold::OfSupply(q.get_ref().parse().map_err(
+                        |e: crate::share::ShareError| {
+                            Error::input(at(q.span(), "quorum"), e.to_string())
+                        },
+                    )?)
+                } else {
+                    QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
+                },
+            ),
             (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),
             (None, None) => None,
             (Some(q), Some(_)) => {
@@ -331,11 +336,12 @@ impl Proposal {
                 "min_approval is an Aragon rule: set pass = \"aragon\"",
             ));
         }
-        let rounding = if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
-            QuorumRounding::Ceil
-        } else {
-            r.quorum_rounding
-        };
+        let rounding =
+            if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
+                QuorumRounding::Ceil
+            } else {
+                r.quorum_rounding
+            };
         let total_supply = r
             .total_supply
             .as_ref()
@@ -480,13 +486,17 @@ impl Proposal {
         rules
             .validate(choices)
             .map_err(|m| Error::input(Location::file(&self.path).with_field("rules"), m))?;
-        if let (PassRule::Aragon { .. }, None, None) = (&rules.pass, &self.holders, self.total_supply) {
+        if let (PassRule::Aragon { .. }, None, None) =
+            (&rules.pass, &self.holders, self.total_supply)
+        {
             return Err(Error::input(
                 Location::file(&self.path).with_field("rules"),
                 "Aragon rules are fractions of the total supply: add [holders] or rules.total_supply",
             ));
         }
-        if let (Some(QuorumThreshold::OfSupply(_)), None, None) = (&r.quorum, &self.holders, self.total_supply) {
+        if let (Some(QuorumThreshold::OfSupply(_)), None, None) =
+            (&r.quorum, &self.holders, self.total_supply)
+        {
             return Err(Error::input(
                 Location::file(&self.path).with_field("rules.quorum"),
                 "a quorum in percent is a fraction of the total supply: add [holders] or \

@@ -94,7 +94,8 @@ impl Report {
                 share: rounded_decimal(&s.share_of(&total), 6),
             })
             .collect();
-        let token = |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(power_decimals);
+        let token =
+            |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(power_decimals);
         let quorum = match &d.quorum {
             Some(q) => QuorumReport {
                 required: token(&q.required),
@@ -137,16 +138,40 @@ impl Report {
     /// A table for people.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let title = self.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+        let title = self
+            .title
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default();
         let _ = writeln!(out, "proposal {}{title}", self.id);
         let _ = writeln!(out, "mechanism {}, ballot {}", self.mechanism, self.ballot);
         let _ = writeln!(out);
-        let name_w = self.choices.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
-        let power_w = self.choices.iter().map(|c| c.power.len()).max().unwrap_or(5).max(5);
-        let _ = writeln!(out, "  {:<name_w$}  {:>power_w$}  {:>8}", "choice", "power", "share");
+        let name_w = self
+            .choices
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        let power_w = self
+            .choices
+            .iter()
+            .map(|c| c.power.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let _ = writeln!(
+            out,
+            "  {:<name_w$}  {:>power_w$}  {:>8}",
+            "choice", "power", "share"
+        );
         for c in &self.choices {
             let pct = percent(&c.share);
-            let _ = writeln!(out, "  {:<name_w$}  {:>power_w$}  {pct:>8}", c.name, c.power);
+            let _ = writeln!(
+                out,
+                "  {:<name_w$}  {:>power_w$}  {pct:>8}",
+                c.name, c.power
+            );
         }
         let _ = writeln!(out);
         let _ = writeln!(
@@ -155,12 +180,20 @@ impl Report {
             self.quorum.required,
             self.quorum.counted,
             self.quorum.counts.join(" + "),
-            if self.quorum.reached { "reached" } else { "not reached" }
+            if self.quorum.reached {
+                "reached"
+            } else {
+                "not reached"
+            }
         );
         let v = &self.votes;
         let mut invalid = String::new();
         if !v.invalid_reasons.is_empty() {
-            let parts: Vec<_> = v.invalid_reasons.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            let parts: Vec<_> = v
+                .invalid_reasons
+                .iter()
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect();
             invalid = format!(" ({})", parts.join(", "));
         }
         let _ = writeln!(
@@ -168,17 +201,30 @@ impl Report {
             "votes     {} read, {} counted, {} invalid{invalid}, {} replaced",
             v.read, v.counted, v.invalid, v.replaced
         );
-        let _ = writeln!(out, "outcome   {}: {}", self.outcome.as_str().to_uppercase(), self.reason);
+        let _ = writeln!(
+            out,
+            "outcome   {}: {}",
+            self.outcome.as_str().to_uppercase(),
+            self.reason
+        );
         if let Some(early) = self.early_execution {
             let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
         }
         if let Some(official) = self.official_outcome {
             let agrees = match (official, self.outcome) {
-                (OfficialStatus::Passed, Outcome::Passed) | (OfficialStatus::Defeated, Outcome::Rejected) => " (agrees)",
+                (OfficialStatus::Passed, Outcome::Passed)
+                | (OfficialStatus::Defeated, Outcome::Rejected) => " (agrees)",
                 (OfficialStatus::Canceled, _) => "",
                 _ => " (DIFFERS)",
             };
-            let _ = writeln!(out, "official  {}{agrees}", serde_json::to_value(official).expect("enum").as_str().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "official  {}{agrees}",
+                serde_json::to_value(official)
+                    .expect("enum")
+                    .as_str()
+                    .unwrap_or("")
+            );
         }
         out
     }
@@ -188,7 +234,9 @@ impl Report {
 fn rounded_decimal(value: &BigRational, digits: usize) -> String {
     let scale = num_traits::pow(BigInt::from(10u8), digits);
     let scaled = value * BigRational::from_integer(scale.clone());
-    let rounded = (scaled + BigRational::new(1.into(), 2.into())).floor().to_integer();
+    let rounded = (scaled + BigRational::new(1.into(), 2.into()))
+        .floor()
+        .to_integer();
     let (int, frac) = rounded.div_rem(&scale);
     format!("{int}.{:0>digits$}", frac.to_string())
 }
@@ -198,7 +246,10 @@ fn percent(share: &str) -> String {
     let v: BigRational = crate::decimal::DecimalLiteral::parse(share)
         .map(|d| d.to_rational())
         .unwrap_or_default();
-    format!("{}%", rounded_decimal(&(v * BigRational::from_integer(100.into())), 2))
+    format!(
+        "{}%",
+        rounded_decimal(&(v * BigRational::from_integer(100.into())), 2)
+    )
 }
 
 #[cfg(test)]

@@ -194,7 +194,10 @@ impl DecisionRules {
             if idx.iter().any(|&i| i >= n) {
                 return Err("a For/Against/Abstain role names a choice that does not exist".into());
             }
-            if r.for_choice == r.against || r.abstain.is_some_and(|a| a == r.for_choice || a == r.against) {
+            if r.for_choice == r.against
+                || r.abstain
+                    .is_some_and(|a| a == r.for_choice || a == r.against)
+            {
                 return Err("For, Against and Abstain must be different choices".into());
             }
         } else if self.pass != PassRule::Plurality {
@@ -218,7 +221,13 @@ impl DecisionRules {
     /// Applies the rules to the scores (power units). `supply` is the total
     /// supply for fractional quorums and Aragon; `decimals` formats amounts
     /// in the reason.
-    pub fn decide(&self, choices: &Choices, scores: &[Score], supply: Option<Amount>, decimals: u8) -> Result<Decision> {
+    pub fn decide(
+        &self,
+        choices: &Choices,
+        scores: &[Score],
+        supply: Option<Amount>,
+        decimals: u8,
+    ) -> Result<Decision> {
         self.validate(choices).map_err(Error::invalid)?;
         let fmt = |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(decimals);
         let name = |i: usize| choices.names()[i].as_str();
@@ -352,7 +361,9 @@ impl DecisionRules {
                 let one_minus = BigRational::one() - st;
                 let support_ok = &one_minus * yes > st * no;
                 let approval_required = match min_approval {
-                    Some(ma) => Some(BigRational::from_integer(ma.ceil_of(need_supply()?.base_units()))),
+                    Some(ma) => Some(BigRational::from_integer(
+                        ma.ceil_of(need_supply()?.base_units()),
+                    )),
                     None => None,
                 };
                 let approval_ok = approval_required.as_ref().is_none_or(|r| yes >= r);
@@ -381,7 +392,9 @@ impl DecisionRules {
                     ))
                 } else {
                     passed(
-                        format!("support threshold {support_threshold} met and participation reached"),
+                        format!(
+                            "support threshold {support_threshold} met and participation reached"
+                        ),
                         Some(roles.for_choice),
                     )
                 };
@@ -413,19 +426,31 @@ fn plurality(
         early_execution: None,
     };
     if max.is_zero() {
-        return decision(Outcome::Rejected, "no choice received any power".into(), None);
+        return decision(
+            Outcome::Rejected,
+            "no choice received any power".into(),
+            None,
+        );
     }
     if let [winner] = top[..] {
         decision(
             Outcome::Passed,
-            format!("{:?} has the most power ({})", choices.names()[winner], fmt(max.as_rational())),
+            format!(
+                "{:?} has the most power ({})",
+                choices.names()[winner],
+                fmt(max.as_rational())
+            ),
             Some(winner),
         )
     } else {
         let names: Vec<_> = top.iter().map(|&i| choices.names()[i].as_str()).collect();
         decision(
             Outcome::Rejected,
-            format!("tie at the top between {} ({} each)", names.join(", "), fmt(max.as_rational())),
+            format!(
+                "tie at the top between {} ({} each)",
+                names.join(", "),
+                fmt(max.as_rational())
+            ),
             None,
         )
     }
@@ -437,7 +462,9 @@ mod tests {
     use crate::amount::Power;
 
     fn scores(v: &[u128]) -> Vec<Score> {
-        v.iter().map(|&p| Score::from_power(Power::from_units(p))).collect()
+        v.iter()
+            .map(|&p| Score::from_power(Power::from_units(p)))
+            .collect()
     }
 
     fn share(s: &str) -> Share {
@@ -458,7 +485,12 @@ mod tests {
 
     fn decide(rules: &DecisionRules, s: &[u128], supply: u128) -> Decision {
         rules
-            .decide(&Choices::basic(), &scores(s), Some(Amount::from_base_units(supply)), 0)
+            .decide(
+                &Choices::basic(),
+                &scores(s),
+                Some(Amount::from_base_units(supply)),
+                0,
+            )
             .unwrap()
     }
 
@@ -559,7 +591,10 @@ mod tests {
             pass: PassRule::Majority,
             roles: Some(Roles::BASIC),
         };
-        assert_eq!(decide(&rules, &[399, 0, 1000], 0).outcome, Outcome::Rejected);
+        assert_eq!(
+            decide(&rules, &[399, 0, 1000], 0).outcome,
+            Outcome::Rejected
+        );
         assert_eq!(decide(&rules, &[400, 399, 0], 0).outcome, Outcome::Passed);
     }
 
@@ -579,7 +614,10 @@ mod tests {
         assert_eq!(decide(&default, &[4, 3, 2], 0).outcome, Outcome::Rejected);
         let rejection = q(vec![1], PassRule::SnapshotRejection);
         assert_eq!(decide(&rejection, &[0, 10, 0], 0).outcome, Outcome::Passed);
-        assert_eq!(decide(&rejection, &[50, 11, 0], 0).outcome, Outcome::Rejected);
+        assert_eq!(
+            decide(&rejection, &[50, 11, 0], 0).outcome,
+            Outcome::Rejected
+        );
         assert_eq!(decide(&rejection, &[0, 0, 0], 0).outcome, Outcome::Passed);
     }
 

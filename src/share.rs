@@ -30,7 +30,10 @@ impl Share {
         if denominator == 0 || numerator > denominator {
             return None;
         }
-        Some(Share(BigRational::new(numerator.into(), denominator.into())))
+        Some(Share(BigRational::new(
+            numerator.into(),
+            denominator.into(),
+        )))
     }
 
     /// Wraps a rational known to lie in [0, 1].

@@ -102,7 +102,10 @@ impl Ord for CastAt {
     /// timestamps in one format sort correctly as text).
     fn cmp(&self, other: &Self) -> Ordering {
         if self.is_integer() && other.is_integer() {
-            let (a, b) = (self.0.trim_start_matches('0'), other.0.trim_start_matches('0'));
+            let (a, b) = (
+                self.0.trim_start_matches('0'),
+                other.0.trim_start_matches('0'),
+            );
             a.len().cmp(&b.len()).then_with(|| a.cmp(b))
         } else {
             self.0.cmp(&other.0)
@@ -216,7 +219,11 @@ mod tests {
         );
         assert_eq!(set.read, 4);
         assert_eq!(set.replaced, 2);
-        let choices: Vec<_> = set.votes.iter().map(|v| (v.line, v.selection.clone())).collect();
+        let choices: Vec<_> = set
+            .votes
+            .iter()
+            .map(|v| (v.line, v.selection.clone()))
+            .collect();
         assert_eq!(
             choices,
             vec![(2, Selection::Single(1)), (5, Selection::Single(2))]

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use govkit::{Outcome, Proposal};
 
 fn load(name: &str) -> govkit::Report {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proposals").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("proposals")
+        .join(name);
     Proposal::load(path).unwrap().evaluate().unwrap()
 }
 

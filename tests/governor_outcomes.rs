@@ -29,8 +29,13 @@ fn expected(file: &str) -> BTreeMap<u64, Expected> {
     let mut reader = csv::Reader::from_path(common::shared(file)).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (event, id, pid, support, votes) =
-        (col("event_name"), col("id"), col("proposalId"), col("support"), col("votes"));
+    let (event, id, pid, support, votes) = (
+        col("event_name"),
+        col("id"),
+        col("proposalId"),
+        col("support"),
+        col("votes"),
+    );
     let as_id = |s: &str| s.parse::<f64>().unwrap() as u64; // ids are small integers
     let mut out: BTreeMap<u64, Expected> = BTreeMap::new();
     for row in reader.records() {
@@ -46,7 +51,9 @@ fn expected(file: &str) -> BTreeMap<u64, Expected> {
                 let e = out.entry(as_id(&row[pid])).or_default();
                 e.sums[slot] += row[votes].parse::<u128>().unwrap();
             }
-            "ProposalQueued" | "ProposalExecuted" => out.entry(as_id(&row[id])).or_default().passed = true,
+            "ProposalQueued" | "ProposalExecuted" => {
+                out.entry(as_id(&row[id])).or_default().passed = true
+            }
             "ProposalCanceled" => out.entry(as_id(&row[id])).or_default().canceled = true,
             "ProposalCreated" => {
                 out.entry(as_id(&row[id])).or_default();
@@ -80,7 +87,11 @@ fn check_log(file: &str, quorum_tokens: u128) -> usize {
     let ballot = BallotKind::Basic.ballot_type();
     let mechanism = MechanismKind::TokenWeighted.mechanism();
     let mut checked = 0;
-    assert_eq!(log.proposals.len(), expected.len(), "{file}: proposal count");
+    assert_eq!(
+        log.proposals.len(),
+        expected.len(),
+        "{file}: proposal count"
+    );
     for p in &log.proposals {
         let want = &expected[&p.id.parse::<u64>().unwrap()];
         if want.canceled {
@@ -108,9 +119,20 @@ fn check_log(file: &str, quorum_tokens: u128) -> usize {
                 report.choices[i].name
             );
         }
-        let official = if want.passed { Outcome::Passed } else { Outcome::Rejected };
-        assert_eq!(report.outcome, official, "{file} proposal {}: {}", p.id, report.reason);
-        assert_eq!(report.votes.replaced, 0, "a governor accepts one vote per voter");
+        let official = if want.passed {
+            Outcome::Passed
+        } else {
+            Outcome::Rejected
+        };
+        assert_eq!(
+            report.outcome, official,
+            "{file} proposal {}: {}",
+            p.id, report.reason
+        );
+        assert_eq!(
+            report.votes.replaced, 0,
+            "a governor accepts one vote per voter"
+        );
         checked += 1;
     }
     checked
@@ -121,8 +143,14 @@ fn every_compound_and_uniswap_proposal_matches_its_official_outcome() {
     let counts = [
         check_log("data/governor-events/compound_governor_alpha.csv", 400_000),
         check_log("data/governor-events/compound_governor_bravo.csv", 400_000),
-        check_log("data/governor-events/uniswap_governor_alpha.csv", 40_000_000),
-        check_log("data/governor-events/uniswap_governor_alphav2.csv", 40_000_000),
+        check_log(
+            "data/governor-events/uniswap_governor_alpha.csv",
+            40_000_000,
+        ),
+        check_log(
+            "data/governor-events/uniswap_governor_alphav2.csv",
+            40_000_000,
+        ),
     ];
     // 40 + 83 + 5 + 3 non-canceled proposals (Uniswap Alpha v2 #4 has a
     // single vote and no lifecycle events: defeated).
@@ -137,8 +165,14 @@ fn a_real_defeat_on_quorum_and_a_real_defeat_on_majority() {
     let mut by_quorum = 0;
     let mut by_majority = 0;
     for (file, quorum) in [
-        ("data/governor-events/compound_governor_bravo.csv", 400_000u128),
-        ("data/governor-events/uniswap_governor_alpha.csv", 40_000_000),
+        (
+            "data/governor-events/compound_governor_bravo.csv",
+            400_000u128,
+        ),
+        (
+            "data/governor-events/uniswap_governor_alpha.csv",
+            40_000_000,
+        ),
     ] {
         for (_, e) in expected(file) {
             if e.canceled || e.passed {
@@ -151,7 +185,10 @@ fn a_real_defeat_on_quorum_and_a_real_defeat_on_majority() {
             }
         }
     }
-    assert!(by_quorum > 0 && by_majority > 0, "{by_quorum} {by_majority}");
+    assert!(
+        by_quorum > 0 && by_majority > 0,
+        "{by_quorum} {by_majority}"
+    );
 }
 
 #[test]

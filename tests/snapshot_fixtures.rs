@@ -49,7 +49,9 @@ fn integers(scores: &[Score]) -> Vec<BigRational> {
 }
 
 fn ints(v: &[i64]) -> Vec<BigRational> {
-    v.iter().map(|&n| BigRational::from_integer(n.into())).collect()
+    v.iter()
+        .map(|&n| BigRational::from_integer(n.into()))
+        .collect()
 }
 
 #[test]
@@ -111,7 +113,12 @@ fn invalid_snapshot_ballots_are_counted_not_scored() {
         .collect();
     assert_eq!(
         reasons,
-        vec![("duplicate-choice", 1), ("out-of-range", 1), ("unreadable", 1), ("wrong-shape", 1)]
+        vec![
+            ("duplicate-choice", 1),
+            ("out-of-range", 1),
+            ("unreadable", 1),
+            ("wrong-shape", 1)
+        ]
     );
     // Snapshot's scoresTotal counts invalid ballots too.
     assert_eq!(report.cast_power, "6");

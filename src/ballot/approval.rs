@@ -67,9 +67,21 @@ mod tests {
         let a = Approval;
         assert_eq!(a.check(&Selection::List(vec![1, 3]), 3), Ok(()));
         assert_eq!(a.check(&Selection::List(vec![]), 3), Ok(()));
-        assert_eq!(a.check(&Selection::List(vec![1, 1]), 3), Err(InvalidBallot::DuplicateChoice));
-        assert_eq!(a.check(&Selection::List(vec![4]), 3), Err(InvalidBallot::OutOfRange));
-        assert_eq!(a.check(&Selection::List(vec![0]), 3), Err(InvalidBallot::OutOfRange));
-        assert_eq!(a.check(&Selection::Single(1), 3), Err(InvalidBallot::WrongShape));
+        assert_eq!(
+            a.check(&Selection::List(vec![1, 1]), 3),
+            Err(InvalidBallot::DuplicateChoice)
+        );
+        assert_eq!(
+            a.check(&Selection::List(vec![4]), 3),
+            Err(InvalidBallot::OutOfRange)
+        );
+        assert_eq!(
+            a.check(&Selection::List(vec![0]), 3),
+            Err(InvalidBallot::OutOfRange)
+        );
+        assert_eq!(
+            a.check(&Selection::Single(1), 3),
+            Err(InvalidBallot::WrongShape)
+        );
     }
 }

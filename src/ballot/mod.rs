@@ -92,8 +92,11 @@ pub trait BallotType {
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot>;
 
     /// Scores of the `choices` choices from valid ballots.
-    fn tally(&self, choices: usize, ballots: &[CountedBallot<'_>])
-        -> Result<Vec<Score>, TallyOverflow>;
+    fn tally(
+        &self,
+        choices: usize,
+        ballots: &[CountedBallot<'_>],
+    ) -> Result<Vec<Score>, TallyOverflow>;
 }
 
 impl<B: BallotType + ?Sized> BallotType for &B {
@@ -130,7 +133,11 @@ pub enum BallotKind {
 
 impl BallotKind {
     /// Every kind, in documentation order.
-    pub const ALL: [BallotKind; 3] = [BallotKind::Basic, BallotKind::SingleChoice, BallotKind::Approval];
+    pub const ALL: [BallotKind; 3] = [
+        BallotKind::Basic,
+        BallotKind::SingleChoice,
+        BallotKind::Approval,
+    ];
 
     /// The name in proposal files.
     pub fn name(self) -> &'static str {

@@ -42,7 +42,9 @@ impl BallotType for SingleChoice {
 
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
         match selection {
-            Selection::Single(c) => index(*c, choices).map(|_| ()).ok_or(InvalidBallot::OutOfRange),
+            Selection::Single(c) => index(*c, choices)
+                .map(|_| ())
+                .ok_or(InvalidBallot::OutOfRange),
             Selection::Unreadable(_) => Err(InvalidBallot::Unreadable),
             _ => Err(InvalidBallot::WrongShape),
         }

@@ -12,8 +12,8 @@ use std::path::Path;
 use csv::StringRecord;
 
 use super::{
-    csv_error, csv_reader, normalize_proposal_id, parse_amount, snapshot_json, ChoiceShape,
-    Header, SingleProposalGuard, VoteColumns,
+    csv_error, csv_reader, normalize_proposal_id, parse_amount, snapshot_json, ChoiceShape, Header,
+    SingleProposalGuard, VoteColumns,
 };
 use crate::amount::AmountUnit;
 use crate::choices::Choices;
@@ -43,7 +43,12 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     let header = Header::read(path, &mut reader)?;
     let cols = &opts.columns;
     let voter_col = header
-        .find(path, cols.voter.as_deref(), &["voter", "address", "member"], true)?
+        .find(
+            path,
+            cols.voter.as_deref(),
+            &["voter", "address", "member"],
+            true,
+        )?
         .expect("required");
     let choice_col = header
         .find(path, cols.choice.as_deref(), &["choice"], true)?
@@ -60,7 +65,12 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
         &["proposal_id", "proposal", "proposalid"],
         false,
     )?;
-    let created_col = header.find(path, cols.created.as_deref(), &["created", "timestamp"], false)?;
+    let created_col = header.find(
+        path,
+        cols.created.as_deref(),
+        &["created", "timestamp"],
+        false,
+    )?;
     let wanted = match (opts.proposal_id, proposal_col) {
         (Some(_), None) => {
             return Err(Error::input(
@@ -99,7 +109,9 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
         let selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
             .map_err(|message| Error::input(at(choice_col), message))?;
         let weight = match weight_col {
-            Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || at(wc))?),
+            Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || {
+                at(wc)
+            })?),
             None => None,
         };
         let cast_at = created_col
@@ -128,7 +140,10 @@ pub(crate) fn parse_choice_field(
         return Ok(snapshot_json::parse_selection(text));
     }
     let items: Vec<&str> = if text.contains(';') {
-        text.split(';').map(str::trim).filter(|s| !s.is_empty()).collect()
+        text.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
     } else {
         vec![text]
     };
@@ -153,9 +168,10 @@ pub(crate) fn parse_choice_field(
     }
     Ok(match (shape, numbers.as_slice()) {
         (ChoiceShape::Single, [one]) => Selection::Single(*one),
-        (ChoiceShape::Weighted, [one]) => {
-            Selection::Weighted(vec![(*one, num_rational::BigRational::from_integer(1.into()))])
-        }
+        (ChoiceShape::Weighted, [one]) => Selection::Weighted(vec![(
+            *one,
+            num_rational::BigRational::from_integer(1.into()),
+        )]),
         _ => Selection::List(numbers),
     })
 }
@@ -170,9 +186,17 @@ mod tests {
         let p = |t: &str, s| parse_choice_field(t, &c, s);
         assert_eq!(p("bob", ChoiceShape::Single), Ok(Selection::Single(2)));
         assert_eq!(p("7", ChoiceShape::Single), Ok(Selection::Single(7)));
-        assert_eq!(p("Alice;3", ChoiceShape::List), Ok(Selection::List(vec![1, 3])));
+        assert_eq!(
+            p("Alice;3", ChoiceShape::List),
+            Ok(Selection::List(vec![1, 3]))
+        );
         assert_eq!(p("Alice", ChoiceShape::List), Ok(Selection::List(vec![1])));
-        assert_eq!(p("[2,1]", ChoiceShape::List), Ok(Selection::List(vec![2, 1])));
-        assert!(p("Dave", ChoiceShape::Single).unwrap_err().contains("\"Dave\" is not a choice"));
+        assert_eq!(
+            p("[2,1]", ChoiceShape::List),
+            Ok(Selection::List(vec![2, 1]))
+        );
+        assert!(p("Dave", ChoiceShape::Single)
+            .unwrap_err()
+            .contains("\"Dave\" is not a choice"));
     }
 }

@@ -71,7 +71,9 @@ impl GovernorLog {
         let only = only.map(normalize_proposal_id);
         let mut reader = csv_reader(path)?;
         let header = Header::read(path, &mut reader)?;
-        let event_col = header.find(path, None, &["event_name", "event"], true)?.expect("required");
+        let event_col = header
+            .find(path, None, &["event_name", "event"], true)?
+            .expect("required");
         let voter_col = header.find(path, None, &["voter"], false)?;
         let pid_col = header.find(path, None, &["proposalId"], false)?;
         let id_col = header.find(path, None, &["id"], false)?;

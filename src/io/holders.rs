@@ -146,7 +146,11 @@ fn read_csv(source: &HoldersSource, decimals: u8) -> Result<Holders> {
         )?
         .expect("required");
     let unit = source.unit.unwrap_or_else(|| {
-        if header.name(balance_col).to_ascii_lowercase().ends_with("_wei") {
+        if header
+            .name(balance_col)
+            .to_ascii_lowercase()
+            .ends_with("_wei")
+        {
             AmountUnit::Base
         } else {
             AmountUnit::Token
@@ -255,7 +259,10 @@ mod tests {
 
     #[test]
     fn wei_columns_are_base_units() {
-        let (_d, p) = write("h.csv", "index,address,amount_wei\n0,0xA,400000000000000000000\n1,0xB,1\n");
+        let (_d, p) = write(
+            "h.csv",
+            "index,address,amount_wei\n0,0xA,400000000000000000000\n1,0xB,1\n",
+        );
         let h = Holders::read(&HoldersSource::new(&p), 18).unwrap();
         assert_eq!(h.len(), 2);
         assert_eq!(h.balance(&Voter::new("0xa")).to_tokens_string(18), "400");
@@ -275,7 +282,12 @@ mod tests {
     #[test]
     fn duplicate_holder_is_an_error_with_line() {
         let (_d, p) = write("h.csv", "address,balance\n0xA,1\n0xa,2\n");
-        let err = Holders::read(&HoldersSource::new(&p), 0).unwrap_err().to_string();
-        assert!(err.ends_with("h.csv line 3: field 'address': holder 0xa is listed twice"), "{err}");
+        let err = Holders::read(&HoldersSource::new(&p), 0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("h.csv line 3: field 'address': holder 0xa is listed twice"),
+            "{err}"
+        );
     }
 }

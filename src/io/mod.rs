@@ -98,7 +98,9 @@ pub(crate) fn csv_reader(path: &Path) -> Result<csv::Reader<File>> {
 pub(crate) fn csv_error(path: &Path, err: csv::Error) -> Error {
     let line = err.position().map(|p| p.line());
     let message = match err.kind() {
-        csv::ErrorKind::Io(e) => return Error::io(path, std::io::Error::new(e.kind(), e.to_string())),
+        csv::ErrorKind::Io(e) => {
+            return Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
+        }
         csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 ({err})"),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -135,8 +137,7 @@ impl Header {
         defaults: &[&str],
         required: bool,
     ) -> Result<Option<usize>> {
-        let position =
-            |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let position = |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
         if let Some(name) = configured {
             return match position(name) {
                 Some(i) => Ok(Some(i)),

@@ -71,7 +71,10 @@ pub fn parse(
     proposal_id: Option<&str>,
 ) -> Result<SnapshotVotes> {
     let json_error = |e: serde_json::Error| {
-        Error::input(Location::line(path, e.line() as u64), format!("invalid JSON: {e}"))
+        Error::input(
+            Location::line(path, e.line() as u64),
+            format!("invalid JSON: {e}"),
+        )
     };
     let trimmed = text.trim_start();
     let (list_text, choices): (&RawValue, Option<Vec<String>>) = if trimmed.starts_with('[') {
@@ -177,8 +180,7 @@ pub(crate) fn parse_selection(json: &str) -> Selection {
             let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
                 return unreadable();
             };
-            let numbers: Option<Vec<u32>> =
-                items.iter().map(|i| choice_number(i.get())).collect();
+            let numbers: Option<Vec<u32>> = items.iter().map(|i| choice_number(i.get())).collect();
             numbers.map_or_else(unreadable, Selection::List)
         }
         Some(b'{') => {
@@ -282,7 +284,10 @@ mod tests {
             ])
         );
         for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "{\"a\": 1}", "null"] {
-            assert!(matches!(parse_selection(bad), Selection::Unreadable(_)), "{bad}");
+            assert!(
+                matches!(parse_selection(bad), Selection::Unreadable(_)),
+                "{bad}"
+            );
         }
     }
 
@@ -305,6 +310,9 @@ mod tests {
     fn bad_vp_names_line_and_field() {
         let text = "[\n{\"voter\": \"a\", \"choice\": 1, \"vp\": 1},\n{\"voter\": \"b\", \"choice\": 1, \"vp\": \"12x\"}\n]";
         let err = parse(Path::new("v.json"), text, 18, None).unwrap_err();
-        assert_eq!(err.to_string(), "v.json line 3: field 'vp': \"12x\" is not an amount");
+        assert_eq!(
+            err.to_string(),
+            "v.json line 3: field 'vp': \"12x\" is not an amount"
+        );
     }
 }

@@ -1,0 +1,370 @@
+//! End-to-end tests of `govkit evaluate`: the real binary on small proposal
+//! and vote files written into a temporary folder.
+//!
+//! Error cases check the contract of `src/error.rs`: exit code 2, and a
+//! message on stderr that names the file, the line ("line N") and the field
+//! ("field '...'") so that a user can open the file and fix it, and never a
+//! panic. Success cases check exit code 0 (a rejected proposal is a
+//! successful run) and the exact numbers of the JSON report.
+
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::{json, Value};
+
+/// The proposal file name used by most tests.
+const PROPOSAL: &str = "proposal.toml";
+
+/// A basic For/Against/Abstain proposal reading `votes.csv`, with `rules` as
+/// the body of its `[rules]` table. `[rules]` is on line 7, so the first
+/// rule is on line 8.
+fn basic_proposal(rules: &str) -> String {
+    format!(
+        r#"id = "t1"
+ballot = "basic"
+decimals = 18
+[votes]
+path = "votes.csv"
+format = "csv"
+[rules]
+{rules}
+"#
+    )
+}
+
+/// The rules of most tests: at least 4 tokens For, then For > Against.
+const RULES: &str = r#"quorum = "4"
+quorum_counts = ["For"]
+pass = "majority""#;
+
+/// Writes `files` (name, content) into a fresh temporary folder and runs
+/// `govkit evaluate <folder>/<proposal> <args>`. The proposal need not be
+/// among the files (to test a missing one).
+fn evaluate(files: &[(&str, &str)], proposal: &str, args: &[&str]) -> Assert {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).expect("write test file");
+    }
+    Command::cargo_bin("govkit")
+        .expect("the govkit binary is built")
+        .arg("evaluate")
+        .arg(dir.path().join(proposal))
+        .args(args)
+        .assert()
+}
+
+/// Asserts a failed run: exit code 2, nothing on stdout, one `govkit: error:`
+/// message on stderr containing every fragment, and no panic.
+fn assert_fails(assert: Assert, fragments: &[&str]) {
+    let assert = assert
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::starts_with("govkit: error: "))
+        .stderr(predicate::str::contains("panicked").not());
+    fragments
+        .iter()
+        .fold(assert, |a, f| a.stderr(predicate::str::contains(*f)));
+}
+
+/// Runs a basic proposal with [`RULES`] on this `votes.csv` and asserts it
+/// fails with these fragments in the message.
+fn assert_votes_fail(votes_csv: &str, fragments: &[&str]) {
+    let proposal = basic_proposal(RULES);
+    let files = [(PROPOSAL, proposal.as_str()), ("votes.csv", votes_csv)];
+    assert_fails(evaluate(&files, PROPOSAL, &[]), fragments);
+}
+
+/// Runs a successful evaluation with `--format json` and parses the report.
+fn evaluate_json(files: &[(&str, &str)]) -> Value {
+    let assert = evaluate(files, PROPOSAL, &["--format", "json"])
+        .code(0)
+        .stderr(predicate::str::is_empty());
+    let stdout = &assert.get_output().stdout;
+    serde_json::from_slice(stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(stdout)
+        )
+    })
+}
+
+/// The `{name, power}` pairs of a report's choices.
+fn powers(report: &Value) -> Vec<(String, String)> {
+    report["choices"]
+        .as_array()
+        .expect("choices is a list")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| {
+                c[k].as_str()
+                    .unwrap_or_else(|| panic!("{k} in {c}"))
+                    .to_string()
+            };
+            (s("name"), s("power"))
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(n, p)| (n.to_string(), p.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Files that do not exist
+// ---------------------------------------------------------------------------
+
+#[test]
+fn missing_proposal_file_is_named() {
+    assert_fails(evaluate(&[], "absent.toml", &[]), &["absent.toml: "]);
+}
+
+#[test]
+fn missing_votes_file_is_named() {
+    let proposal = basic_proposal(RULES).replace("votes.csv", "absent-votes.csv");
+    let files = [(PROPOSAL, proposal.as_str())];
+    assert_fails(evaluate(&files, PROPOSAL, &[]), &["absent-votes.csv: "]);
+}
+
+// ---------------------------------------------------------------------------
+// Proposal file (TOML)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn toml_syntax_error_names_line() {
+    // Unterminated string on line 5.
+    let proposal = "id = \"t1\"\nballot = \"basic\"\ndecimals = 18\n[votes]\npath = \"votes.csv\nformat = \"csv\"\n";
+    assert_fails(
+        evaluate(&[(PROPOSAL, proposal)], PROPOSAL, &[]),
+        &["proposal.toml line 5: field 'path': "],
+    );
+}
+
+#[test]
+fn unknown_key_names_line_and_key() {
+    let proposal = basic_proposal("quorm = \"1\"");
+    assert_fails(
+        evaluate(&[(PROPOSAL, &proposal)], PROPOSAL, &[]),
+        &["proposal.toml line 8: field 'quorm': unknown field `quorm`"],
+    );
+}
+
+#[test]
+fn bad_quorum_amount_names_line_and_field() {
+    let proposal = basic_proposal("quorum = \"lots\"");
+    // The field is written 'rules.quorum' today; either spelling is fine.
+    assert_fails(
+        evaluate(&[(PROPOSAL, &proposal)], PROPOSAL, &[]),
+        &[
+            "proposal.toml line 8: field '",
+            "quorum': \"lots\" is not an amount",
+        ],
+    );
+}
+
+#[test]
+fn bad_quorum_percentage_names_line_and_field() {
+    let proposal = basic_proposal("quorum = \"lots%\"");
+    assert_fails(
+        evaluate(&[(PROPOSAL, &proposal)], PROPOSAL, &[]),
+        &[
+            "proposal.toml line 8: field '",
+            "quorum': \"lots%\" is not a fraction",
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Vote CSV (line 1 is the header, so data line N is file line N + 1)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn bad_weight_names_line_field_and_value() {
+    assert_votes_fail(
+        "voter,choice,weight\na,For,1\nb,Against,2\nc,For,12x\n",
+        &["votes.csv line 4: field 'weight': \"12x\" is not an amount"],
+    );
+}
+
+#[test]
+fn unknown_choice_name_is_an_error() {
+    assert_votes_fail(
+        "voter,choice,weight\na,For,1\nb,Maybe,2\n",
+        &["votes.csv line 3: field 'choice': \"Maybe\" is not a choice of this proposal"],
+    );
+}
+
+#[test]
+fn negative_weight_is_an_error() {
+    assert_votes_fail(
+        "voter,choice,weight\na,For,1\nb,Against,-5\n",
+        &["votes.csv line 3: field 'weight': \"-5\" is negative"],
+    );
+}
+
+#[test]
+fn weight_beyond_u128_base_units_overflows() {
+    // 1e30 tokens = 1e48 base units > u128::MAX (about 3.4e38).
+    assert_votes_fail(
+        "voter,choice,weight\na,For,1e30\n",
+        &["votes.csv line 2: field 'weight': \"1e30\" overflows u128"],
+    );
+}
+
+#[test]
+fn tally_beyond_u128_overflows() {
+    // Each vote is 2e20 tokens = 2e38 base units (fits u128); together
+    // 4e38 > u128::MAX. The second vote, on line 3, overflows the sum.
+    assert_votes_fail(
+        "voter,choice,weight\n\
+         a,For,200000000000000000000\n\
+         b,For,200000000000000000000\n",
+        &["votes.csv line 3: ", "overflows u128"],
+    );
+}
+
+/// Known bug (see the report): the csv crate's record positions are off
+/// by one for CRLF files, so the error names line 3 instead of 4.
+#[test]
+#[ignore = "src/io: wrong line numbers for CRLF vote files (csv crate Position::line)"]
+fn bad_weight_line_is_right_with_crlf_line_ends() {
+    assert_votes_fail(
+        "voter,choice,weight\r\na,For,1\r\nb,Against,2\r\nc,For,12x\r\n",
+        &["votes.csv line 4: field 'weight'"],
+    );
+}
+
+/// Known bug (see the report): after a blank line the csv crate reports
+/// the blank line's number, so the error names line 3 instead of 4.
+#[test]
+#[ignore = "src/io: wrong line numbers after blank lines (csv crate Position::line)"]
+fn bad_weight_line_is_right_after_a_blank_line() {
+    assert_votes_fail(
+        "voter,choice,weight\na,For,1\n\nc,For,12x\n",
+        &["votes.csv line 4: field 'weight'"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Snapshot JSON votes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn snapshot_json_bad_vp_names_line_and_field() {
+    let proposal = r#"id = "s1"
+ballot = "basic"
+[votes]
+path = "votes.json"
+format = "snapshot-json"
+"#;
+    let votes = r#"[
+  {"voter": "0xA", "choice": 1, "vp": 1.5},
+  {"voter": "0xB", "choice": 2, "vp": "12x"}
+]
+"#;
+    assert_fails(
+        evaluate(
+            &[(PROPOSAL, proposal), ("votes.json", votes)],
+            PROPOSAL,
+            &[],
+        ),
+        &["votes.json line 3: field 'vp': \"12x\" is not an amount"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Successful evaluations
+// ---------------------------------------------------------------------------
+
+#[test]
+fn basic_csv_proposal_passes_with_exact_json_report() {
+    let proposal = basic_proposal(RULES);
+    // By hand:
+    //   For     = alice 3.5 + carol 1 (choice by number) = 4.5
+    //   Against = bob 2
+    //   Abstain = 0
+    //   dave chose 7, not a choice of 3: invalid, his 10 tokens count nowhere.
+    //   Quorum counts For only: 4.5 >= 4, reached. For 4.5 > Against 2: passed.
+    let votes = "voter,choice,weight\n\
+                 alice,For,3.5\n\
+                 bob,Against,2\n\
+                 carol,1,1\n\
+                 dave,7,10\n";
+    let report = evaluate_json(&[(PROPOSAL, &proposal), ("votes.csv", votes)]);
+
+    assert_eq!(report["id"], "t1");
+    assert_eq!(report["mechanism"], "token-weighted");
+    assert_eq!(report["ballot"], "basic");
+    assert_eq!(
+        powers(&report),
+        pairs(&[("For", "4.5"), ("Against", "2"), ("Abstain", "0")])
+    );
+    assert_eq!(report["quorum"]["required"], "4");
+    assert_eq!(report["quorum"]["counted"], "4.5");
+    assert_eq!(report["quorum"]["reached"], true);
+    assert_eq!(report["outcome"], "passed");
+    assert_eq!(report["votes"]["counted"], 3);
+    assert_eq!(report["votes"]["invalid"], 1);
+    assert_eq!(report["votes"]["replaced"], 0);
+}
+
+#[test]
+fn table_output_is_the_default() {
+    let proposal = basic_proposal(RULES);
+    let votes = "voter,choice,weight\nalice,For,5\nbob,Against,2\n";
+    evaluate(
+        &[(PROPOSAL, &proposal), ("votes.csv", votes)],
+        PROPOSAL,
+        &[],
+    )
+    .code(0)
+    .stderr(predicate::str::is_empty())
+    .stdout(predicate::str::contains("proposal t1"))
+    .stdout(predicate::str::contains("outcome   PASSED"));
+}
+
+#[test]
+fn duplicate_vote_is_replaced_by_the_latest() {
+    let proposal = basic_proposal(RULES);
+    // By hand: alice first votes For 3, then Against 1; her later vote
+    // counts and the first is replaced.
+    //   For = 0, Against = alice 1 + bob 2 = 3, Abstain = carol 4
+    //   Quorum counts For: 0 < 4, not reached; For 0 > Against 3 fails too.
+    let votes = "voter,choice,weight\n\
+                 alice,For,3\n\
+                 bob,Against,2\n\
+                 alice,Against,1\n\
+                 carol,Abstain,4\n";
+    let report = evaluate_json(&[(PROPOSAL, &proposal), ("votes.csv", votes)]);
+
+    assert_eq!(
+        powers(&report),
+        pairs(&[("For", "0"), ("Against", "3"), ("Abstain", "4")])
+    );
+    assert_eq!(report["votes"]["counted"], 3);
+    assert_eq!(report["votes"]["invalid"], 0);
+    assert_eq!(report["votes"]["replaced"], 1);
+    assert_eq!(report["outcome"], "rejected");
+}
+
+#[test]
+fn rejected_proposal_exits_zero() {
+    let proposal = basic_proposal(RULES);
+    // By hand: For 3 > Against 1, but the quorum counts For only and
+    // 3 < 4, so the proposal is rejected.
+    let votes = "voter,choice,weight\nalice,For,3\nbob,Against,1\n";
+    let files = [(PROPOSAL, proposal.as_str()), ("votes.csv", votes)];
+
+    let report = evaluate_json(&files);
+    assert_eq!(
+        report["quorum"],
+        json!({"required": "4", "counted": "3", "reached": false, "counts": ["For"]})
+    );
+    assert_eq!(report["outcome"], "rejected");
+
+    evaluate(&files, PROPOSAL, &[])
+        .code(0)
+        .stdout(predicate::str::contains("outcome   REJECTED"));
+}
