@@ -104,6 +104,10 @@ impl Error {
         *self.0
     }
 
+    pub(crate) fn from_kind(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error(Box::new(ErrorKind::Io {
             path: path.into(),

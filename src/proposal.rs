@@ -5,6 +5,7 @@
 //! without the data files, and every error names the proposal file and the
 //! line of the offending key. Paths are relative to the proposal file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use toml::Spanned;
 use crate::amount::{Amount, AmountUnit};
 use crate::ballot::BallotKind;
 use crate::choices::Choices;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::{
     csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
@@ -83,7 +84,7 @@ enum HoldersFormat {
 #[serde(deny_unknown_fields)]
 struct RulesSection {
     quorum: Option<Spanned<String>>,
-    quorum_counts: Option<Spanned<Vec<String>>>,
+    quorum_counts: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     quorum_rounding: QuorumRounding,
     quorum_type: Option<QuorumType>,
@@ -210,11 +211,57 @@ pub struct Proposal {
     /// The mechanism.
     pub mechanism: MechanismKind,
     rules: RulesSpec,
+    key_lines: BTreeMap<String, u64>,
+}
+
+/// Where `key` is in the proposal file (its line if the file sets it).
+fn located(path: &Path, key_lines: &BTreeMap<String, u64>, key: &str) -> Location {
+    let mut location = Location::file(path).with_field(key);
+    location.line = key_lines.get(key).copied();
+    location
 }
 
 /// Line (1-based) of a byte offset.
 fn line_at(text: &str, offset: usize) -> u64 {
     1 + text[..offset.min(text.len())].matches('\n').count() as u64
+}
+
+/// The line of every `key = …` in a TOML text, by dotted name
+/// (`rules.quorum`), so that errors found after parsing can name it.
+fn key_lines(text: &str) -> BTreeMap<String, u64> {
+    let mut lines = BTreeMap::new();
+    let mut section = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            section = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+        } else if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim().trim_matches('"');
+            if !key.is_empty() && !key.starts_with('#') {
+                let dotted = if section.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{section}.{key}")
+                };
+                lines.entry(dotted).or_insert(i as u64 + 1);
+            }
+        }
+    }
+    lines
+}
+
+/// The dotted name of the key on `line` (1-based), if the line holds one.
+fn key_on_line(text: &str, line: u64) -> Option<String> {
+    key_lines(text)
+        .into_iter()
+        .find(|&(_, l)| l == line)
+        .map(|(k, _)| k)
 }
 
 impl Proposal {
@@ -232,12 +279,7 @@ impl Proposal {
             let (line, field) = match e.span() {
                 Some(span) => {
                     let line = line_at(text, span.start);
-                    let src = text.lines().nth(line as usize - 1).unwrap_or("");
-                    let key = src
-                        .split_once('=')
-                        .map(|(k, _)| k.trim().trim_matches('"').to_string())
-                        .filter(|k| !k.is_empty() && !k.starts_with('['));
-                    (Some(line), key)
+                    (Some(line), key_on_line(text, line))
                 }
                 None => (None, None),
             };
@@ -249,11 +291,13 @@ impl Proposal {
         let at = |span: std::ops::Range<usize>, key: &str| {
             Location::line(path, line_at(text, span.start)).with_field(key)
         };
+        let key_lines = key_lines(text);
+        let key_at = |key: &str| located(path, &key_lines, key);
         let base = path.parent().unwrap_or(Path::new(""));
         let decimals = file.decimals;
         if decimals > 38 {
             return Err(Error::input(
-                Location::file(path).with_field("decimals"),
+                key_at("decimals"),
                 format!("{decimals} decimals do not fit in u128 base units (at most 38)"),
             ));
         }
@@ -278,7 +322,7 @@ impl Proposal {
         }
         if file.votes.format == VoteFormat::GovernorEvents && file.ballot != BallotKind::Basic {
             return Err(Error::input(
-                Location::file(path).with_field("ballot"),
+                key_at("ballot"),
                 "governor event logs carry For/Against/Abstain votes: use ballot = \"basic\"",
             ));
         }
@@ -300,7 +344,7 @@ impl Proposal {
                 if q.get_ref().trim().ends_with('%') || q.get_ref().contains('/') {
                     QuorumThreshold::OfSupply(q.get_ref().parse().map_err(
                         |e: crate::share::ShareError| {
-                            Error::input(at(q.span(), "quorum"), e.to_string())
+                            Error::input(at(q.span(), "rules.quorum"), e.to_string())
                         },
                     )?)
                 } else {
@@ -311,7 +355,7 @@ impl Proposal {
             (None, None) => None,
             (Some(q), Some(_)) => {
                 return Err(Error::input(
-                    at(q.span(), "quorum"),
+                    at(q.span(), "rules.quorum"),
                     "set either quorum or min_participation, not both",
                 ))
             }
@@ -319,20 +363,24 @@ impl Proposal {
         let rejection = r.quorum_type == Some(QuorumType::Rejection);
         if rejection && r.pass.is_some() {
             return Err(Error::input(
-                Location::file(path).with_field("rules.pass"),
+                key_at("rules.pass"),
                 "quorum_type = \"rejection\" decides by the Against votes alone; remove `pass`",
             ));
         }
         let is_aragon = r.pass == Some(PassSpec::Aragon);
         if is_aragon != r.support_threshold.is_some() {
             return Err(Error::input(
-                Location::file(path).with_field("rules.support_threshold"),
+                key_at(if is_aragon {
+                    "rules.pass"
+                } else {
+                    "rules.support_threshold"
+                }),
                 "support_threshold goes with pass = \"aragon\" (and pass = \"aragon\" needs it)",
             ));
         }
         if r.min_approval.is_some() && !is_aragon {
             return Err(Error::input(
-                Location::file(path).with_field("rules.min_approval"),
+                key_at("rules.min_approval"),
                 "min_approval is an Aragon rule: set pass = \"aragon\"",
             ));
         }
@@ -349,14 +397,13 @@ impl Proposal {
             .transpose()?;
         let rules = RulesSpec {
             quorum,
-            quorum_counts: r.quorum_counts.as_ref().map(|c| {
-                let line = line_at(text, c.span().start);
-                c.get_ref()
+            quorum_counts: r.quorum_counts.as_ref().map(|names| {
+                names
                     .iter()
                     .map(|name| NamedChoice {
-                        name: name.clone(),
-                        line,
-                        key: "quorum_counts",
+                        name: name.get_ref().clone(),
+                        line: line_at(text, name.span().start),
+                        key: "rules.quorum_counts",
                     })
                     .collect()
             }),
@@ -365,9 +412,9 @@ impl Proposal {
             rejection,
             support_threshold: r.support_threshold,
             min_approval: r.min_approval,
-            for_choice: named(&r.for_choice, "for_choice"),
-            against_choice: named(&r.against_choice, "against_choice"),
-            abstain_choice: named(&r.abstain_choice, "abstain_choice"),
+            for_choice: named(&r.for_choice, "rules.for_choice"),
+            against_choice: named(&r.against_choice, "rules.against_choice"),
+            abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
         };
 
         let holders = file.holders.map(|h| {
@@ -398,12 +445,29 @@ impl Proposal {
             mechanism: file.mechanism.kind,
             rules,
             choices,
+            key_lines: key_lines.clone(),
         };
         // Validate the rules now when the choices are already known.
         if let Some(c) = proposal.known_choices() {
             proposal.decision_rules(&c)?;
         }
         Ok(proposal)
+    }
+
+    /// A data file that cannot be opened is reported with the proposal key
+    /// that names it, so the user knows which setting to fix.
+    fn name_source(&self, e: Error, key: &str) -> Error {
+        match e.into_kind() {
+            ErrorKind::Io { path, source } => Error::input(
+                self.key_at(key),
+                format!("cannot read {}: {source}", path.display()),
+            ),
+            kind => Error::from_kind(kind),
+        }
+    }
+
+    fn key_at(&self, key: &str) -> Location {
+        located(&self.path, &self.key_lines, key)
     }
 
     /// The choices, when known without reading the votes.
@@ -424,7 +488,7 @@ impl Proposal {
                 .map(|n| n as usize - 1)
                 .ok_or_else(|| {
                     Error::input(
-                        Location::line(&self.path, c.line).with_field(format!("rules.{}", c.key)),
+                        Location::line(&self.path, c.line).with_field(c.key),
                         format!(
                             "{:?} is not a choice of this proposal (choices: {})",
                             c.name,
@@ -443,7 +507,11 @@ impl Proposal {
             (None, None) => None,
             _ => {
                 return Err(Error::input(
-                    Location::file(&self.path).with_field("rules"),
+                    self.key_at(if r.for_choice.is_some() {
+                        "rules.for_choice"
+                    } else {
+                        "rules.against_choice"
+                    }),
                     "set both for_choice and against_choice",
                 ))
             }
@@ -485,12 +553,12 @@ impl Proposal {
         };
         rules
             .validate(choices)
-            .map_err(|m| Error::input(Location::file(&self.path).with_field("rules"), m))?;
+            .map_err(|m| Error::input(self.key_at("rules.pass"), m))?;
         if let (PassRule::Aragon { .. }, None, None) =
             (&rules.pass, &self.holders, self.total_supply)
         {
             return Err(Error::input(
-                Location::file(&self.path).with_field("rules"),
+                self.key_at("rules.pass"),
                 "Aragon rules are fractions of the total supply: add [holders] or rules.total_supply",
             ));
         }
@@ -498,7 +566,7 @@ impl Proposal {
             (&r.quorum, &self.holders, self.total_supply)
         {
             return Err(Error::input(
-                Location::file(&self.path).with_field("rules.quorum"),
+                self.key_at("rules.quorum"),
                 "a quorum in percent is a fraction of the total supply: add [holders] or \
                  rules.total_supply",
             ));
@@ -514,7 +582,7 @@ impl Proposal {
             VoteFormat::GovernorEvents => {
                 let Some(id) = pid else {
                     return Err(Error::input(
-                        Location::file(&self.path).with_field("votes.proposal_id"),
+                        self.key_at("votes.format"),
                         "a governor event log holds many proposals: set proposal_id",
                     ));
                 };
@@ -542,7 +610,7 @@ impl Proposal {
             VoteFormat::Csv => {
                 let choices = self.known_choices().ok_or_else(|| {
                     Error::input(
-                        Location::file(&self.path).with_field("choices"),
+                        self.key_at("ballot"),
                         "a CSV vote file needs the proposal's choices",
                     )
                 })?;
@@ -569,7 +637,9 @@ impl Proposal {
 
     /// Reads every file the proposal names and evaluates it.
     pub fn evaluate(&self) -> Result<Report> {
-        let loaded = self.read_votes()?;
+        let loaded = self
+            .read_votes()
+            .map_err(|e| self.name_source(e, "votes.path"))?;
         let choices = match (self.known_choices(), loaded.choices) {
             (Some(c), _) => c,
             (None, Some(names)) => Choices::new(names).ok_or_else(|| {
@@ -580,7 +650,7 @@ impl Proposal {
             })?,
             (None, None) => {
                 return Err(Error::input(
-                    Location::file(&self.path).with_field("choices"),
+                    self.key_at("ballot"),
                     format!("a {} ballot needs its choices", self.ballot.name()),
                 ))
             }
@@ -589,7 +659,8 @@ impl Proposal {
             .holders
             .as_ref()
             .map(|h| Holders::read(h, self.decimals))
-            .transpose()?;
+            .transpose()
+            .map_err(|e| self.name_source(e, "holders.path"))?;
         let ballot = self.ballot.ballot_type();
         let mechanism = self.mechanism.mechanism();
         let evaluation = Evaluation {

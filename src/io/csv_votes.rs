@@ -11,9 +11,10 @@ use std::path::Path;
 
 use csv::StringRecord;
 
+use super::csv_file::CsvFile;
 use super::{
-    csv_error, csv_reader, normalize_proposal_id, parse_amount, snapshot_json, ChoiceShape, Header,
-    SingleProposalGuard, VoteColumns,
+    normalize_proposal_id, parse_amount, snapshot_json, ChoiceShape, SingleProposalGuard,
+    VoteColumns,
 };
 use crate::amount::AmountUnit;
 use crate::choices::Choices;
@@ -39,38 +40,21 @@ pub struct CsvVoteOptions<'a> {
 
 /// Reads a vote CSV, keeping each voter's latest vote.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
-    let mut reader = csv_reader(path)?;
-    let header = Header::read(path, &mut reader)?;
+    let mut csv = CsvFile::open(path)?;
     let cols = &opts.columns;
-    let voter_col = header
-        .find(
-            path,
-            cols.voter.as_deref(),
-            &["voter", "address", "member"],
-            true,
-        )?
-        .expect("required");
-    let choice_col = header
-        .find(path, cols.choice.as_deref(), &["choice"], true)?
-        .expect("required");
-    let weight_col = header.find(
-        path,
+    let voter_col = csv.required_column(cols.voter.as_deref(), &["voter", "address", "member"])?;
+    let choice_col = csv.required_column(cols.choice.as_deref(), &["choice"])?;
+    let weight_col = csv.column(
         cols.weight.as_deref(),
         &["weight", "votes", "vp", "balance"],
         false,
     )?;
-    let proposal_col = header.find(
-        path,
+    let proposal_col = csv.column(
         cols.proposal.as_deref(),
         &["proposal_id", "proposal", "proposalid"],
         false,
     )?;
-    let created_col = header.find(
-        path,
-        cols.created.as_deref(),
-        &["created", "timestamp"],
-        false,
-    )?;
+    let created_col = csv.column(cols.created.as_deref(), &["created", "timestamp"], false)?;
     let wanted = match (opts.proposal_id, proposal_col) {
         (Some(_), None) => {
             return Err(Error::input(
@@ -86,14 +70,8 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     let mut guard = SingleProposalGuard::default();
     let mut votes = Vec::new();
     let mut record = StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, e)),
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let at = |col: usize| Location::line(path, line).with_field(header.name(col));
+    while let Some(line) = csv.next_record(&mut record)? {
+        let at = |col: usize| csv.at(line, col);
         if let Some(pc) = proposal_col {
             let id = normalize_proposal_id(&record[pc]);
             match &wanted {

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
 
-use super::{csv_error, csv_reader, normalize_proposal_id, parse_amount, Header};
+use super::csv_file::CsvFile;
+use super::{normalize_proposal_id, parse_amount};
 use crate::amount::AmountUnit;
 use crate::error::{Error, Location, Result};
 use crate::vote::{Selection, Vote, VoteSet, Voter};
@@ -69,26 +70,17 @@ impl GovernorLog {
     /// (the others' rows are still checked for shape).
     pub fn read(path: &Path, only: Option<&str>) -> Result<GovernorLog> {
         let only = only.map(normalize_proposal_id);
-        let mut reader = csv_reader(path)?;
-        let header = Header::read(path, &mut reader)?;
-        let event_col = header
-            .find(path, None, &["event_name", "event"], true)?
-            .expect("required");
-        let voter_col = header.find(path, None, &["voter"], false)?;
-        let pid_col = header.find(path, None, &["proposalId"], false)?;
-        let id_col = header.find(path, None, &["id"], false)?;
-        let support_col = header.find(path, None, &["support"], false)?;
-        let votes_col = header.find(path, None, &["votes", "votingPower"], false)?;
+        let mut csv = CsvFile::open(path)?;
+        let event_col = csv.required_column(None, &["event_name", "event"])?;
+        let voter_col = csv.column(None, &["voter"], false)?;
+        let pid_col = csv.column(None, &["proposalId"], false)?;
+        let id_col = csv.column(None, &["id"], false)?;
+        let support_col = csv.column(None, &["support"], false)?;
+        let votes_col = csv.column(None, &["votes", "votingPower"], false)?;
 
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         let mut record = StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(csv_error(path, e)),
-            }
-            let line = record.position().map_or(0, |p| p.line());
+        while let Some(line) = csv.next_record(&mut record)? {
             let event = record[event_col].trim();
             let is_vote = matches!(event, "VoteCast" | "VoteEmitted");
             let is_lifecycle = matches!(
@@ -113,7 +105,7 @@ impl GovernorLog {
             } else {
                 need(id_col, "id")?
             };
-            let at = |col: usize| Location::line(path, line).with_field(header.name(col));
+            let at = |col: usize| csv.at(line, col);
             let raw_id = record[id_column].trim();
             if raw_id.is_empty() {
                 return Err(Error::input(at(id_column), "the proposal id is empty"));

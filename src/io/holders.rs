@@ -12,7 +12,8 @@ use csv::StringRecord;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{csv_error, csv_reader, parse_amount, Header};
+use super::csv_file::CsvFile;
+use super::parse_amount;
 use crate::amount::{Amount, AmountUnit};
 use crate::error::{Error, Location, Result};
 use crate::vote::Voter;
@@ -127,30 +128,17 @@ fn add(h: &mut Holders, voter: Voter, amount: Amount, at: Location) -> Result<()
 
 fn read_csv(source: &HoldersSource, decimals: u8) -> Result<Holders> {
     let path = source.path.as_path();
-    let mut reader = csv_reader(path)?;
-    let header = Header::read(path, &mut reader)?;
-    let address_col = header
-        .find(
-            path,
-            source.address_column.as_deref(),
-            &["address", "holder", "account", "voter", "member"],
-            true,
-        )?
-        .expect("required");
-    let balance_col = header
-        .find(
-            path,
-            source.balance_column.as_deref(),
-            &["balance", "amount", "amount_wei", "tokens", "vp"],
-            true,
-        )?
-        .expect("required");
+    let mut csv = CsvFile::open(path)?;
+    let address_col = csv.required_column(
+        source.address_column.as_deref(),
+        &["address", "holder", "account", "voter", "member"],
+    )?;
+    let balance_col = csv.required_column(
+        source.balance_column.as_deref(),
+        &["balance", "amount", "amount_wei", "tokens", "vp"],
+    )?;
     let unit = source.unit.unwrap_or_else(|| {
-        if header
-            .name(balance_col)
-            .to_ascii_lowercase()
-            .ends_with("_wei")
-        {
+        if csv.name(balance_col).to_ascii_lowercase().ends_with("_wei") {
             AmountUnit::Base
         } else {
             AmountUnit::Token
@@ -158,14 +146,8 @@ fn read_csv(source: &HoldersSource, decimals: u8) -> Result<Holders> {
     });
     let mut holders = Holders::default();
     let mut record = StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, e)),
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let at = |col: usize| Location::line(path, line).with_field(header.name(col));
+    while let Some(line) = csv.next_record(&mut record)? {
+        let at = |col: usize| csv.at(line, col);
         let address = record[address_col].trim();
         if address.is_empty() {
             return Err(Error::input(at(address_col), "the address is empty"));

@@ -6,13 +6,11 @@
 //! read once into a string and votes are borrowed from it.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
+mod csv_file;
 pub mod csv_votes;
 pub mod governor_events;
 pub mod holders;
 pub mod snapshot_json;
-
-use std::fs::File;
-use std::path::Path;
 
 use serde::Deserialize;
 
@@ -82,89 +80,6 @@ pub fn normalize_proposal_id(id: &str) -> String {
         return if t.is_empty() { "0".into() } else { t.into() };
     }
     id.to_string()
-}
-
-pub(crate) fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|e| Error::io(path, e))
-}
-
-pub(crate) fn csv_reader(path: &Path) -> Result<csv::Reader<File>> {
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(open(path)?))
-}
-
-/// Converts a csv error into one that names the file and line.
-pub(crate) fn csv_error(path: &Path, err: csv::Error) -> Error {
-    let line = err.position().map(|p| p.line());
-    let message = match err.kind() {
-        csv::ErrorKind::Io(e) => {
-            return Error::io(path, std::io::Error::new(e.kind(), e.to_string()))
-        }
-        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 ({err})"),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("has {len} fields, but the header has {expected_len}"),
-        _ => err.to_string(),
-    };
-    let mut location = Location::file(path);
-    location.line = line;
-    Error::input(location, message)
-}
-
-/// The header of a CSV file, for looking up columns by name.
-pub(crate) struct Header {
-    names: Vec<String>,
-}
-
-impl Header {
-    pub fn read(path: &Path, reader: &mut csv::Reader<File>) -> Result<Header> {
-        let names = reader
-            .headers()
-            .map_err(|e| csv_error(path, e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
-        Ok(Header { names })
-    }
-
-    /// Index of the configured column (must exist), else of the first
-    /// default name present (case-insensitive).
-    pub fn find(
-        &self,
-        path: &Path,
-        configured: Option<&str>,
-        defaults: &[&str],
-        required: bool,
-    ) -> Result<Option<usize>> {
-        let position = |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
-        if let Some(name) = configured {
-            return match position(name) {
-                Some(i) => Ok(Some(i)),
-                None => Err(Error::input(
-                    Location::line(path, 1).with_field(name),
-                    format!("no such column (the header has: {})", self.names.join(", ")),
-                )),
-            };
-        }
-        let found = defaults.iter().find_map(|d| position(d));
-        if found.is_none() && required {
-            return Err(Error::input(
-                Location::line(path, 1),
-                format!(
-                    "no {} column (looked for {}; the header has: {})",
-                    defaults[0],
-                    defaults.join(", "),
-                    self.names.join(", ")
-                ),
-            ));
-        }
-        Ok(found)
-    }
-
-    pub fn name(&self, i: usize) -> &str {
-        &self.names[i]
-    }
 }
 
 /// Parses an amount field, naming file, line and field on failure.

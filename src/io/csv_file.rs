@@ -1,0 +1,233 @@
+//! A streaming CSV reader that knows the true line of every record.
+//!
+//! The csv crate's `Position::line` miscounts with CRLF line endings and
+//! after blank lines (rust-csv issues #395 and #208), but its byte offsets
+//! are right. So the file is read through [`NewlineLog`], which notes the
+//! offset of every `\n` as bytes stream past; a record's line is the number
+//! of newlines before its byte offset, plus one. The log holds only the
+//! newlines between the last record asked about and the reader's read-ahead,
+//! so memory stays bounded and the extra cost is one pass over the bytes.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use csv::StringRecord;
+
+use crate::error::{Error, Location, Result};
+
+#[derive(Default)]
+struct NewlineLog {
+    /// Offsets of newlines read but not yet passed by a lookup, each with
+    /// whether a `\r` precedes it.
+    pending: VecDeque<(u64, bool)>,
+    /// Newlines before the last looked-up offset.
+    passed: u64,
+    /// Bytes read so far.
+    read: u64,
+    /// Whether the last byte read was `\r`.
+    last_was_cr: bool,
+}
+
+impl NewlineLog {
+    /// The line of a record that the csv crate says starts at `byte`.
+    ///
+    /// The crate's offset can point at the terminator of the line before
+    /// (CRLF files) or at a blank line before the record; those newlines
+    /// belong before the record, so they are skipped.
+    fn line_at(&mut self, mut byte: u64) -> u64 {
+        loop {
+            while self.pending.front().is_some_and(|&(nl, _)| nl < byte) {
+                self.pending.pop_front();
+                self.passed += 1;
+            }
+            match self.pending.front() {
+                Some(&(nl, _)) if nl == byte => byte += 1,
+                Some(&(nl, true)) if nl == byte + 1 => byte += 2,
+                _ => return self.passed + 1,
+            }
+        }
+    }
+}
+
+struct Tracked<R> {
+    inner: R,
+    log: Rc<RefCell<NewlineLog>>,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut log = self.log.borrow_mut();
+        let start = log.read;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                let crlf = if i == 0 {
+                    log.last_was_cr
+                } else {
+                    buf[i - 1] == b'\r'
+                };
+                log.pending.push_back((start + i as u64, crlf));
+            }
+        }
+        if n > 0 {
+            log.last_was_cr = buf[n - 1] == b'\r';
+        }
+        log.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// An open CSV file with a header row.
+pub(crate) struct CsvFile {
+    path: PathBuf,
+    reader: csv::Reader<Tracked<File>>,
+    log: Rc<RefCell<NewlineLog>>,
+    names: Vec<String>,
+}
+
+impl CsvFile {
+    /// Opens `path` and reads its header.
+    pub fn open(path: &Path) -> Result<CsvFile> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let log = Rc::new(RefCell::new(NewlineLog::default()));
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(Tracked {
+                inner: file,
+                log: Rc::clone(&log),
+            });
+        let mut csv = CsvFile {
+            path: path.to_path_buf(),
+            reader,
+            log,
+            names: Vec::new(),
+        };
+        csv.names = match csv.reader.headers() {
+            Ok(h) => h
+                .iter()
+                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            Err(e) => return Err(csv.error(e)),
+        };
+        Ok(csv)
+    }
+
+    /// Reads the next record into `record`; returns its 1-based line, or
+    /// `None` at the end of the file.
+    pub fn next_record(&mut self, record: &mut StringRecord) -> Result<Option<u64>> {
+        match self.reader.read_record(record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let byte = record.position().map_or(0, |p| p.byte());
+                Ok(Some(self.log.borrow_mut().line_at(byte)))
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// Converts a csv error into one that names the file and line.
+    fn error(&self, err: csv::Error) -> Error {
+        let line = err
+            .position()
+            .map(|p| self.log.borrow_mut().line_at(p.byte()));
+        let message = match err.kind() {
+            csv::ErrorKind::Io(e) => {
+                return Error::io(&self.path, std::io::Error::new(e.kind(), e.to_string()))
+            }
+            csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 ({err})"),
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("has {len} fields, but the header has {expected_len}"),
+            _ => err.to_string(),
+        };
+        let mut location = Location::file(&self.path);
+        location.line = line;
+        Error::input(location, message)
+    }
+
+    /// Index of the configured column (which must exist), else of the first
+    /// default name present (case-insensitive).
+    pub fn column(
+        &self,
+        configured: Option<&str>,
+        defaults: &[&str],
+        required: bool,
+    ) -> Result<Option<usize>> {
+        let position = |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
+        if let Some(name) = configured {
+            return match position(name) {
+                Some(i) => Ok(Some(i)),
+                None => Err(Error::input(
+                    Location::line(&self.path, 1).with_field(name),
+                    format!("no such column (the header has: {})", self.names.join(", ")),
+                )),
+            };
+        }
+        let found = defaults.iter().find_map(|d| position(d));
+        if found.is_none() && required {
+            return Err(Error::input(
+                Location::line(&self.path, 1),
+                format!(
+                    "no {} column (looked for {}; the header has: {})",
+                    defaults[0],
+                    defaults.join(", "),
+                    self.names.join(", ")
+                ),
+            ));
+        }
+        Ok(found)
+    }
+
+    /// A required column (configured or by default names).
+    pub fn required_column(&self, configured: Option<&str>, defaults: &[&str]) -> Result<usize> {
+        Ok(self
+            .column(configured, defaults, true)?
+            .expect("required columns are found or an error"))
+    }
+
+    /// The header name of column `i`.
+    pub fn name(&self, i: usize) -> &str {
+        &self.names[i]
+    }
+
+    /// Location of a field of the record on `line`.
+    pub fn at(&self, line: u64, column: usize) -> Location {
+        Location::line(&self.path, line).with_field(self.name(column))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn lines_of(content: &[u8]) -> Vec<u64> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(content)
+            .unwrap();
+        let mut csv = CsvFile::open(&path).unwrap();
+        let mut rec = StringRecord::new();
+        let mut lines = Vec::new();
+        while let Some(line) = csv.next_record(&mut rec).unwrap() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    #[test]
+    fn lines_are_right_with_lf_crlf_blank_lines_and_quoted_newlines() {
+        assert_eq!(lines_of(b"a,b\n1,2\n3,4\n"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\r\n1,2\r\n3,4\r\n"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\n1,2\n\n3,4\n"), [2, 4]);
+        assert_eq!(lines_of(b"a,b\n\"x\ny\",2\n3,4"), [2, 4]);
+        assert_eq!(lines_of(b"a,b\r\n1,2\r\n\r\n\r\n3,4\r\n"), [2, 5]);
+        assert_eq!(lines_of(b"a,b\n\n1,2\n"), [3]);
+    }
+}
