@@ -30,6 +30,8 @@ pub struct ChoiceResult {
 /// Quorum state in token units.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QuorumReport {
+    /// Whether the rules have a quorum at all.
+    pub set: bool,
     /// Required power ("0" when the rules have no quorum).
     pub required: String,
     /// Power counted toward the quorum.
@@ -98,12 +100,14 @@ impl Report {
             |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(power_decimals);
         let quorum = match &d.quorum {
             Some(q) => QuorumReport {
+                set: true,
                 required: token(&q.required),
                 counted: q.counted.to_decimal_string(power_decimals),
                 reached: q.reached,
                 counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
             },
             None => QuorumReport {
+                set: false,
                 required: "0".into(),
                 counted: Score::from_power(tally.counted_power).to_decimal_string(power_decimals),
                 reached: true,
@@ -174,18 +178,22 @@ impl Report {
             );
         }
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "quorum    {} required, {} counted ({}): {}",
-            self.quorum.required,
-            self.quorum.counted,
-            self.quorum.counts.join(" + "),
-            if self.quorum.reached {
-                "reached"
-            } else {
-                "not reached"
-            }
-        );
+        if !self.quorum.set {
+            let _ = writeln!(out, "quorum    none");
+        } else {
+            let _ = writeln!(
+                out,
+                "quorum    {} required, {} counted ({}): {}",
+                self.quorum.required,
+                self.quorum.counted,
+                self.quorum.counts.join(" + "),
+                if self.quorum.reached {
+                    "reached"
+                } else {
+                    "not reached"
+                }
+            );
+        }
         let v = &self.votes;
         let mut invalid = String::new();
         if !v.invalid_reasons.is_empty() {

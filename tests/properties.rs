@@ -1,0 +1,104 @@
+//! Property tests: exactness and order independence.
+
+use govkit::{
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule,
+    Power, Report, Score, Selection, Share, Vote, VoteSet, Voter,
+};
+use proptest::prelude::*;
+
+fn run(ballot: BallotKind, votes: Vec<Vote>) -> Report {
+    let ballot_type = ballot.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    Evaluation {
+        id: "p".into(),
+        title: None,
+        choices: Choices::new(vec!["a".into(), "b".into(), "c".into()]).unwrap(),
+        ballot: ballot_type.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        },
+        decimals: 18,
+        total_supply: None,
+        official: None,
+    }
+    .run(&VoteSet::latest_per_voter("p".into(), votes), None)
+    .unwrap()
+}
+
+fn selection() -> impl Strategy<Value = Selection> {
+    prop_oneof![
+        (0u32..5).prop_map(Selection::Single),
+        prop::collection::vec(0u32..5, 0..4).prop_map(Selection::List),
+    ]
+}
+
+fn votes() -> impl Strategy<Value = Vec<Vote>> {
+    prop::collection::vec((selection(), 0u128..1u128 << 100), 0..40).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (selection, w))| Vote {
+                voter: Some(Voter::new(&format!("0x{i:040x}"))),
+                selection,
+                weight: Some(Amount::from_base_units(w)),
+                cast_at: None,
+                line: i as u64 + 2,
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn amounts_round_trip_through_token_strings(units: u128, decimals in 0u8..=38) {
+        let a = Amount::from_base_units(units);
+        let text = a.to_tokens_string(decimals);
+        prop_assert_eq!(Amount::parse(&text, AmountUnit::Token, decimals).unwrap(), a);
+    }
+
+    #[test]
+    fn shares_parse_fractions_exactly(n in 0u128..1_000_000, extra in 1u128..1_000_000) {
+        let d = n + extra;
+        let parsed: Share = format!("{n}/{d}").parse().unwrap();
+        prop_assert_eq!(parsed, Share::new(n, d).unwrap());
+    }
+
+    #[test]
+    fn the_order_of_votes_never_changes_the_result(
+        votes in votes(),
+        seed: u64,
+        approval: bool,
+    ) {
+        let ballot = if approval { BallotKind::Approval } else { BallotKind::SingleChoice };
+        let mut shuffled = votes.clone();
+        // Deterministic Fisher-Yates from the seed.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let (a, b) = (run(ballot, votes), run(ballot, shuffled));
+        prop_assert_eq!(a.scores, b.scores);
+        prop_assert_eq!(a.outcome, b.outcome);
+        prop_assert_eq!(a.winner, b.winner);
+        prop_assert_eq!(a.votes, b.votes);
+    }
+
+    #[test]
+    fn single_choice_scores_add_up_to_the_counted_power(votes in votes()) {
+        // Independent recomputation: sum of weights of in-range single votes.
+        let expected: u128 = votes
+            .iter()
+            .filter(|v| matches!(v.selection, Selection::Single(1..=3)))
+            .map(|v| v.weight.unwrap().base_units())
+            .sum();
+        let invalid = votes.iter().filter(|v| !matches!(v.selection, Selection::Single(1..=3))).count();
+        let report = run(BallotKind::SingleChoice, votes);
+        prop_assert_eq!(Score::sum(&report.scores), Score::from_power(Power::from_units(expected)));
+        prop_assert_eq!(report.votes.invalid, invalid as u64);
+    }
+}
