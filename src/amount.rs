@@ -72,26 +72,31 @@ impl Amount {
     /// assert!(Amount::parse("12x", AmountUnit::Token, 18).is_err());
     /// ```
     pub fn parse(text: &str, unit: AmountUnit, decimals: u8) -> Result<Self, AmountError> {
+        let shift = match unit {
+            AmountUnit::Token => decimals,
+            AmountUnit::Base => 0,
+        };
+        if let Some(units) = parse_plain(text.trim().as_bytes(), shift) {
+            return Ok(Amount(units));
+        }
         let lit =
             DecimalLiteral::parse(text).map_err(|_| AmountError::NotANumber(text.to_string()))?;
         if lit.negative && !lit.is_zero() {
             return Err(AmountError::Negative(text.to_string()));
         }
-        let shift = match unit {
-            AmountUnit::Token => u32::from(decimals),
-            AmountUnit::Base => 0,
-        };
-        lit.scaled_integer(shift).map(Amount).map_err(|e| match e {
-            ScaleError::Overflow => AmountError::Overflow(text.to_string()),
-            ScaleError::Fractional => AmountError::TooPrecise {
-                text: text.to_string(),
-                decimals: if unit == AmountUnit::Base {
-                    0
-                } else {
-                    decimals
+        lit.scaled_integer(u32::from(shift))
+            .map(Amount)
+            .map_err(|e| match e {
+                ScaleError::Overflow => AmountError::Overflow(text.to_string()),
+                ScaleError::Fractional => AmountError::TooPrecise {
+                    text: text.to_string(),
+                    decimals: if unit == AmountUnit::Base {
+                        0
+                    } else {
+                        decimals
+                    },
                 },
-            },
-        })
+            })
     }
 
     /// `self + other`, or `None` on overflow.
@@ -108,6 +113,29 @@ impl Amount {
     pub fn to_tokens_string(self, decimals: u8) -> String {
         format_scaled(self.0, decimals)
     }
+}
+
+/// Fast path for the common spelling `digits[.digits]`: the value times
+/// `10^shift` without allocating. `None` for anything else (signs,
+/// exponents, too many decimals, overflow, malformed text), which the exact
+/// general parser then handles or reports.
+fn parse_plain(text: &[u8], shift: u8) -> Option<u128> {
+    let (int, frac) = match text.iter().position(|&b| b == b'.') {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, &text[..0]),
+    };
+    if int.is_empty() || frac.len() > usize::from(shift) {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+    }
+    let remaining = u32::from(shift) - frac.len() as u32;
+    value.checked_mul(10u128.checked_pow(remaining)?)
 }
 
 impl fmt::Display for Amount {

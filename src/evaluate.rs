@@ -78,19 +78,20 @@ impl Evaluation<'_> {
     /// Scores the votes without deciding.
     pub fn tally(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<Tally> {
         let at = |line: u64| Location::line(&votes.source, line);
-        let weights = votes
-            .votes
-            .iter()
-            .map(|v| match (v.weight, holders, &v.voter) {
-                (Some(w), _, _) => Ok(w),
-                (None, Some(h), Some(voter)) => Ok(h.balance(voter)),
-                (None, _, _) => Err(Error::input(
-                    at(v.line),
-                    "the vote states no weight and the proposal has no [holders] snapshot \
-                     to look the voter up in",
-                )),
-            })
-            .collect::<Result<Vec<Amount>>>()?;
+        let mut weights: Vec<Amount> = Vec::with_capacity(votes.votes.len());
+        for v in &votes.votes {
+            weights.push(match (v.weight, holders, &v.voter) {
+                (Some(w), _, _) => w,
+                (None, Some(h), Some(voter)) => h.balance(voter),
+                (None, _, _) => {
+                    return Err(Error::input(
+                        at(v.line),
+                        "the vote states no weight and the proposal has no [holders] snapshot \
+                         to look the voter up in",
+                    ))
+                }
+            });
+        }
         let electorate = Electorate {
             votes: &votes.votes,
             weights: &weights,

@@ -6,6 +6,7 @@
 //! ([`crate::mechanism`]).
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -135,7 +136,8 @@ pub struct Vote {
 pub struct VoteSet {
     /// The file they came from (for error messages).
     pub source: PathBuf,
-    /// The votes that count, in file order.
+    /// The votes that count, in file order (a replacing vote stands where
+    /// it was read).
     pub votes: Vec<Vote>,
     /// Votes read for this proposal, before removing replaced ones.
     pub read: u64,
@@ -149,37 +151,40 @@ impl VoteSet {
     /// "Latest" is the greatest `cast_at` when both votes have one, else the
     /// later one in the file (Snapshot and Aragon's VoteReplacement count a
     /// voter's last vote; a governor contract allows only one). Linear time.
-    pub fn latest_per_voter(source: PathBuf, votes: Vec<Vote>) -> VoteSet {
+    pub fn latest_per_voter(source: PathBuf, mut votes: Vec<Vote>) -> VoteSet {
         let read = votes.len() as u64;
-        let mut position: HashMap<Voter, usize> = HashMap::with_capacity(votes.len());
-        let mut kept: Vec<Option<Vote>> = Vec::with_capacity(votes.len());
-        let mut replaced = 0u64;
-        for vote in votes {
-            let Some(voter) = vote.voter.clone() else {
-                kept.push(Some(vote));
-                continue;
-            };
-            match position.get(&voter) {
-                Some(&i) => {
-                    replaced += 1;
-                    let earlier = kept[i].as_ref().expect("slot holds the voter's vote");
-                    let newer = match (&earlier.cast_at, &vote.cast_at) {
-                        (Some(a), Some(b)) => b >= a,
+        // One hash lookup per vote, keys borrowed from the votes themselves;
+        // then one in-place pass drops the superseded votes.
+        let mut keep = vec![true; votes.len()];
+        let mut latest: HashMap<&Voter, usize> = HashMap::with_capacity(votes.len());
+        for (i, vote) in votes.iter().enumerate() {
+            let Some(voter) = &vote.voter else { continue };
+            match latest.entry(voter) {
+                Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                Entry::Occupied(mut slot) => {
+                    let j = *slot.get();
+                    let newer = match (&votes[j].cast_at, &vote.cast_at) {
+                        (Some(earlier), Some(this)) => this >= earlier,
                         _ => true,
                     };
                     if newer {
-                        kept[i] = Some(vote);
+                        keep[j] = false;
+                        slot.insert(i);
+                    } else {
+                        keep[i] = false;
                     }
-                }
-                None => {
-                    position.insert(voter, kept.len());
-                    kept.push(Some(vote));
                 }
             }
         }
+        drop(latest);
+        let replaced = keep.iter().filter(|&&k| !k).count() as u64;
+        let mut flags = keep.into_iter();
+        votes.retain(|_| flags.next().expect("one flag per vote"));
         VoteSet {
             source,
-            votes: kept.into_iter().flatten().collect(),
+            votes,
             read,
             replaced,
         }

@@ -354,7 +354,7 @@ fn rejected_proposal_exits_zero() {
     let report = evaluate_json(&files);
     assert_eq!(
         report["quorum"],
-        json!({"required": "4", "counted": "3", "reached": false, "counts": ["For"]})
+        json!({"set": true, "required": "4", "counted": "3", "reached": false, "counts": ["For"]})
     );
     assert_eq!(report["outcome"], "rejected");
 

@@ -30,8 +30,7 @@ impl BallotType for Approval {
                 if list.iter().any(|c| index(*c, choices).is_none()) {
                     return Err(InvalidBallot::OutOfRange);
                 }
-                let mut seen = HashSet::with_capacity(list.len());
-                if !list.iter().all(|c| seen.insert(*c)) {
+                if has_duplicates(list) {
                     return Err(InvalidBallot::DuplicateChoice);
                 }
                 Ok(())
@@ -55,6 +54,23 @@ impl BallotType for Approval {
             }
         }
         Ok(scores_of(sums))
+    }
+}
+
+/// Whether a list repeats a choice: a bit set for the usual small choice
+/// numbers, a hash set beyond 128.
+fn has_duplicates(list: &[u32]) -> bool {
+    if list.iter().all(|&c| c < 128) {
+        let mut seen = 0u128;
+        list.iter().any(|&c| {
+            let bit = 1u128 << c;
+            let dup = seen & bit != 0;
+            seen |= bit;
+            dup
+        })
+    } else {
+        let mut seen = HashSet::with_capacity(list.len());
+        !list.iter().all(|c| seen.insert(*c))
     }
 }
 
