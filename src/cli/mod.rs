@@ -6,11 +6,10 @@
 //! `| head`) ends the program quietly with 0.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use govkit::Proposal;
+mod evaluate;
 
 #[derive(Parser)]
 #[command(
@@ -23,25 +22,20 @@ struct Cli {
     command: Command,
 }
 
+// One variant per subcommand; each subcommand's flags and code live in its
+// own file (`cli/evaluate.rs`, ...), which returns the text to print.
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate a proposal file: tally its votes and decide it under its rules.
-    Evaluate {
-        /// The proposal file (TOML).
-        proposal: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Evaluate this proposal of a multi-proposal vote file instead of
-        /// the file's `votes.proposal_id`.
-        #[arg(long)]
-        proposal_id: Option<String>,
-    },
+    Evaluate(evaluate::Args),
 }
 
+/// Output format shared by the subcommands.
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
+    /// A table for people.
     Table,
+    /// One JSON object.
     Json,
 }
 
@@ -65,21 +59,7 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> govkit::Result<String> {
     match cli.command {
-        Command::Evaluate {
-            proposal,
-            format,
-            proposal_id,
-        } => {
-            let mut p = Proposal::load(&proposal)?;
-            if proposal_id.is_some() {
-                p.votes.proposal_id = proposal_id;
-            }
-            let report = p.evaluate()?;
-            Ok(match format {
-                Format::Table => report.to_table(),
-                Format::Json => report.to_json() + "\n",
-            })
-        }
+        Command::Evaluate(args) => evaluate::run(args),
     }
 }
 

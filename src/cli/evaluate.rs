@@ -1,0 +1,33 @@
+//! `govkit evaluate PROPOSAL.toml`
+
+use std::path::PathBuf;
+
+use govkit::Proposal;
+
+use super::Format;
+
+/// Flags of `govkit evaluate`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The proposal file (TOML).
+    proposal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Evaluate this proposal of a multi-proposal vote file instead of
+    /// the file's `votes.proposal_id`.
+    #[arg(long)]
+    proposal_id: Option<String>,
+}
+
+pub(crate) fn run(args: Args) -> govkit::Result<String> {
+    let mut p = Proposal::load(&args.proposal)?;
+    if args.proposal_id.is_some() {
+        p.votes.proposal_id = args.proposal_id;
+    }
+    let report = p.evaluate()?;
+    Ok(match args.format {
+        Format::Table => report.to_table(),
+        Format::Json => report.to_json() + "\n",
+    })
+}
