@@ -83,7 +83,7 @@ enum HoldersFormat {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RulesSection {
-    quorum: Option<Spanned<String>>,
+    quorum: Option<Spanned<NumberText>>,
     quorum_counts: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     quorum_rounding: QuorumRounding,
@@ -95,7 +95,46 @@ struct RulesSection {
     for_choice: Option<Spanned<String>>,
     against_choice: Option<Spanned<String>>,
     abstain_choice: Option<Spanned<String>>,
-    total_supply: Option<Spanned<String>>,
+    total_supply: Option<Spanned<NumberText>>,
+}
+
+/// An amount or fraction as written: a string (`"400000"`, `"4%"`,
+/// `"1367841.96"`) or a TOML integer (`400000`). TOML floats are refused:
+/// they are binary and would not be exact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct NumberText(String);
+
+impl<'de> Deserialize<'de> for NumberText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = NumberText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string such as \"400000\" or \"4%\", or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<NumberText, E> {
+                Err(E::custom(format!(
+                    "write {v} as a string (\"{v}\"): a TOML float is binary and not exact"
+                )))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+impl NumberText {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -327,8 +366,8 @@ impl Proposal {
             ));
         }
 
-        let amount = |s: &Spanned<String>, key: &str| {
-            Amount::parse(s.get_ref(), AmountUnit::Token, decimals)
+        let amount = |s: &Spanned<NumberText>, key: &str| {
+            Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)
                 .map_err(|e| Error::input(at(s.span(), key), e.to_string()))
         };
         let r = file.rules;
@@ -341,8 +380,9 @@ impl Proposal {
         };
         let quorum = match (&r.quorum, &r.min_participation) {
             (Some(q), None) => Some(
-                if q.get_ref().trim().ends_with('%') || q.get_ref().contains('/') {
-                    QuorumThreshold::OfSupply(q.get_ref().parse().map_err(
+                if q.get_ref().as_str().trim().ends_with('%') || q.get_ref().as_str().contains('/')
+                {
+                    QuorumThreshold::OfSupply(q.get_ref().as_str().parse().map_err(
                         |e: crate::share::ShareError| {
                             Error::input(at(q.span(), "rules.quorum"), e.to_string())
                         },

@@ -389,3 +389,20 @@ fn unknown_choice_in_multiline_quorum_counts_names_its_own_line() {
         &["proposal.toml line 11: field 'rules.quorum_counts': \"Maybe\" is not a choice"],
     );
 }
+
+#[test]
+fn quorum_may_be_a_toml_integer_but_not_a_float() {
+    let votes = "voter,choice,weight\na,For,5\n";
+    let proposal = basic_proposal("quorum = 4\nquorum_counts = [\"For\"]");
+    let report = evaluate_json(&[(PROPOSAL, proposal.as_str()), ("votes.csv", votes)]);
+    assert_eq!(report["quorum"]["required"], "4");
+    let proposal = basic_proposal("quorum = 4.5");
+    assert_fails(
+        evaluate(
+            &[(PROPOSAL, &proposal), ("votes.csv", votes)],
+            PROPOSAL,
+            &[],
+        ),
+        &["proposal.toml line 8: field 'rules.quorum': write 4.5 as a string"],
+    );
+}
