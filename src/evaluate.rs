@@ -93,6 +93,7 @@ impl Evaluation<'_> {
             });
         }
         let electorate = Electorate {
+            source: &votes.source,
             votes: &votes.votes,
             weights: &weights,
             holders,
@@ -157,7 +158,10 @@ impl Evaluation<'_> {
     /// Tallies the votes and applies the rules.
     pub fn run(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<Report> {
         let tally = self.tally(votes, holders)?;
-        let supply = self.total_supply.or_else(|| holders.map(Holders::total));
+        let supply = self
+            .mechanism
+            .supply_power(holders, self.total_supply, self.decimals)?
+            .map(|p| Amount::from_base_units(p.units()));
         let power_decimals = self.mechanism.power_decimals(self.decimals);
         let decision = self
             .rules

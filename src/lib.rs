@@ -86,6 +86,7 @@ pub mod report;
 pub mod rules;
 pub mod score;
 pub mod share;
+pub mod sybil;
 pub mod vote;
 
 pub use amount::{Amount, AmountError, AmountUnit, Power};
@@ -94,8 +95,10 @@ pub use choices::Choices;
 pub use error::{Error, ErrorKind, Location, Result};
 pub use evaluate::{Evaluation, Tally, VoteCounts};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
-pub use mechanism::{Electorate, Mechanism, MechanismKind, TokenWeighted};
-pub use proposal::Proposal;
+pub use mechanism::{
+    Cap, Capped, Electorate, Identities, Mechanism, MechanismKind, Quadratic, RootOf, TokenWeighted,
+};
+pub use proposal::{MechanismSpec, Prepared, Proposal};
 pub use report::Report;
 pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 pub use score::Score;

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::amount::Power;
 use crate::amount::{Amount, AmountUnit};
-use crate::ballot::BallotKind;
+use crate::ballot::{BallotKind, BallotType};
 use crate::choices::Choices;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::evaluate::Evaluation;
@@ -20,7 +21,9 @@ use crate::io::{
     csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
     VoteFormat,
 };
-use crate::mechanism::MechanismKind;
+use crate::mechanism::{
+    Cap, Capped, Identities, Mechanism, MechanismKind, Quadratic, RootOf, TokenWeighted,
+};
 use crate::report::Report;
 use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 use crate::share::Share;
@@ -149,6 +152,59 @@ enum QuorumType {
 struct MechanismSection {
     #[serde(default)]
     kind: MechanismKind,
+    /// quadratic: take the root of base units (default) or whole tokens.
+    unit: Option<AmountUnit>,
+    /// quadratic: `address,identity` CSV merging wallets of one person.
+    identities: Option<PathBuf>,
+    /// Whale cap: a power ("50000") or a fraction of the total ("1%").
+    cap: Option<Spanned<NumberText>>,
+}
+
+/// The mechanism as configured: kind, options, cap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MechanismSpec {
+    /// The base mechanism.
+    pub kind: MechanismKind,
+    /// quadratic: what the root is taken of.
+    pub root_of: RootOf,
+    /// quadratic: the identity file (resolved path).
+    pub identities: Option<PathBuf>,
+    /// A whale cap applied to the powers the mechanism assigns.
+    pub cap: Option<Cap>,
+}
+
+impl MechanismSpec {
+    /// The plain mechanism of a kind, no options, no cap.
+    pub fn of(kind: MechanismKind) -> MechanismSpec {
+        MechanismSpec {
+            kind,
+            root_of: RootOf::BaseUnits,
+            identities: None,
+            cap: None,
+        }
+    }
+
+    /// Builds the mechanism (reads the identity file, if any).
+    pub fn build(&self) -> Result<Box<dyn Mechanism + Send + Sync>> {
+        let base: Box<dyn Mechanism + Send + Sync> = match self.kind {
+            MechanismKind::TokenWeighted => Box::new(TokenWeighted),
+            MechanismKind::Quadratic => Box::new(Quadratic {
+                root_of: self.root_of,
+                identities: self
+                    .identities
+                    .as_deref()
+                    .map(Identities::read)
+                    .transpose()?,
+            }),
+        };
+        Ok(match &self.cap {
+            None => base,
+            Some(cap) => Box::new(Capped {
+                inner: base,
+                cap: cap.clone(),
+            }),
+        })
+    }
 }
 
 /// `pass = "majority" | "plurality" | "aragon" | "2/3" | ">2/3" | "66.7%"`.
@@ -248,7 +304,7 @@ pub struct Proposal {
     /// Explicit total supply, if set.
     pub total_supply: Option<Amount>,
     /// The mechanism.
-    pub mechanism: MechanismKind,
+    pub mechanism: MechanismSpec,
     rules: RulesSpec,
     key_lines: BTreeMap<String, u64>,
 }
@@ -366,6 +422,51 @@ impl Proposal {
             ));
         }
 
+        let m = file.mechanism;
+        if m.kind != MechanismKind::Quadratic && (m.unit.is_some() || m.identities.is_some()) {
+            return Err(Error::input(
+                key_at(if m.unit.is_some() {
+                    "mechanism.unit"
+                } else {
+                    "mechanism.identities"
+                }),
+                "unit and identities are options of kind = \"quadratic\"",
+            ));
+        }
+        let root_of = match m.unit {
+            Some(AmountUnit::Token) => RootOf::WholeTokens,
+            Some(AmountUnit::Base) | None => RootOf::BaseUnits,
+        };
+        // Absolute quorums and caps are in the mechanism's power units.
+        let power_decimals = match m.kind {
+            MechanismKind::TokenWeighted => TokenWeighted.power_decimals(decimals),
+            MechanismKind::Quadratic => Quadratic {
+                root_of,
+                identities: None,
+            }
+            .power_decimals(decimals),
+        };
+        let cap = match &m.cap {
+            None => None,
+            Some(c) => {
+                let text = c.get_ref().as_str();
+                Some(if text.trim().ends_with('%') || text.contains('/') {
+                    Cap::Fraction(text.parse().map_err(|e: crate::share::ShareError| {
+                        Error::input(at(c.span(), "mechanism.cap"), e.to_string())
+                    })?)
+                } else {
+                    let units = Amount::parse(text, AmountUnit::Token, power_decimals)
+                        .map_err(|e| Error::input(at(c.span(), "mechanism.cap"), e.to_string()))?;
+                    Cap::Absolute(Power::from_units(units.base_units()))
+                })
+            }
+        };
+        let mechanism = MechanismSpec {
+            kind: m.kind,
+            root_of,
+            identities: m.identities.map(|p| base.join(p)),
+            cap,
+        };
         let amount = |s: &Spanned<NumberText>, key: &str| {
             Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)
                 .map_err(|e| Error::input(at(s.span(), key), e.to_string()))
@@ -388,7 +489,12 @@ impl Proposal {
                         },
                     )?)
                 } else {
-                    QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
+                    QuorumThreshold::Absolute(
+                        Amount::parse(q.get_ref().as_str(), AmountUnit::Token, power_decimals)
+                            .map_err(|e| {
+                                Error::input(at(q.span(), "rules.quorum"), e.to_string())
+                            })?,
+                    )
                 },
             ),
             (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),
@@ -482,7 +588,7 @@ impl Proposal {
             },
             holders,
             total_supply,
-            mechanism: file.mechanism.kind,
+            mechanism,
             rules,
             choices,
             key_lines: key_lines.clone(),
@@ -677,6 +783,13 @@ impl Proposal {
 
     /// Reads every file the proposal names and evaluates it.
     pub fn evaluate(&self) -> Result<Report> {
+        self.prepare()?.run()
+    }
+
+    /// Reads every file the proposal names and resolves choices, rules and
+    /// mechanism, ready to evaluate (or to analyse further: what-ifs,
+    /// sybil splits, control).
+    pub fn prepare(&self) -> Result<Prepared> {
         let loaded = self
             .read_votes()
             .map_err(|e| self.name_source(e, "votes.path"))?;
@@ -701,20 +814,71 @@ impl Proposal {
             .map(|h| Holders::read(h, self.decimals))
             .transpose()
             .map_err(|e| self.name_source(e, "holders.path"))?;
-        let ballot = self.ballot.ballot_type();
-        let mechanism = self.mechanism.mechanism();
-        let evaluation = Evaluation {
+        let mechanism = self
+            .mechanism
+            .build()
+            .map_err(|e| self.name_source(e, "mechanism.identities"))?;
+        Ok(Prepared {
             id: self.id.clone(),
             title: self.title.clone(),
             rules: self.decision_rules(&choices)?,
             choices,
-            ballot: ballot.as_ref(),
-            mechanism: mechanism.as_ref(),
+            ballot: self.ballot.ballot_type(),
+            mechanism,
             decimals: self.decimals,
             total_supply: self.total_supply,
             official: loaded.official,
-        };
-        evaluation.run(&loaded.votes, holders.as_ref())
+            votes: loaded.votes,
+            holders,
+        })
+    }
+}
+
+/// A proposal with its files read: everything [`Evaluation`] needs, owned.
+pub struct Prepared {
+    /// Proposal id.
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// The choices.
+    pub choices: Choices,
+    /// The ballot type.
+    pub ballot: Box<dyn BallotType + Send + Sync>,
+    /// The mechanism (with its cap, if any).
+    pub mechanism: Box<dyn Mechanism + Send + Sync>,
+    /// Quorum and passing rules.
+    pub rules: DecisionRules,
+    /// The token's decimals.
+    pub decimals: u8,
+    /// Explicit total supply.
+    pub total_supply: Option<Amount>,
+    /// The official outcome, if the vote file records one.
+    pub official: Option<OfficialStatus>,
+    /// The votes, one per voter.
+    pub votes: VoteSet,
+    /// The holder snapshot, if any.
+    pub holders: Option<Holders>,
+}
+
+impl Prepared {
+    /// The evaluation, borrowing from `self`.
+    pub fn evaluation(&self) -> Evaluation<'_> {
+        Evaluation {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            choices: self.choices.clone(),
+            ballot: self.ballot.as_ref(),
+            mechanism: self.mechanism.as_ref(),
+            rules: self.rules.clone(),
+            decimals: self.decimals,
+            total_supply: self.total_supply,
+            official: self.official,
+        }
+    }
+
+    /// Evaluates the votes.
+    pub fn run(&self) -> Result<Report> {
+        self.evaluation().run(&self.votes, self.holders.as_ref())
     }
 }
 

@@ -75,6 +75,8 @@ pub struct Report {
     pub early_execution: Option<bool>,
     /// What happened to the votes.
     pub votes: VoteCounts,
+    /// Caveats of the mechanism (e.g. not sybil-resistant).
+    pub notes: Vec<String>,
     /// The official outcome, when the source records it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_outcome: Option<OfficialStatus>,
@@ -129,6 +131,7 @@ impl Report {
             winner: d.winner.map(|i| names[i].clone()),
             early_execution: d.early_execution,
             votes: tally.counts,
+            notes: e.mechanism.notes(),
             official_outcome: e.official,
             scores: tally.scores,
         }
@@ -217,6 +220,9 @@ impl Report {
         );
         if let Some(early) = self.early_execution {
             let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "note      {note}");
         }
         if let Some(official) = self.official_outcome {
             let agrees = match (official, self.outcome) {

@@ -53,3 +53,16 @@ fn aragon_example_executable_after_end_only() {
     assert_eq!(r.quorum.required, "25");
     assert_eq!(r.quorum.counted, "40");
 }
+
+#[test]
+fn compound_43_under_quadratic_voting() {
+    // Independent check (Python): sum of math.isqrt(votes) over the 95
+    // VoteCast rows by support: For 4431555493790, Against 70710678118
+    // (= floor(sqrt(5000e18))), in units of 1e-9 sqrt-COMP.
+    let r = load("compound-43-quadratic.toml");
+    assert_eq!(r.power_decimals, 9);
+    assert_eq!(r.choices[0].power, "4431.55549379");
+    assert_eq!(r.choices[1].power, "70.710678118");
+    assert_eq!(r.outcome, Outcome::Passed);
+    assert!(r.notes[0].contains("not sybil-resistant"));
+}

@@ -102,3 +102,93 @@ proptest! {
         prop_assert_eq!(report.votes.invalid, invalid as u64);
     }
 }
+
+mod mechanisms {
+    use govkit::{
+        Amount, Cap, Capped, Electorate, Mechanism, Power, Quadratic, Selection, Share,
+        TokenWeighted, Vote, Voter,
+    };
+    use proptest::prelude::*;
+
+    fn electorate_powers<M: Mechanism>(m: &M, weights: &[u128], decimals: u8) -> Vec<Power> {
+        let votes: Vec<Vote> = (0..weights.len())
+            .map(|i| Vote {
+                voter: Some(Voter::new(&format!("0x{i:040x}"))),
+                selection: Selection::Single(1),
+                weight: None,
+                cast_at: None,
+                line: i as u64 + 2,
+            })
+            .collect();
+        let amounts: Vec<Amount> = weights
+            .iter()
+            .map(|&w| Amount::from_base_units(w))
+            .collect();
+        m.assign_power(&Electorate {
+            source: std::path::Path::new("p"),
+            votes: &votes,
+            weights: &amounts,
+            holders: None,
+            decimals,
+        })
+        .unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn quadratic_power_never_exceeds_token_power(
+            decimals in 0u8..=18,
+            extra in 0u128..1u128 << 100,
+        ) {
+            // Balances of at least one whole token; compare in token units:
+            // power / 10^pd <= weight / 10^d  <=>  power * 10^d <= weight * 10^pd.
+            let one = 10u128.pow(u32::from(decimals));
+            let w = one + extra;
+            let q = Quadratic::default();
+            let p = electorate_powers(&q, &[w], decimals)[0].units();
+            let pd = q.power_decimals(decimals);
+            let lhs = num_bigint::BigUint::from(p) * num_bigint::BigUint::from(10u8).pow(u32::from(decimals));
+            let rhs = num_bigint::BigUint::from(w) * num_bigint::BigUint::from(10u8).pow(u32::from(pd));
+            prop_assert!(lhs <= rhs);
+        }
+
+        #[test]
+        fn splitting_a_wallet_never_lowers_its_quadratic_power(
+            w in 0u128..1u128 << 120,
+            k in 1usize..50,
+            decimals in 0u8..=18,
+        ) {
+            let mut parts = vec![w / k as u128; k];
+            parts[0] += w % k as u128;
+            let q = Quadratic::default();
+            let whole = electorate_powers(&q, &[w], decimals)[0].units();
+            let split: u128 = electorate_powers(&q, &parts, decimals).iter().map(|p| p.units()).sum();
+            prop_assert!(split >= whole, "{split} < {whole}");
+        }
+
+        #[test]
+        fn a_cap_never_raises_anyones_power(
+            weights in prop::collection::vec(0u128..1u128 << 100, 1..30),
+            num in 0u128..=100,
+            absolute in 0u128..1u128 << 100,
+            fractional: bool,
+        ) {
+            let cap = if fractional {
+                Cap::Fraction(Share::new(num, 100).unwrap())
+            } else {
+                Cap::Absolute(Power::from_units(absolute))
+            };
+            let capped = Capped { inner: TokenWeighted, cap };
+            let before = electorate_powers(&TokenWeighted, &weights, 18);
+            let after = electorate_powers(&capped, &weights, 18);
+            let total: u128 = weights.iter().sum();
+            for (b, a) in before.iter().zip(&after) {
+                prop_assert!(a <= b);
+                if fractional {
+                    // Nobody exceeds the fraction of the total uncapped power.
+                    prop_assert!(a.units() * 100 <= total * num);
+                }
+            }
+        }
+    }
+}

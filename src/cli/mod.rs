@@ -10,6 +10,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod evaluate;
+mod sybil;
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +29,8 @@ struct Cli {
 enum Command {
     /// Evaluate a proposal file: tally its votes and decide it under its rules.
     Evaluate(evaluate::Args),
+    /// What a voter gains by splitting its wallet, under each mechanism.
+    Sybil(sybil::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -60,6 +63,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> govkit::Result<String> {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Sybil(args) => sybil::run(args),
     }
 }
 

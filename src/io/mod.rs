@@ -6,7 +6,7 @@
 //! read once into a string and votes are borrowed from it.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
-mod csv_file;
+pub(crate) mod csv_file;
 pub mod csv_votes;
 pub mod governor_events;
 pub mod holders;

@@ -9,6 +9,9 @@
 //! vote, in integer power units, computed with checked arithmetic; it never
 //! looks at choices (that is the ballot type's job).
 
+mod cap;
+mod identity;
+mod quadratic;
 mod token_weighted;
 
 use std::str::FromStr;
@@ -18,11 +21,16 @@ use crate::error::Result;
 use crate::io::Holders;
 use crate::vote::Vote;
 
+pub use cap::{Cap, Capped};
+pub use identity::Identities;
+pub use quadratic::{Quadratic, RootOf};
 pub use token_weighted::TokenWeighted;
 
 /// What a mechanism may look at.
 #[derive(Clone, Copy, Debug)]
 pub struct Electorate<'a> {
+    /// The vote file, for error messages.
+    pub source: &'a std::path::Path,
     /// The votes that count (one per voter).
     pub votes: &'a [Vote],
     /// Each vote's token weight: its own weight from the vote file, else
@@ -47,6 +55,50 @@ pub trait Mechanism {
 
     /// One power per vote, in the order of `electorate.votes`.
     fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>>;
+
+    /// Caveats a report should carry (e.g. "not sybil-resistant").
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The total supply in power units, for quorums and thresholds that are
+    /// fractions of the supply: the power all holders together would have.
+    /// Token-weighted: the supply itself (`total_supply` if given, else the
+    /// holders' total). `None` when it cannot be known.
+    fn supply_power(
+        &self,
+        holders: Option<&Holders>,
+        total_supply: Option<Amount>,
+        decimals: u8,
+    ) -> Result<Option<Power>> {
+        let _ = decimals;
+        Ok(total_supply
+            .or_else(|| holders.map(Holders::total))
+            .map(Power::from))
+    }
+}
+
+impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn power_decimals(&self, token_decimals: u8) -> u8 {
+        (**self).power_decimals(token_decimals)
+    }
+    fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>> {
+        (**self).assign_power(electorate)
+    }
+    fn notes(&self) -> Vec<String> {
+        (**self).notes()
+    }
+    fn supply_power(
+        &self,
+        holders: Option<&Holders>,
+        total_supply: Option<Amount>,
+        decimals: u8,
+    ) -> Result<Option<Power>> {
+        (**self).supply_power(holders, total_supply, decimals)
+    }
 }
 
 impl<M: Mechanism + ?Sized> Mechanism for &M {
@@ -59,6 +111,17 @@ impl<M: Mechanism + ?Sized> Mechanism for &M {
     fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>> {
         (**self).assign_power(electorate)
     }
+    fn notes(&self) -> Vec<String> {
+        (**self).notes()
+    }
+    fn supply_power(
+        &self,
+        holders: Option<&Holders>,
+        total_supply: Option<Amount>,
+        decimals: u8,
+    ) -> Result<Option<Power>> {
+        (**self).supply_power(holders, total_supply, decimals)
+    }
 }
 
 /// The mechanisms a proposal file can name.
@@ -68,23 +131,27 @@ pub enum MechanismKind {
     /// One token, one vote.
     #[default]
     TokenWeighted,
+    /// Power is the integer square root of the token weight.
+    Quadratic,
 }
 
 impl MechanismKind {
     /// Every kind.
-    pub const ALL: [MechanismKind; 1] = [MechanismKind::TokenWeighted];
+    pub const ALL: [MechanismKind; 2] = [MechanismKind::TokenWeighted, MechanismKind::Quadratic];
 
     /// The name in proposal files.
     pub fn name(self) -> &'static str {
         match self {
             MechanismKind::TokenWeighted => "token-weighted",
+            MechanismKind::Quadratic => "quadratic",
         }
     }
 
-    /// The mechanism for this kind.
+    /// The mechanism for this kind with its default settings.
     pub fn mechanism(self) -> Box<dyn Mechanism + Send + Sync> {
         match self {
             MechanismKind::TokenWeighted => Box::new(TokenWeighted),
+            MechanismKind::Quadratic => Box::new(Quadratic::default()),
         }
     }
 }
@@ -95,6 +162,6 @@ impl FromStr for MechanismKind {
         MechanismKind::ALL
             .into_iter()
             .find(|k| k.name() == s)
-            .ok_or_else(|| format!("unknown mechanism {s:?} (known: token-weighted)"))
+            .ok_or_else(|| format!("unknown mechanism {s:?} (known: token-weighted, quadratic)"))
     }
 }

@@ -1,0 +1,50 @@
+//! `govkit sybil PROPOSAL.toml [--split K] [--voter ADDR | --top N]`
+
+use std::path::PathBuf;
+
+use govkit::sybil::{self, Subjects};
+use govkit::{Proposal, Voter};
+
+use super::Format;
+
+/// Flags of `govkit sybil`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The proposal file (TOML).
+    proposal: PathBuf,
+    /// Split each analysed wallet into this many wallets for the gains.
+    #[arg(long, default_value_t = 10)]
+    split: u64,
+    /// Analyse this voter (default: the largest voters).
+    #[arg(long, conflicts_with = "top")]
+    voter: Option<String>,
+    /// Analyse the N voters with the largest token weight.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Largest split tried when searching for an outcome flip.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_split: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub(crate) fn run(args: Args) -> govkit::Result<String> {
+    let prepared = Proposal::load(&args.proposal)?.prepare()?;
+    let subjects = match &args.voter {
+        Some(v) => Subjects::Voter(Voter::new(v)),
+        None => Subjects::Largest(args.top),
+    };
+    let report = sybil::analyze(
+        &prepared.evaluation(),
+        &prepared.votes,
+        prepared.holders.as_ref(),
+        &subjects,
+        args.split,
+        args.max_split,
+    )?;
+    Ok(match args.format {
+        Format::Table => report.to_table(),
+        Format::Json => serde_json::to_string_pretty(&report).expect("serialisable") + "\n",
+    })
+}

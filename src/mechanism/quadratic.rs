@@ -1,0 +1,268 @@
+//! Quadratic voting: power is the square root of the token weight.
+//!
+//! Rounding, exactly: with `RootOf::BaseUnits` (the default) a weight of
+//! `w` base units of a token with `d` decimals gets power
+//! `floor(sqrt(w × 10^(d mod 2)))` in units of `10^-ceil(d/2)`: the exact
+//! integer square root, rounded down, of the amount in units fine enough
+//! that the root has a whole number of decimals. For an 18-decimal token,
+//! 1 token (10^18 base units) has power 10^9 units = 1.000000000, and
+//! 2 tokens have power 1.414213562 (floor of √2 at 9 decimals).
+//! With `RootOf::WholeTokens` (as Snapshot's `math` strategy), the root is
+//! taken of the whole-token part: `floor(sqrt(floor(w / 10^d)))`.
+//!
+//! Without an identity file nothing stops a voter from splitting its
+//! tokens over k wallets, which multiplies its power by about √k; the
+//! mechanism says so in its notes. With [`Identities`], the wallets of one
+//! identity are merged before the root and the root is shared among them in
+//! proportion to their weights (largest remainder, so no unit is lost or
+//! created).
+
+use std::collections::HashMap;
+
+use num_bigint::BigUint;
+
+use super::{Electorate, Identities, Mechanism};
+use crate::amount::{Amount, Power};
+use crate::error::{Error, Location, Result};
+use crate::io::Holders;
+
+/// What the square root is taken of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RootOf {
+    /// Base units (exact; default).
+    #[default]
+    BaseUnits,
+    /// Whole tokens, fractions dropped (Snapshot's `math` strategy).
+    WholeTokens,
+}
+
+/// Quadratic voting, optionally with identities that merge wallets.
+#[derive(Clone, Debug, Default)]
+pub struct Quadratic {
+    /// What the root is taken of.
+    pub root_of: RootOf,
+    /// Wallets that belong to one person.
+    pub identities: Option<Identities>,
+}
+
+impl Quadratic {
+    /// The power of a token weight, as described in the module docs.
+    pub fn root(&self, weight: Amount, decimals: u8) -> Option<Power> {
+        let w = weight.base_units();
+        let x = match self.root_of {
+            RootOf::BaseUnits => w.checked_mul(if decimals % 2 == 1 { 10 } else { 1 })?,
+            RootOf::WholeTokens => w / 10u128.checked_pow(u32::from(decimals))?,
+        };
+        Some(Power::from_units(x.isqrt()))
+    }
+}
+
+impl Mechanism for Quadratic {
+    fn name(&self) -> String {
+        let mut name = "quadratic".to_string();
+        if self.root_of == RootOf::WholeTokens {
+            name.push_str(" (whole tokens)");
+        }
+        if self.identities.is_some() {
+            name.push_str(" + identities");
+        }
+        name
+    }
+
+    fn power_decimals(&self, token_decimals: u8) -> u8 {
+        match self.root_of {
+            RootOf::BaseUnits => token_decimals.div_ceil(2),
+            RootOf::WholeTokens => 0,
+        }
+    }
+
+    fn assign_power(&self, e: &Electorate<'_>) -> Result<Vec<Power>> {
+        let root = |w: Amount, line: u64| {
+            self.root(w, e.decimals).ok_or_else(|| {
+                Error::overflow(
+                    Some(Location::line(e.source, line)),
+                    "the weight scaled for its square root",
+                )
+            })
+        };
+        let Some(ids) = &self.identities else {
+            return e
+                .votes
+                .iter()
+                .zip(e.weights)
+                .map(|(v, &w)| root(w, v.line))
+                .collect();
+        };
+        // Group votes by identity; a listed wallet goes under its identity,
+        // an unlisted one is its own group, anonymous votes are never merged.
+        let mut powers: Vec<Option<Power>> = vec![None; e.votes.len()];
+        let mut groups: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+        for (i, v) in e.votes.iter().enumerate() {
+            match &v.voter {
+                None => powers[i] = Some(root(e.weights[i], v.line)?),
+                Some(voter) => {
+                    let key = match ids.identity_of(voter) {
+                        Some(id) => (true, id),
+                        None => (false, voter.as_str()),
+                    };
+                    groups.entry(key).or_default().push(i);
+                }
+            }
+        }
+        for members in groups.values() {
+            let mut total = Amount::ZERO;
+            for &i in members {
+                total = total.checked_add(e.weights[i]).ok_or_else(|| {
+                    Error::overflow(
+                        Some(Location::line(e.source, e.votes[i].line)),
+                        "the merged weight of one identity",
+                    )
+                })?;
+            }
+            let line = e.votes[members[0]].line;
+            let identity_power = root(total, line)?;
+            let weights: Vec<u128> = members.iter().map(|&i| e.weights[i].base_units()).collect();
+            for (&i, share) in members
+                .iter()
+                .zip(largest_remainder(identity_power.units(), &weights))
+            {
+                powers[i] = Some(Power::from_units(share));
+            }
+        }
+        Ok(powers
+            .into_iter()
+            .map(|p| p.expect("every vote assigned"))
+            .collect())
+    }
+
+    /// The power all holders together would have: the sum of each holder's
+    /// root (each identity's, with identities). A bare total supply is not
+    /// enough: the root of a sum is not the sum of the roots.
+    fn supply_power(
+        &self,
+        holders: Option<&Holders>,
+        _total_supply: Option<Amount>,
+        decimals: u8,
+    ) -> Result<Option<Power>> {
+        let Some(holders) = holders else {
+            return Ok(None);
+        };
+        let overflow = || Error::overflow(None, "the quadratic power of the supply");
+        let mut merged: HashMap<(bool, &str), Amount> = HashMap::new();
+        let mut total = Power::ZERO;
+        for (voter, balance) in holders.iter() {
+            match self
+                .identities
+                .as_ref()
+                .and_then(|ids| ids.identity_of(voter))
+            {
+                Some(id) => {
+                    let slot = merged.entry((true, id)).or_default();
+                    *slot = slot.checked_add(balance).ok_or_else(overflow)?;
+                }
+                None => {
+                    let root = self.root(balance, decimals).ok_or_else(overflow)?;
+                    total = total.checked_add(root).ok_or_else(overflow)?;
+                }
+            }
+        }
+        for weight in merged.into_values() {
+            let root = self.root(weight, decimals).ok_or_else(overflow)?;
+            total = total.checked_add(root).ok_or_else(overflow)?;
+        }
+        Ok(Some(total))
+    }
+
+    fn notes(&self) -> Vec<String> {
+        if self.identities.is_none() {
+            vec![
+                "quadratic voting without identities is not sybil-resistant: splitting a \
+                  wallet into k wallets multiplies its power by about sqrt(k) \
+                  (see `govkit sybil`)"
+                    .into(),
+            ]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Splits `total` in proportion to `weights`: floors first, then one unit
+/// each to the largest remainders (ties: earlier first). The parts add up
+/// to `total` exactly; all weights zero gives everything to the first.
+pub(crate) fn largest_remainder(total: u128, weights: &[u128]) -> Vec<u128> {
+    let sum: BigUint = weights.iter().map(|&w| BigUint::from(w)).sum();
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    if sum == BigUint::default() {
+        let mut parts = vec![0; weights.len()];
+        parts[0] = total;
+        return parts;
+    }
+    let t = BigUint::from(total);
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    let mut assigned: u128 = 0;
+    for (i, &w) in weights.iter().enumerate() {
+        let product = &t * BigUint::from(w);
+        let floor = &product / &sum;
+        let rem = product - &floor * &sum;
+        let floor = u128::try_from(floor).expect("a part is at most the total");
+        assigned += floor;
+        parts.push(floor);
+        remainders.push((rem, i));
+    }
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders.into_iter().take((total - assigned) as usize) {
+        parts[i] += 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(t: u128) -> Amount {
+        Amount::from_base_units(t * 10u128.pow(18))
+    }
+
+    #[test]
+    fn roots_are_floored_at_half_the_decimals() {
+        let q = Quadratic::default();
+        // sqrt(1 token) = 1.000000000 at 9 decimals.
+        assert_eq!(
+            q.root(tokens(1), 18),
+            Some(Power::from_units(1_000_000_000))
+        );
+        // sqrt(2) = 1.41421356237... -> floor at 9 decimals.
+        assert_eq!(
+            q.root(tokens(2), 18),
+            Some(Power::from_units(1_414_213_562))
+        );
+        assert_eq!(q.power_decimals(18), 9);
+        // Odd decimals: 3 decimals, 1 token = 1000 units -> sqrt(10000) = 100 at 2 decimals.
+        assert_eq!(
+            q.root(Amount::from_base_units(1000), 3),
+            Some(Power::from_units(100))
+        );
+        assert_eq!(q.power_decimals(3), 2);
+        let whole = Quadratic {
+            root_of: RootOf::WholeTokens,
+            identities: None,
+        };
+        // 8.9 tokens -> sqrt(8) floored = 2.
+        let w = Amount::from_base_units(89 * 10u128.pow(17));
+        assert_eq!(whole.root(w, 18), Some(Power::from_units(2)));
+    }
+
+    #[test]
+    fn largest_remainder_conserves_the_total() {
+        assert_eq!(largest_remainder(10, &[1, 1, 1]), vec![4, 3, 3]);
+        assert_eq!(largest_remainder(7, &[3, 0, 1]), vec![5, 0, 2]);
+        assert_eq!(largest_remainder(5, &[0, 0]), vec![5, 0]);
+        let parts = largest_remainder(1_000_000_007, &[u128::MAX / 3, 5, u128::MAX / 7]);
+        assert_eq!(parts.iter().sum::<u128>(), 1_000_000_007);
+    }
+}

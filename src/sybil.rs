@@ -1,0 +1,415 @@
+//! Sybil analysis: what a voter gains by splitting its wallet.
+//!
+//! For a voter with token weight `w`, splitting into `k` wallets gives
+//! `k` votes of `w / k` (the remainder spread one base unit each over the
+//! first wallets, so nothing is created or lost). Token-weighted power is
+//! unchanged (gain 1); quadratic power grows by about √k. The analysis
+//! reports each mechanism's gain, exactly, and the smallest `k` at which the
+//! voter alone would change the proposal's outcome under the proposal's own
+//! mechanism.
+//!
+//! The flip search doubles `k` until the outcome changes (or `max_split` is
+//! reached), then bisects. It relies on the voter's power growing with `k`,
+//! which holds for quadratic power up to the flooring of each root; the `k`
+//! reported is verified to flip the outcome.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use serde::Serialize;
+
+use crate::amount::{Amount, Power};
+use crate::decimal::format_rational;
+use crate::error::{Error, Result};
+use crate::evaluate::Evaluation;
+use crate::io::Holders;
+use crate::mechanism::{Electorate, Mechanism, Quadratic, TokenWeighted};
+use crate::rules::Outcome;
+use crate::vote::{Vote, VoteSet, Voter};
+
+/// A mechanism's power for one voter before and after a split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SplitGain {
+    /// Mechanism name.
+    pub mechanism: String,
+    /// Power of the single wallet (decimal string in the mechanism's unit).
+    pub before: String,
+    /// Total power of the `k` wallets.
+    pub after: String,
+    /// `after / before`, exact ("a/b" if the decimal does not terminate).
+    pub gain: String,
+    /// The gain rounded to 6 decimals, for reading.
+    pub gain_approx: String,
+}
+
+/// What splitting does for one voter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VoterSplit {
+    /// The voter.
+    pub voter: String,
+    /// Its token weight, in tokens.
+    pub weight: String,
+    /// Number of wallets in the split.
+    pub split: u64,
+    /// Gain under each mechanism.
+    pub gains: Vec<SplitGain>,
+    /// The smallest number of wallets with which this voter alone changes
+    /// the outcome under the proposal's mechanism (`None`: not up to
+    /// `max_split`).
+    pub flips_at: Option<u64>,
+}
+
+/// The sybil analysis of a proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SybilReport {
+    /// Proposal id.
+    pub id: String,
+    /// The proposal's mechanism.
+    pub mechanism: String,
+    /// Outcome without any split.
+    pub outcome: Outcome,
+    /// Largest split tried in the flip search.
+    pub max_split: u64,
+    /// One entry per analysed voter.
+    pub voters: Vec<VoterSplit>,
+}
+
+/// Which voters to analyse.
+#[derive(Clone, Debug)]
+pub enum Subjects {
+    /// The `n` voters with the largest token weight.
+    Largest(usize),
+    /// This voter.
+    Voter(Voter),
+}
+
+/// Replaces the vote at `index` by `k` votes of equal weight (remainder
+/// spread over the first wallets), voters named `VOTER#1` … `VOTER#k`.
+pub fn split_vote(
+    votes: &VoteSet,
+    weights: &[Amount],
+    index: usize,
+    k: u64,
+) -> (VoteSet, Vec<Amount>) {
+    let original = &votes.votes[index];
+    let w = weights[index].base_units();
+    let (part, rest) = (w / u128::from(k), w % u128::from(k));
+    let name = original.voter.as_ref().map_or("anonymous", Voter::as_str);
+    let mut out = Vec::with_capacity(votes.votes.len() + k as usize);
+    let mut out_weights = Vec::with_capacity(out.capacity());
+    for (i, (vote, &weight)) in votes.votes.iter().zip(weights).enumerate() {
+        if i != index {
+            out.push(vote.clone());
+            out_weights.push(weight);
+            continue;
+        }
+        for j in 0..k {
+            let extra = u128::from(u128::from(j) < rest);
+            let share = Amount::from_base_units(part + extra);
+            out.push(Vote {
+                voter: Some(Voter::new(&format!("{name}#{}", j + 1))),
+                weight: Some(share),
+                ..original.clone()
+            });
+            out_weights.push(share);
+        }
+    }
+    let set = VoteSet {
+        source: votes.source.clone(),
+        votes: out,
+        read: votes.read,
+        replaced: votes.replaced,
+    };
+    (set, out_weights)
+}
+
+/// Runs the analysis. `k` is the split reported for gains; `max_split`
+/// bounds the flip search.
+pub fn analyze(
+    evaluation: &Evaluation<'_>,
+    votes: &VoteSet,
+    holders: Option<&Holders>,
+    subjects: &Subjects,
+    k: u64,
+    max_split: u64,
+) -> Result<SybilReport> {
+    if k < 1 || max_split < 2 {
+        return Err(Error::invalid(
+            "the split must be at least 1 and max_split at least 2",
+        ));
+    }
+    // Resolve weights once, with the evaluator's rules (own weight, else holders).
+    let weights: Vec<Amount> = votes
+        .votes
+        .iter()
+        .map(|v| match (v.weight, holders, &v.voter) {
+            (Some(w), _, _) => w,
+            (None, Some(h), Some(voter)) => h.balance(voter),
+            _ => Amount::ZERO,
+        })
+        .collect();
+    let pinned: Vec<Vote> = votes
+        .votes
+        .iter()
+        .zip(&weights)
+        .map(|(v, &w)| Vote {
+            weight: Some(w),
+            ..v.clone()
+        })
+        .collect();
+    let pinned = VoteSet {
+        votes: pinned,
+        ..votes.clone()
+    };
+    let baseline = evaluation.run(&pinned, holders)?;
+    let key = |r: &crate::report::Report| (r.outcome, r.winner.clone());
+    let base_key = key(&baseline);
+
+    let indices: Vec<usize> = match subjects {
+        Subjects::Voter(voter) => {
+            let i = pinned
+                .votes
+                .iter()
+                .position(|v| v.voter.as_ref() == Some(voter))
+                .ok_or_else(|| Error::invalid(format!("{voter} did not vote on this proposal")))?;
+            vec![i]
+        }
+        Subjects::Largest(n) => {
+            let mut order: Vec<usize> = (0..weights.len()).collect();
+            order.sort_by(|&a, &b| weights[b].cmp(&weights[a]).then(a.cmp(&b)));
+            order.truncate(*n);
+            order
+        }
+    };
+
+    let quadratic = Quadratic::default();
+    let reference: [&dyn Mechanism; 2] = [&TokenWeighted, &quadratic];
+    let mut voters = Vec::with_capacity(indices.len());
+    for i in indices {
+        let mut gains = Vec::new();
+        let mut seen = Vec::new();
+        for m in reference
+            .iter()
+            .copied()
+            .chain(std::iter::once(evaluation.mechanism as &dyn Mechanism))
+        {
+            if seen.contains(&m.name()) {
+                continue;
+            }
+            seen.push(m.name());
+            gains.push(gain(m, &pinned, &weights, i, k, evaluation.decimals)?);
+        }
+        let flips = |split: u64| -> Result<bool> {
+            let (set, _) = split_vote(&pinned, &weights, i, split);
+            Ok(key(&evaluation.run(&set, holders)?) != base_key)
+        };
+        let mut flips_at = None;
+        let (mut lo, mut hi) = (1u64, 2u64);
+        loop {
+            if flips(hi)? {
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if flips(mid)? {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                flips_at = Some(hi);
+                break;
+            }
+            if hi >= max_split {
+                break;
+            }
+            lo = hi;
+            hi = hi.saturating_mul(2).min(max_split);
+        }
+        voters.push(VoterSplit {
+            voter: pinned.votes[i].voter.as_ref().map_or_else(
+                || format!("vote on line {}", pinned.votes[i].line),
+                |v| v.to_string(),
+            ),
+            weight: weights[i].to_tokens_string(evaluation.decimals),
+            split: k,
+            gains,
+            flips_at,
+        });
+    }
+    Ok(SybilReport {
+        id: evaluation.id.clone(),
+        mechanism: evaluation.mechanism.name(),
+        outcome: baseline.outcome,
+        max_split,
+        voters,
+    })
+}
+
+fn gain(
+    m: &dyn Mechanism,
+    votes: &VoteSet,
+    weights: &[Amount],
+    i: usize,
+    k: u64,
+    decimals: u8,
+) -> Result<SplitGain> {
+    let one = VoteSet {
+        votes: vec![votes.votes[i].clone()],
+        ..votes.clone()
+    };
+    let (split, split_weights) = split_vote(&one, &weights[i..=i], 0, k);
+    let power = |set: &VoteSet, w: &[Amount]| -> Result<Power> {
+        let powers = m.assign_power(&Electorate {
+            source: &set.source,
+            votes: &set.votes,
+            weights: w,
+            holders: None,
+            decimals,
+        })?;
+        let mut total = Power::ZERO;
+        for p in powers {
+            total = total
+                .checked_add(p)
+                .ok_or_else(|| Error::overflow(None, "the power of the split wallets"))?;
+        }
+        Ok(total)
+    };
+    let before = power(&one, &weights[i..=i])?;
+    let after = power(&split, &split_weights)?;
+    let pd = m.power_decimals(decimals);
+    let ratio = if before == Power::ZERO {
+        BigRational::from_integer(BigInt::from(1))
+    } else {
+        BigRational::new(BigInt::from(after.units()), BigInt::from(before.units()))
+    };
+    let approx = {
+        let scaled = (&ratio * BigRational::from_integer(BigInt::from(1_000_000)))
+            .round()
+            .to_integer();
+        crate::decimal::format_scaled(u128::try_from(scaled).unwrap_or(u128::MAX), 6)
+    };
+    Ok(SplitGain {
+        mechanism: m.name(),
+        before: before.to_decimal_string(pd),
+        after: after.to_decimal_string(pd),
+        gain: format_rational(&ratio, 30),
+        gain_approx: approx,
+    })
+}
+
+impl SybilReport {
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "proposal {} under {}: {} without splits",
+            self.id,
+            self.mechanism,
+            self.outcome.as_str()
+        );
+        for v in &self.voters {
+            let _ = writeln!(
+                out,
+                "\nvoter {} ({} tokens), split into {} wallets:",
+                v.voter, v.weight, v.split
+            );
+            for g in &v.gains {
+                let _ = writeln!(
+                    out,
+                    "  {:<28} power {} -> {}  gain x{}",
+                    g.mechanism, g.before, g.after, g.gain_approx
+                );
+            }
+            let _ = match v.flips_at {
+                Some(k) => writeln!(
+                    out,
+                    "  alone, this voter changes the outcome by splitting into {k} wallets"
+                ),
+                None => writeln!(
+                    out,
+                    "  splitting into up to {} wallets does not change the outcome",
+                    self.max_split
+                ),
+            };
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ballot::BallotKind;
+    use crate::choices::Choices;
+    use crate::mechanism::MechanismKind;
+    use crate::rules::{DecisionRules, Roles};
+    use crate::vote::Selection;
+
+    fn vote(voter: &str, choice: u32, units: u128) -> Vote {
+        Vote {
+            voter: Some(Voter::new(voter)),
+            selection: Selection::Single(choice),
+            weight: Some(Amount::from_base_units(units)),
+            cast_at: None,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn split_keeps_every_base_unit() {
+        let set = VoteSet::latest_per_voter("t".into(), vec![vote("a", 1, 10), vote("b", 2, 5)]);
+        let w: Vec<Amount> = set.votes.iter().map(|v| v.weight.unwrap()).collect();
+        let (split, sw) = split_vote(&set, &w, 0, 3);
+        assert_eq!(split.votes.len(), 4);
+        let units: Vec<u128> = sw.iter().map(|a| a.base_units()).collect();
+        assert_eq!(units, vec![4, 3, 3, 5]);
+    }
+
+    #[test]
+    fn quadratic_whale_flips_by_splitting() {
+        // Quadratic, decimals 0: Against voter b has 100 units (power 10);
+        // For voter a has 36 units (power 6). Split a into k wallets of
+        // 36/k: k=2 -> 2*sqrt(18)=2*4=8; k=3 -> 3*sqrt(12)=9; k=4 ->
+        // 4*sqrt(9)=12 > 10: the outcome flips at k = 4 (by hand).
+        let set = VoteSet::latest_per_voter("t".into(), vec![vote("a", 1, 36), vote("b", 2, 100)]);
+        let ballot = BallotKind::Basic.ballot_type();
+        let mechanism = MechanismKind::Quadratic.mechanism();
+        let evaluation = Evaluation {
+            id: "t".into(),
+            title: None,
+            choices: Choices::basic(),
+            ballot: ballot.as_ref(),
+            mechanism: mechanism.as_ref(),
+            rules: DecisionRules::majority(Roles::BASIC),
+            decimals: 0,
+            total_supply: None,
+            official: None,
+        };
+        let r = analyze(
+            &evaluation,
+            &set,
+            None,
+            &Subjects::Voter(Voter::new("a")),
+            4,
+            1000,
+        )
+        .unwrap();
+        assert_eq!(r.outcome, Outcome::Rejected);
+        let v = &r.voters[0];
+        assert_eq!(v.flips_at, Some(4));
+        // Token-weighted gain is exactly 1; quadratic gain 12/6 = 2 at k = 4.
+        assert_eq!(v.gains[0].gain, "1");
+        assert_eq!(v.gains[1].gain, "2");
+        // The Against voter cannot flip a rejection by adding Against power.
+        let r = analyze(
+            &evaluation,
+            &set,
+            None,
+            &Subjects::Voter(Voter::new("b")),
+            4,
+            1000,
+        )
+        .unwrap();
+        assert_eq!(r.voters[0].flips_at, None);
+    }
+}
