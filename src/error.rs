@@ -129,7 +129,9 @@ impl Error {
         }))
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// An error about the request itself (no file involved), e.g. an
+    /// unknown mechanism name on the command line.
+    pub fn invalid(message: impl Into<String>) -> Self {
         Error(Box::new(ErrorKind::Invalid(message.into())))
     }
 }

@@ -75,7 +75,11 @@
 
 pub mod amount;
 pub mod ballot;
+pub mod charts;
 pub mod choices;
+pub mod compare;
+pub mod control;
+pub mod conviction;
 mod decimal;
 pub mod error;
 pub mod evaluate;

@@ -793,6 +793,12 @@ impl Proposal {
         let loaded = self
             .read_votes()
             .map_err(|e| self.name_source(e, "votes.path"))?;
+        self.prepare_with(loaded)
+    }
+
+    /// Like [`Proposal::prepare`], with votes read elsewhere (e.g. one
+    /// proposal of a whole governor log, with this file as the template).
+    pub fn prepare_with(&self, loaded: LoadedVotes) -> Result<Prepared> {
         let choices = match (self.known_choices(), loaded.choices) {
             (Some(c), _) => c,
             (None, Some(names)) => Choices::new(names).ok_or_else(|| {

@@ -14,6 +14,13 @@ use crate::decimal::format_rational;
 /// Token-weighted single-choice and approval scores are integers; ballot
 /// types that split a voter's power (weighted) give fractions. Rationals keep
 /// every one of them exact and comparable.
+///
+/// Ranked-choice scores are integers and copeland scores exact rationals.
+/// Quadratic scores are the one approximation: exact rationals computed
+/// from square roots floored at 40 decimal digits
+/// ([`SQRT_DIGITS`](crate::ballot::SQRT_DIGITS)); the rounding and its error
+/// bound are documented in the quadratic ballot type
+/// ([`Quadratic`](crate::ballot::Quadratic)).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Score(BigRational);
 

@@ -4,9 +4,10 @@
 //! duplicates (the empty list is valid and approves nothing, as in
 //! snapshot.js). Every approved choice receives the voter's full power.
 
-use std::collections::HashSet;
-
-use super::{add_power, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
+use super::{
+    add_power, has_duplicates, index, scores_of, BallotType, CountedBallot, InvalidBallot,
+    TallyOverflow,
+};
 use crate::io::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
@@ -30,7 +31,7 @@ impl BallotType for Approval {
                 if list.iter().any(|c| index(*c, choices).is_none()) {
                     return Err(InvalidBallot::OutOfRange);
                 }
-                if has_duplicates(list) {
+                if has_duplicates(list.iter().copied()) {
                     return Err(InvalidBallot::DuplicateChoice);
                 }
                 Ok(())
@@ -54,23 +55,6 @@ impl BallotType for Approval {
             }
         }
         Ok(scores_of(sums))
-    }
-}
-
-/// Whether a list repeats a choice: a bit set for the usual small choice
-/// numbers, a hash set beyond 128.
-fn has_duplicates(list: &[u32]) -> bool {
-    if list.iter().all(|&c| c < 128) {
-        let mut seen = 0u128;
-        list.iter().any(|&c| {
-            let bit = 1u128 << c;
-            let dup = seen & bit != 0;
-            seen |= bit;
-            dup
-        })
-    } else {
-        let mut seen = HashSet::with_capacity(list.len());
-        !list.iter().all(|c| seen.insert(*c))
     }
 }
 

@@ -5,12 +5,27 @@
 //! which ballots are valid and how their power is spread over the choices.
 //! The rules are Snapshot's (`snapshot.js` `src/voting/*.ts`).
 //!
+//! | ballot type | file | selection | score |
+//! |---|---|---|---|
+//! | `basic`, `single-choice` | `single_choice.rs` | one choice | integer sum of power |
+//! | `approval` | `approval.rs` | list of choices | integer sum of power |
+//! | `weighted` | `weighted.rs` | `{choice: weight}` | exact rational |
+//! | `quadratic` | `quadratic.rs` | `{choice: weight}` | rational from floor square roots at 10^-40 (error bound on [`Quadratic`]) |
+//! | `ranked-choice` | `ranked_choice.rs` | full ranking | integer (instant runoff, final round) |
+//! | `copeland` | `copeland.rs` | full ranking | exact rational |
+//!
 //! Architecture invariant: `tally` sees only ballots that `check` accepted,
-//! and scores are exact ([`Score`]).
+//! and scores are exact ([`Score`]) — the one documented exception is the
+//! quadratic ballot, whose square roots are floored at a fixed scale.
 
 mod approval;
+mod copeland;
+mod quadratic;
+mod ranked_choice;
 mod single_choice;
+mod weighted;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -20,7 +35,11 @@ use crate::score::Score;
 use crate::vote::Selection;
 
 pub use approval::Approval;
+pub use copeland::Copeland;
+pub use quadratic::{Quadratic, SQRT_DIGITS};
+pub use ranked_choice::RankedChoice;
 pub use single_choice::SingleChoice;
+pub use weighted::Weighted;
 
 /// Why a ballot is invalid. Invalid ballots are counted, never silently
 /// dropped, and never scored.
@@ -31,8 +50,16 @@ pub enum InvalidBallot {
     WrongShape,
     /// A choice number that the proposal does not have.
     OutOfRange,
-    /// The same choice twice in one list.
+    /// The same choice twice in one list (or one weight map).
     DuplicateChoice,
+    /// A ranking that does not rank every choice (ranked-choice and
+    /// copeland need a full ranking; the empty list is incomplete too).
+    IncompleteRanking,
+    /// A weight map with a negative weight (weighted, quadratic).
+    NegativeWeight,
+    /// A weight map without any positive weight, including the empty map
+    /// (weighted, quadratic).
+    NoPositiveWeight,
     /// Not a choice at all.
     Unreadable,
 }
@@ -44,6 +71,9 @@ impl InvalidBallot {
             InvalidBallot::WrongShape => "wrong-shape",
             InvalidBallot::OutOfRange => "out-of-range",
             InvalidBallot::DuplicateChoice => "duplicate-choice",
+            InvalidBallot::IncompleteRanking => "incomplete-ranking",
+            InvalidBallot::NegativeWeight => "negative-weight",
+            InvalidBallot::NoPositiveWeight => "no-positive-weight",
             InvalidBallot::Unreadable => "unreadable",
         }
     }
@@ -129,14 +159,28 @@ pub enum BallotKind {
     /// Any subset of the choices, each approved with the full power
     /// (Snapshot `approval`).
     Approval,
+    /// Power split over the choices in proportion to the voter's weights
+    /// (Snapshot `weighted`).
+    Weighted,
+    /// Weighted, but each choice's total is the square of the sum of
+    /// square roots (Snapshot `quadratic`).
+    Quadratic,
+    /// A full ranking, counted by instant runoff (Snapshot `ranked-choice`).
+    RankedChoice,
+    /// A full ranking, counted by pairwise victories (Snapshot `copeland`).
+    Copeland,
 }
 
 impl BallotKind {
     /// Every kind, in documentation order.
-    pub const ALL: [BallotKind; 3] = [
+    pub const ALL: [BallotKind; 7] = [
         BallotKind::Basic,
         BallotKind::SingleChoice,
         BallotKind::Approval,
+        BallotKind::Weighted,
+        BallotKind::Quadratic,
+        BallotKind::RankedChoice,
+        BallotKind::Copeland,
     ];
 
     /// The name in proposal files.
@@ -145,6 +189,10 @@ impl BallotKind {
             BallotKind::Basic => "basic",
             BallotKind::SingleChoice => "single-choice",
             BallotKind::Approval => "approval",
+            BallotKind::Weighted => "weighted",
+            BallotKind::Quadratic => "quadratic",
+            BallotKind::RankedChoice => "ranked-choice",
+            BallotKind::Copeland => "copeland",
         }
     }
 
@@ -154,6 +202,10 @@ impl BallotKind {
             BallotKind::Basic => Box::new(SingleChoice::basic()),
             BallotKind::SingleChoice => Box::new(SingleChoice::new()),
             BallotKind::Approval => Box::new(Approval),
+            BallotKind::Weighted => Box::new(Weighted),
+            BallotKind::Quadratic => Box::new(Quadratic),
+            BallotKind::RankedChoice => Box::new(RankedChoice),
+            BallotKind::Copeland => Box::new(Copeland),
         }
     }
 }
@@ -197,4 +249,46 @@ pub(crate) fn scores_of(sums: Vec<u128>) -> Vec<Score> {
 pub(crate) fn index(choice: u32, choices: usize) -> Option<usize> {
     let i = usize::try_from(choice).ok()?.checked_sub(1)?;
     (i < choices).then_some(i)
+}
+
+/// Whether a list repeats a choice: a bit set for the usual small choice
+/// numbers, a hash set beyond 128.
+pub(crate) fn has_duplicates(list: impl ExactSizeIterator<Item = u32> + Clone) -> bool {
+    if list.clone().all(|c| c < 128) {
+        let mut seen = 0u128;
+        list.into_iter().any(|c| {
+            let bit = 1u128 << c;
+            let dup = seen & bit != 0;
+            seen |= bit;
+            dup
+        })
+    } else {
+        let mut seen = HashSet::with_capacity(list.len());
+        !list.into_iter().all(|c| seen.insert(c))
+    }
+}
+
+/// Checks a full ranking (ranked-choice, copeland; snapshot.js
+/// `isValidChoice` of both): a list of existing choices, no duplicates,
+/// every choice ranked.
+pub(crate) fn check_full_ranking(
+    selection: &Selection,
+    choices: usize,
+) -> Result<(), InvalidBallot> {
+    match selection {
+        Selection::List(list) => {
+            if list.iter().any(|c| index(*c, choices).is_none()) {
+                return Err(InvalidBallot::OutOfRange);
+            }
+            if has_duplicates(list.iter().copied()) {
+                return Err(InvalidBallot::DuplicateChoice);
+            }
+            if list.len() != choices || list.is_empty() {
+                return Err(InvalidBallot::IncompleteRanking);
+            }
+            Ok(())
+        }
+        Selection::Unreadable(_) => Err(InvalidBallot::Unreadable),
+        _ => Err(InvalidBallot::WrongShape),
+    }
 }

@@ -9,6 +9,9 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod compare;
+mod control;
+mod conviction;
 mod evaluate;
 mod sybil;
 
@@ -29,8 +32,14 @@ struct Cli {
 enum Command {
     /// Evaluate a proposal file: tally its votes and decide it under its rules.
     Evaluate(evaluate::Args),
+    /// Every mechanism side by side on one proposal (or on every proposal of a log).
+    Compare(compare::Args),
     /// What a voter gains by splitting its wallet, under each mechanism.
     Sybil(sybil::Args),
+    /// Conviction voting: when a funding pool's proposals pass, or an OpenGov referendum.
+    Conviction(conviction::Args),
+    /// How few holders decide: concentration, power indices, decisive sets.
+    Control(control::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -63,7 +72,10 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> govkit::Result<String> {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Sybil(args) => sybil::run(args),
+        Command::Conviction(args) => conviction::run(args),
+        Command::Control(args) => control::run(args),
     }
 }
 

@@ -1,0 +1,449 @@
+//! Every mechanism side by side on one proposal snapshot.
+//!
+//! The votes and holders are read once; each [`Variant`] swaps the
+//! mechanism (and its cap) and re-evaluates the same votes under the same
+//! rules. Each row reports the scores, quorum, outcome, the winning margin,
+//! the smallest number of voters whose switch would flip the outcome, and
+//! the concentration (Nakamoto > 1/2, Gini) of the voting power counted.
+//!
+//! Architecture invariant: rows differ only in the mechanism; ballot type,
+//! rules, votes and holders are the proposal's own.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::control::{Distribution, ProposalControl, Threshold};
+use crate::error::{Error, Result};
+use crate::io::OfficialStatus;
+use crate::mechanism::{Cap, MechanismKind, RootOf};
+use crate::proposal::{MechanismSpec, Prepared, Proposal};
+use crate::report::ChoiceResult;
+use crate::rules::Outcome;
+use crate::score::Score;
+
+/// One mechanism to compare, with the label used in reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// How it is written on the command line (`capped:5%`).
+    pub label: String,
+    /// The mechanism.
+    pub spec: MechanismSpec,
+}
+
+impl Variant {
+    /// Parses `token-weighted`, `quadratic`, `quadratic-tokens` (root of
+    /// whole tokens), `capped:X` (token-weighted with a cap X, e.g. `5%`),
+    /// `quadratic-capped:X`.
+    pub fn parse(text: &str, decimals: u8) -> Result<Variant> {
+        let text = text.trim();
+        let (name, cap) = match text.split_once(':') {
+            Some((n, c)) => (n, Some(c)),
+            None => (text, None),
+        };
+        let (kind, root_of, capped) = match name {
+            "token-weighted" => (MechanismKind::TokenWeighted, RootOf::BaseUnits, false),
+            "quadratic" => (MechanismKind::Quadratic, RootOf::BaseUnits, false),
+            "quadratic-tokens" => (MechanismKind::Quadratic, RootOf::WholeTokens, false),
+            "capped" => (MechanismKind::TokenWeighted, RootOf::BaseUnits, true),
+            "quadratic-capped" => (MechanismKind::Quadratic, RootOf::BaseUnits, true),
+            other => {
+                return Err(Error::invalid(format!(
+                    "unknown mechanism {other:?} (known: token-weighted, quadratic, \
+                     quadratic-tokens, capped:X, quadratic-capped:X)"
+                )))
+            }
+        };
+        let cap = match (capped, cap) {
+            (true, Some(c)) => Some(parse_cap(c, kind, root_of, decimals)?),
+            (true, None) => {
+                return Err(Error::invalid(format!(
+                    "{name} needs a cap: {name}:5% or {name}:50000"
+                )))
+            }
+            (false, Some(_)) => {
+                return Err(Error::invalid(format!(
+                    "{name} takes no argument (did you mean capped:...?)"
+                )))
+            }
+            (false, None) => None,
+        };
+        Ok(Variant {
+            label: text.to_string(),
+            spec: MechanismSpec {
+                kind,
+                root_of,
+                identities: None,
+                cap,
+            },
+        })
+    }
+
+    /// The default set: token-weighted, quadratic, capped at 5% and 1%.
+    pub fn defaults(decimals: u8) -> Vec<Variant> {
+        ["token-weighted", "quadratic", "capped:5%", "capped:1%"]
+            .iter()
+            .map(|t| Variant::parse(t, decimals).expect("built-in variants parse"))
+            .collect()
+    }
+}
+
+fn parse_cap(text: &str, kind: MechanismKind, root_of: RootOf, decimals: u8) -> Result<Cap> {
+    if text.trim().ends_with('%') || text.contains('/') {
+        return text
+            .parse()
+            .map(Cap::Fraction)
+            .map_err(|e: crate::share::ShareError| Error::invalid(format!("cap: {e}")));
+    }
+    let spec = MechanismSpec {
+        kind,
+        root_of,
+        identities: None,
+        cap: None,
+    };
+    let pd = spec.build()?.power_decimals(decimals);
+    crate::amount::Amount::parse(text, crate::amount::AmountUnit::Token, pd)
+        .map(|a| Cap::Absolute(crate::amount::Power::from_units(a.base_units())))
+        .map_err(|e| Error::invalid(format!("cap: {e}")))
+}
+
+/// One mechanism's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The variant's label.
+    pub label: String,
+    /// The mechanism's full name.
+    pub mechanism: String,
+    /// Decimals of the power unit.
+    pub power_decimals: u8,
+    /// Each choice's power and share.
+    pub choices: Vec<ChoiceResult>,
+    /// Whether the quorum was reached.
+    pub quorum_reached: bool,
+    /// Passed or rejected.
+    pub outcome: Outcome,
+    /// The winning choice, if any.
+    pub winner: Option<String>,
+    /// For − Against (For/Against proposals), exact, in power units shown
+    /// with `power_decimals`.
+    pub margin: Option<String>,
+    /// The smallest number of voters whose switch would flip the outcome.
+    pub deciders: Option<usize>,
+    /// The smallest number of voters holding more than half the power cast.
+    pub majority_voters: Option<usize>,
+    /// Nakamoto coefficient (> 1/2) of the power counted.
+    pub nakamoto: Option<usize>,
+    /// Gini coefficient of the power counted, rounded to 6 decimals.
+    pub gini: Option<String>,
+    /// Whether the outcome differs from the first row's.
+    pub differs_from_first: bool,
+    /// Caveats of the mechanism.
+    pub notes: Vec<String>,
+}
+
+/// All rows for one proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// Proposal id.
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Ballot type.
+    pub ballot: String,
+    /// The official outcome, when the vote file records one.
+    pub official_outcome: Option<OfficialStatus>,
+    /// One row per mechanism, in the order asked.
+    pub rows: Vec<Row>,
+    /// Plain sentences for every outcome flip between mechanisms.
+    pub flips: Vec<String>,
+}
+
+/// Compares the variants on a proposal (files read once).
+pub fn compare(proposal: &Proposal, variants: &[Variant]) -> Result<Comparison> {
+    let mut prepared = proposal.prepare()?;
+    compare_prepared(&mut prepared, variants)
+}
+
+/// Compares the variants on an already prepared proposal; the prepared
+/// mechanism is left as the last variant's.
+pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result<Comparison> {
+    if variants.is_empty() {
+        return Err(Error::invalid("no mechanisms to compare"));
+    }
+    let mut rows: Vec<Row> = Vec::with_capacity(variants.len());
+    for variant in variants {
+        prepared.mechanism = variant.spec.build()?;
+        let control = ProposalControl::analyze(prepared)?;
+        let report = &control.report;
+        let counted: Vec<u128> = control.voters.iter().map(|(_, p)| *p).collect();
+        let distribution = Distribution::new(counted)?;
+        let pd = report.power_decimals;
+        let differs = rows.first().is_some_and(|first| {
+            (first.outcome, &first.winner) != (report.outcome, &report.winner)
+        });
+        rows.push(Row {
+            label: variant.label.clone(),
+            mechanism: report.mechanism.clone(),
+            power_decimals: pd,
+            choices: report.choices.clone(),
+            quorum_reached: report.quorum.reached,
+            outcome: report.outcome,
+            winner: report.winner.clone(),
+            margin: control
+                .margin
+                .as_ref()
+                .map(|m| Score::from_rational(m.clone()).to_decimal_string(pd)),
+            deciders: control.min_flip.as_ref().map(|s| s.members.len()),
+            majority_voters: control.min_majority.as_ref().map(|s| s.members.len()),
+            nakamoto: distribution.nakamoto(&Threshold::majority()),
+            gini: distribution
+                .gini()
+                .map(|g| crate::control::rounded_decimal(&g, 6)),
+            differs_from_first: differs,
+            notes: report.notes.clone(),
+        });
+    }
+    let mut flips = Vec::new();
+    let first = &rows[0];
+    for row in &rows[1..] {
+        if row.differs_from_first {
+            flips.push(format!(
+                "{} {} where {} {}",
+                row.label,
+                describe(row.outcome, row.winner.as_deref()),
+                first.label,
+                describe(first.outcome, first.winner.as_deref()),
+            ));
+        }
+    }
+    Ok(Comparison {
+        id: prepared.id.clone(),
+        title: prepared.title.clone(),
+        ballot: prepared.ballot.name().to_string(),
+        official_outcome: prepared.official,
+        rows,
+        flips,
+    })
+}
+
+fn describe(outcome: Outcome, winner: Option<&str>) -> String {
+    match (outcome, winner) {
+        (Outcome::Passed, Some(w)) => format!("passes ({w})"),
+        (Outcome::Passed, None) => "passes".into(),
+        (Outcome::Rejected, _) => "rejects".into(),
+    }
+}
+
+impl Comparison {
+    /// Pretty JSON with a fixed key order: the same input gives the same
+    /// bytes.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a comparison always serialises")
+    }
+
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let title = self
+            .title
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "proposal {}{title} ({} ballot)", self.id, self.ballot);
+        let choice_names: Vec<&str> = self
+            .rows
+            .first()
+            .map(|r| r.choices.iter().map(|c| c.name.as_str()).collect())
+            .unwrap_or_default();
+        let mut header = vec!["mechanism".to_string()];
+        header.extend(choice_names.iter().map(|n| format!("{n} %")));
+        header.extend(
+            [
+                "quorum", "outcome", "margin", "deciders", "nakamoto", "gini",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        let mut table = vec![header];
+        for r in &self.rows {
+            let mut line = vec![r.label.clone()];
+            line.extend(r.choices.iter().map(|c| percent(&c.share)));
+            line.push(
+                if r.quorum_reached {
+                    "reached"
+                } else {
+                    "missed"
+                }
+                .into(),
+            );
+            line.push(format!(
+                "{}{}",
+                describe(r.outcome, r.winner.as_deref()),
+                if r.differs_from_first { " *" } else { "" }
+            ));
+            line.push(r.margin.clone().unwrap_or_else(|| "-".into()));
+            line.push(r.deciders.map_or("-".into(), |d| d.to_string()));
+            line.push(r.nakamoto.map_or("-".into(), |d| d.to_string()));
+            line.push(r.gini.clone().unwrap_or_else(|| "-".into()));
+            table.push(line);
+        }
+        let widths: Vec<usize> = (0..table[0].len())
+            .map(|c| {
+                table
+                    .iter()
+                    .map(|l| l[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (i, line) in table.iter().enumerate() {
+            let cells: Vec<String> = line
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (cell, w))| {
+                    if c == 0 {
+                        format!("{cell:<w$}")
+                    } else {
+                        format!("{cell:>w$}")
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "  {}", cells.join("  "));
+            if i == 0 {
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
+                );
+            }
+        }
+        if let Some(official) = self.official_outcome {
+            let _ = writeln!(out, "official outcome: {}", official_str(official));
+        }
+        if self.flips.is_empty() {
+            let _ = writeln!(out, "no mechanism changes the outcome");
+        } else {
+            for f in &self.flips {
+                let _ = writeln!(out, "FLIP: {f}");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "margin: For - Against in each mechanism's power units; deciders: fewest voters whose \
+             switch flips the outcome; nakamoto: fewest voters holding > 1/2 of the power counted"
+        );
+        out
+    }
+}
+
+pub(crate) fn official_str(s: OfficialStatus) -> &'static str {
+    match s {
+        OfficialStatus::Passed => "passed",
+        OfficialStatus::Defeated => "defeated",
+        OfficialStatus::Canceled => "canceled",
+    }
+}
+
+fn percent(share: &str) -> String {
+    let v = crate::decimal::DecimalLiteral::parse(share)
+        .map(|d| d.to_rational())
+        .unwrap_or_default();
+    let pct = v * num_rational::BigRational::from_integer(100.into());
+    crate::control::rounded_decimal(&pct, 1)
+}
+
+/// How often each mechanism changes the result, over many proposals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Proposals compared.
+    pub proposals: usize,
+    /// One line per mechanism, in the order compared.
+    pub mechanisms: Vec<SummaryLine>,
+}
+
+/// One mechanism over many proposals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummaryLine {
+    /// The variant's label.
+    pub label: String,
+    /// Proposals it passes.
+    pub passed: usize,
+    /// Proposals with an official outcome (passed or defeated).
+    pub with_official: usize,
+    /// Of those, how many it decides differently from the official result.
+    pub differs_from_official: usize,
+    /// Proposals it decides differently from the first mechanism.
+    pub differs_from_first: usize,
+}
+
+impl Summary {
+    /// Summarises comparisons made with the same variants.
+    pub fn of(comparisons: &[Comparison]) -> Summary {
+        let labels: Vec<String> = comparisons
+            .first()
+            .map(|c| c.rows.iter().map(|r| r.label.clone()).collect())
+            .unwrap_or_default();
+        let mechanisms = labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let mut line = SummaryLine {
+                    label: label.clone(),
+                    passed: 0,
+                    with_official: 0,
+                    differs_from_official: 0,
+                    differs_from_first: 0,
+                };
+                for c in comparisons {
+                    let row = &c.rows[i];
+                    line.passed += usize::from(row.outcome == Outcome::Passed);
+                    line.differs_from_first += usize::from(row.differs_from_first);
+                    let official = match c.official_outcome {
+                        Some(OfficialStatus::Passed) => Some(Outcome::Passed),
+                        Some(OfficialStatus::Defeated) => Some(Outcome::Rejected),
+                        _ => None,
+                    };
+                    if let Some(o) = official {
+                        line.with_official += 1;
+                        line.differs_from_official += usize::from(o != row.outcome);
+                    }
+                }
+                line
+            })
+            .collect();
+        Summary {
+            proposals: comparisons.len(),
+            mechanisms,
+        }
+    }
+
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} proposals", self.proposals);
+        let w = self
+            .mechanisms
+            .iter()
+            .map(|m| m.label.len())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:>7}  {:>22}  {:>18}",
+            "mechanism", "passed", "differs from official", "differs from first"
+        );
+        for m in &self.mechanisms {
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {:>7}  {:>22}  {:>18}",
+                m.label,
+                m.passed,
+                format!("{} of {}", m.differs_from_official, m.with_official),
+                m.differs_from_first
+            );
+        }
+        out
+    }
+}

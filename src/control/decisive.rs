@@ -1,0 +1,255 @@
+//! Decisive sets of voters.
+//!
+//! - [`min_majority_set`]: the smallest set of voters whose power is
+//!   strictly more than half of the power cast (`>`, not `>=`). Taking the
+//!   largest voters first is optimal: no k voters hold more than the k
+//!   largest.
+//! - [`min_flip_set`]: the smallest set of voters on one side whose switch
+//!   to the other side would change the outcome, for any rule where moving
+//!   more power helps monotonically (majority, supermajority, quorums,
+//!   Aragon's support test). The caller says, for a switched power P,
+//!   whether the outcome flips; the largest voters are again taken first,
+//!   and a binary search over k finds the least.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+use crate::amount::Amount;
+use crate::error::{Error, Result};
+use crate::mechanism::Electorate;
+use crate::proposal::Prepared;
+use crate::report::Report;
+use crate::rules::Outcome;
+use crate::score::Score;
+use crate::vote::{Selection, Voter};
+
+/// A set of voters, by index into the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MinSet {
+    /// Indices into the input slice, largest power first (ties: input
+    /// order).
+    pub members: Vec<usize>,
+    /// Their total power.
+    pub power: u128,
+}
+
+fn largest_first(powers: &[u128]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..powers.len()).collect();
+    order.sort_by(|&a, &b| powers[b].cmp(&powers[a]).then(a.cmp(&b)));
+    order
+}
+
+/// The smallest set whose power is more than half of the total; `None` if
+/// the total is 0 (nothing can exceed half of nothing) or overflows.
+pub fn min_majority_set(powers: &[u128]) -> Option<MinSet> {
+    let total = powers.iter().try_fold(0u128, |s, &p| s.checked_add(p))?;
+    if total == 0 {
+        return None;
+    }
+    let mut members = Vec::new();
+    let mut power: u128 = 0;
+    for i in largest_first(powers) {
+        members.push(i);
+        power += powers[i];
+        // power > total / 2, exactly, without halving.
+        if power > total - power {
+            return Some(MinSet { members, power });
+        }
+    }
+    unreachable!("the whole set holds more than half of a positive total")
+}
+
+/// The smallest set of `side` voters (their powers) whose switch flips the
+/// outcome. `flips(p)` says whether switching power `p` flips it and must
+/// be monotone (if `p` flips, any larger switched power does). `None` if
+/// even switching everyone does not flip it.
+pub fn min_flip_set(side: &[u128], flips: impl Fn(u128) -> bool) -> Option<MinSet> {
+    let order = largest_first(side);
+    let mut prefix = Vec::with_capacity(order.len() + 1);
+    prefix.push(0u128);
+    for &i in &order {
+        prefix.push(prefix.last().expect("non-empty").saturating_add(side[i]));
+    }
+    if !flips(*prefix.last().expect("non-empty")) {
+        return None;
+    }
+    // Least k in 0..=n with flips(prefix[k]).
+    let (mut lo, mut hi) = (0usize, order.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if flips(prefix[mid]) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(MinSet {
+        members: order[..lo].to_vec(),
+        power: prefix[lo],
+    })
+}
+
+/// What the votes of one proposal say about control: who could decide it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProposalControl {
+    /// The report of the proposal as evaluated.
+    pub report: Report,
+    /// Each vote's voter (`None` for anonymous fixture votes) and power.
+    pub voters: Vec<(Option<Voter>, u128)>,
+    /// The power cast by all votes (valid or not), in power units.
+    pub cast: u128,
+    /// The smallest set of voters holding more than half of the power cast
+    /// (indices into `voters`); `None` if nothing was cast.
+    pub min_majority: Option<MinSet>,
+    /// The switch a flip needs: (from choice, to choice), 0-based; `None`
+    /// if the rules have no For/Against roles (plurality).
+    pub switch: Option<(usize, usize)>,
+    /// The smallest set of voters on the `from` side whose switch to the
+    /// `to` side flips the outcome (indices into `voters`); `None` if no
+    /// switch of that side flips it (or no roles).
+    pub min_flip: Option<MinSet>,
+    /// For − Against in power units (negative if Against leads), exact.
+    pub margin: Option<BigRational>,
+    /// Decimals of the power unit.
+    pub power_decimals: u8,
+}
+
+impl ProposalControl {
+    /// Evaluates a prepared proposal and finds its decisive sets.
+    ///
+    /// A *switch* moves a voter's whole power from the side that won to the
+    /// other side: For → Against if the proposal passed, Against → For if
+    /// it was rejected (abstainers and non-voters are not moved). Only valid
+    /// single-choice ballots on the `from` side can switch. Every rule that
+    /// govkit implements is monotone in the switched power, so the largest
+    /// voters first is optimal, and each candidate is checked with the
+    /// proposal's own decision rules.
+    pub fn analyze(prepared: &Prepared) -> Result<ProposalControl> {
+        let evaluation = prepared.evaluation();
+        let report = evaluation.run(&prepared.votes, prepared.holders.as_ref())?;
+        let votes = &prepared.votes;
+        let holders = prepared.holders.as_ref();
+        // Token weight of each vote: its own, else its holder balance (the
+        // evaluator has already refused votes with neither).
+        let weights: Vec<Amount> = votes
+            .votes
+            .iter()
+            .map(|v| match (v.weight, holders, &v.voter) {
+                (Some(w), _, _) => w,
+                (None, Some(h), Some(voter)) => h.balance(voter),
+                _ => Amount::ZERO,
+            })
+            .collect();
+        let powers: Vec<u128> = prepared
+            .mechanism
+            .assign_power(&Electorate {
+                source: &votes.source,
+                votes: &votes.votes,
+                weights: &weights,
+                holders,
+                decimals: prepared.decimals,
+            })?
+            .into_iter()
+            .map(|p| p.units())
+            .collect();
+        let cast = powers
+            .iter()
+            .try_fold(0u128, |s, &p| s.checked_add(p))
+            .ok_or_else(|| Error::overflow(None, "the total power cast"))?;
+        let min_majority = min_majority_set(&powers);
+        let voters: Vec<(Option<Voter>, u128)> = votes
+            .votes
+            .iter()
+            .zip(&powers)
+            .map(|(v, &p)| (v.voter.clone(), p))
+            .collect();
+
+        let power_decimals = report.power_decimals;
+        let roles = prepared.rules.roles;
+        let n = prepared.choices.len();
+        let (switch, min_flip, margin) = match roles {
+            None => (None, None, None),
+            Some(roles) => {
+                let (from, to) = match report.outcome {
+                    Outcome::Passed => (roles.for_choice, roles.against),
+                    Outcome::Rejected => (roles.against, roles.for_choice),
+                };
+                // Candidates: valid single-choice ballots for `from`.
+                let side: Vec<usize> = votes
+                    .votes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| prepared.ballot.check(&v.selection, n).is_ok())
+                    .filter(|(_, v)| matches!(v.selection, Selection::Single(c) if c as usize == from + 1))
+                    .map(|(i, _)| i)
+                    .collect();
+                let side_powers: Vec<u128> = side.iter().map(|&i| powers[i]).collect();
+                let supply = prepared
+                    .mechanism
+                    .supply_power(holders, prepared.total_supply, prepared.decimals)?
+                    .map(|p| Amount::from_base_units(p.units()));
+                let flips = |moved: u128| -> bool {
+                    let moved = BigRational::from_integer(BigInt::from(moved));
+                    let mut scores = report.scores.clone();
+                    scores[from] = Score::from_rational(scores[from].as_rational() - &moved);
+                    scores[to] = Score::from_rational(scores[to].as_rational() + &moved);
+                    prepared
+                        .rules
+                        .decide(&prepared.choices, &scores, supply, power_decimals)
+                        .is_ok_and(|d| d.outcome != report.outcome)
+                };
+                let flip = min_flip_set(&side_powers, flips).map(|m| MinSet {
+                    members: m.members.iter().map(|&j| side[j]).collect(),
+                    power: m.power,
+                });
+                let margin = report.scores[roles.for_choice].as_rational()
+                    - report.scores[roles.against].as_rational();
+                (Some((from, to)), flip, Some(margin))
+            }
+        };
+        Ok(ProposalControl {
+            report,
+            voters,
+            cast,
+            min_majority,
+            switch,
+            min_flip,
+            margin,
+            power_decimals,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majority_is_strict() {
+        let s = min_majority_set(&[1, 3, 2]).unwrap();
+        assert_eq!(s.members, vec![1, 2]); // 3 of 6 is not more than half
+        assert_eq!(min_majority_set(&[1, 3, 2, 0]).unwrap().members, vec![1, 2]);
+        assert_eq!(min_majority_set(&[1, 4, 2]).unwrap().members, vec![1]);
+        let s = min_majority_set(&[2, 1, 3]).unwrap();
+        assert_eq!((s.members, s.power), (vec![2, 0], 5));
+        assert_eq!(min_majority_set(&[5, 5]).unwrap().members, vec![0, 1]);
+        assert_eq!(min_majority_set(&[0, 0]), None);
+        assert_eq!(min_majority_set(&[]), None);
+    }
+
+    #[test]
+    fn flip_set_is_the_least_prefix() {
+        // For 10 + 7 + 3 = 20 against 12: For > Against flips once
+        // 20 - p <= 12 + p, i.e. p >= 4: the largest (10) alone.
+        let side = [3u128, 10, 7];
+        let s = min_flip_set(&side, |p| 20 - p <= 12 + p).unwrap();
+        assert_eq!((s.members, s.power), (vec![1], 10));
+        // A margin of 0 needs nobody... but the outcome must change, so
+        // callers only ask for sides that currently win.
+        assert_eq!(min_flip_set(&side, |p| p >= 100), None);
+        assert_eq!(
+            min_flip_set(&side, |_| true).unwrap().members,
+            Vec::<usize>::new()
+        );
+    }
+}

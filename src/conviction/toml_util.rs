@@ -1,0 +1,105 @@
+//! Small helpers for the conviction TOML files: exact number text, lines of
+//! keys, and parse errors that name file, line and key.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::amount::{Amount, AmountUnit};
+use crate::error::{Error, Location, Result};
+
+/// A number as written: a string (`"15000"`, `"0.9"`, `"20%"`) or a TOML
+/// integer. TOML floats are refused: they are binary and not exact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NumberText(pub String);
+
+impl<'de> Deserialize<'de> for NumberText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = NumberText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string such as \"15000\" or \"0.9\", or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<NumberText, E> {
+                Ok(NumberText(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<NumberText, E> {
+                Err(E::custom(format!(
+                    "write {v} as a string (\"{v}\"): a TOML float is binary and not exact"
+                )))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// Line (1-based) of a byte offset.
+pub(crate) fn line_at(text: &str, offset: usize) -> u64 {
+    1 + text[..offset.min(text.len())].matches('\n').count() as u64
+}
+
+/// Where a spanned value is: its line and the dotted key naming it.
+pub(crate) fn at<T>(path: &Path, text: &str, value: &Spanned<T>, key: &str) -> Location {
+    Location::line(path, line_at(text, value.span().start)).with_field(key)
+}
+
+/// Parses `text` as `T`, turning TOML errors into errors with the line and
+/// the key written on that line.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let mut location = Location::file(path);
+        if let Some(span) = e.span() {
+            let line = line_at(text, span.start);
+            location.line = Some(line);
+            location.field = text
+                .lines()
+                .nth(line as usize - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && !k.starts_with('[') && !k.starts_with('#'));
+        }
+        Error::input(location, e.message().trim().to_string())
+    })
+}
+
+/// An amount in token units (or base units with `decimals = 0`), located
+/// at `key` on error.
+pub(crate) fn amount(
+    path: &Path,
+    text: &str,
+    value: &Spanned<NumberText>,
+    key: &str,
+    decimals: u8,
+) -> Result<u128> {
+    Amount::parse(&value.get_ref().0, AmountUnit::Token, decimals)
+        .map(Amount::base_units)
+        .map_err(|e| Error::input(at(path, text, value, key), e.to_string()))
+}
+
+/// Token decimals, at most 38 (u128).
+pub(crate) fn decimals(
+    path: &Path,
+    text: &str,
+    value: Option<&Spanned<u8>>,
+    default: u8,
+) -> Result<u8> {
+    match value {
+        None => Ok(default),
+        Some(d) if *d.get_ref() <= 38 => Ok(*d.get_ref()),
+        Some(d) => Err(Error::input(
+            at(path, text, d, "decimals"),
+            format!(
+                "{} decimals do not fit in u128 base units (at most 38)",
+                d.get_ref()
+            ),
+        )),
+    }
+}

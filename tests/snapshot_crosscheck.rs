@@ -1,0 +1,243 @@
+//! Cross-check against snapshot.js on real data: every Decentraland proposal
+//! of `../shared/data/decentraland/votes.csv` re-tallied as a *quadratic*
+//! ballot (each single-choice vote `c` as the map `{c: 1}`, balance = VP).
+//!
+//! The expected numbers are snapshot.js's own: `QuadraticVoting.getScores()`
+//! and `getScoresTotal()` of `@snapshot-labs/snapshot.js` (the version pinned
+//! in `scripts/snapshot-crosscheck/package.json`), run by
+//! `scripts/snapshot-crosscheck/crosscheck.js` and committed as
+//! `scripts/snapshot-crosscheck/expected.json` (see the README there to
+//! regenerate it). govkit must agree within a relative error of 1e-12.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use govkit::io::csv_votes::{self, CsvVoteOptions};
+use govkit::io::{ChoiceShape, VoteColumns};
+use govkit::{
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule,
+    Selection, Tally, Vote, VoteSet, Voter,
+};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Expected {
+    snapshot_js: String,
+    ballot: String,
+    proposals: Vec<ExpectedProposal>,
+}
+
+#[derive(Deserialize)]
+struct ExpectedProposal {
+    id: String,
+    choices: usize,
+    votes: usize,
+    scores: Vec<f64>,
+    #[serde(rename = "scoresTotal")]
+    scores_total: f64,
+}
+
+fn expected() -> Expected {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/snapshot-crosscheck/expected.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn choices(n: usize) -> Choices {
+    Choices::new((1..=n).map(|i| format!("choice {i}")).collect()).unwrap()
+}
+
+/// govkit's pipeline up to the scores (`Evaluation::tally`: weights, power,
+/// validity, tally). The report step is left out: it only formats.
+fn evaluate(n: usize, votes: &VoteSet) -> Tally {
+    let ballot = BallotKind::Quadratic.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    Evaluation {
+        id: "crosscheck".into(),
+        title: None,
+        choices: choices(n),
+        ballot: ballot.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        },
+        decimals: 18,
+        total_supply: None,
+        official: None,
+    }
+    .tally(votes, None)
+    .unwrap()
+}
+
+/// Relative error of govkit's exact value against snapshot.js's double
+/// (computed exactly; 0 against 0 is 0, anything else against 0 is 1).
+fn relative_error(got: &BigRational, want: f64) -> BigRational {
+    let want = BigRational::from_float(want).unwrap();
+    if want.is_zero() {
+        return if got.is_zero() {
+            BigRational::zero()
+        } else {
+            BigRational::from_integer(1.into())
+        };
+    }
+    ((got - &want) / &want).abs()
+}
+
+fn tokens(units: &BigRational) -> BigRational {
+    units / BigRational::from_integer(BigInt::from(10u8).pow(18))
+}
+
+/// Compares one proposal; returns its largest relative error.
+fn compare(p: &ExpectedProposal, tally: &Tally) -> BigRational {
+    assert_eq!(tally.scores.len(), p.scores.len(), "{}", p.id);
+    assert_eq!(tally.counts.counted as usize, p.votes, "{}: votes", p.id);
+    let cast = BigRational::from_integer(tally.cast_power.units().into());
+    let mut worst = relative_error(&tokens(&cast), p.scores_total);
+    for (i, (got, want)) in tally.scores.iter().zip(&p.scores).enumerate() {
+        let e = relative_error(&tokens(got.as_rational()), *want);
+        assert!(
+            e <= tolerance(),
+            "{} choice {}: govkit {} vs snapshot.js {want}",
+            p.id,
+            i + 1,
+            got.to_decimal_string(18)
+        );
+        worst = worst.max(e);
+    }
+    assert!(
+        worst <= tolerance(),
+        "{}: scoresTotal {} vs {}",
+        p.id,
+        tokens(&cast),
+        p.scores_total
+    );
+    worst
+}
+
+fn tolerance() -> BigRational {
+    BigRational::new(1.into(), BigInt::from(10u8).pow(12))
+}
+
+/// Every proposal of the export, votes built in memory from the CSV rows.
+#[test]
+fn every_decentraland_proposal_as_a_quadratic_ballot_matches_snapshot_js() {
+    let expected = expected();
+    assert_eq!(expected.ballot, "quadratic");
+    assert!(!expected.snapshot_js.is_empty());
+
+    let path = common::shared("data/decentraland/votes.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (member, proposal, created, choice, vp) = (
+        col("Member"),
+        col("Proposal ID"),
+        col("Created"),
+        col("Choice #"),
+        col("VP"),
+    );
+    let mut by_proposal: HashMap<String, Vec<Vote>> = HashMap::new();
+    for (row, record) in reader.records().enumerate() {
+        let r = record.unwrap();
+        let c: u32 = r[choice].parse().unwrap();
+        by_proposal
+            .entry(r[proposal].to_string())
+            .or_default()
+            .push(Vote {
+                voter: Some(Voter::new(&r[member])),
+                selection: Selection::Weighted(vec![(c, BigRational::from_integer(1.into()))]),
+                weight: Some(Amount::parse(&r[vp], AmountUnit::Token, 18).unwrap()),
+                cast_at: Some(govkit::CastAt::new(&r[created])),
+                line: row as u64 + 2,
+            });
+    }
+    // The table covers the whole export, not a convenient part of it.
+    assert_eq!(expected.proposals.len(), by_proposal.len());
+    assert_eq!(
+        expected.proposals.iter().map(|p| p.votes).sum::<usize>(),
+        19_409
+    );
+
+    let mut worst = BigRational::zero();
+    let mut multi_choice = 0;
+    for p in &expected.proposals {
+        let votes = by_proposal.remove(&p.id).expect("proposal in the CSV");
+        let set = VoteSet::latest_per_voter(path.clone(), votes);
+        let tally = evaluate(p.choices, &set);
+        assert_eq!(tally.counts.invalid, 0, "{}", p.id);
+        worst = worst.max(compare(p, &tally));
+        multi_choice += usize::from(p.scores.iter().filter(|s| **s > 0.0).count() > 1);
+    }
+    assert!(multi_choice > 500, "{multi_choice} contested proposals");
+    eprintln!(
+        "{} proposals ({multi_choice} with votes on several choices): largest relative \
+         difference to snapshot.js {}",
+        expected.proposals.len(),
+        format_small(&worst)
+    );
+}
+
+fn format_small(x: &BigRational) -> String {
+    // x · 10^20 as an integer, for a readable message.
+    let scaled = (x * BigRational::from_integer(BigInt::from(10u8).pow(20))).to_integer();
+    format!("{scaled}e-20")
+}
+
+/// A few proposals through govkit's own CSV reader (`Choice #` read as the
+/// map `{c: 1}` for a weighted-shape ballot, `proposal_id` filter, VP
+/// parsed exactly).
+#[test]
+fn csv_reader_path_matches_snapshot_js() {
+    let expected = expected();
+    let path = common::shared("data/decentraland/votes.csv");
+    let columns = VoteColumns {
+        voter: Some("Member".into()),
+        choice: Some("Choice #".into()),
+        weight: Some("VP".into()),
+        proposal: Some("Proposal ID".into()),
+        created: Some("Created".into()),
+    };
+    for id in [
+        // Add the location 14,14 to the Points of Interest (2 choices)
+        "QmeaYbHi18r5WzY515oQ4UQzv5dwETS8oNYHjyks7vnrxf",
+        // Should Wearables Including Guns Be Allowed? (5 choices)
+        "QmbquFCDxLv3TJzvCKSEtMNPs7Lz18XdEKw5Y2nRZe2wZn",
+        // the cost of claiming an NFT name (3 choices, 159 votes)
+        "QmZZL8S79bb7zZy4mDRufP4QjcmkDCyKhJdjv4kRKrU3FE",
+    ] {
+        let p = expected
+            .proposals
+            .iter()
+            .find(|p| p.id == id)
+            .expect("in expected.json");
+        let set = csv_votes::read(
+            Path::new(&path),
+            &CsvVoteOptions {
+                columns: &columns,
+                unit: AmountUnit::Token,
+                decimals: 18,
+                proposal_id: Some(id),
+                choices: &choices(p.choices),
+                shape: BallotKind::Quadratic.ballot_type().shape(),
+            },
+        )
+        .unwrap();
+        assert!(set.votes.iter().all(|v| matches!(
+            &v.selection,
+            Selection::Weighted(w) if w.len() == 1
+        )));
+        let tally = evaluate(p.choices, &set);
+        compare(p, &tally);
+    }
+    assert_eq!(
+        BallotKind::Quadratic.ballot_type().shape(),
+        ChoiceShape::Weighted
+    );
+}
