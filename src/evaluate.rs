@@ -20,7 +20,7 @@ use crate::error::{Error, Location, Result};
 use crate::io::{Holders, OfficialStatus};
 use crate::mechanism::{Electorate, Mechanism};
 use crate::report::Report;
-use crate::rules::DecisionRules;
+use crate::rules::{Decision, DecisionRules, Standing};
 use crate::score::Score;
 use crate::vote::VoteSet;
 
@@ -64,10 +64,19 @@ pub struct VoteCounts {
 /// The tally before the rules: scores and counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tally {
-    /// Score of each choice, in choice order.
+    /// Score of each choice in power units, in choice order.
     pub scores: Vec<Score>,
+    /// Token weight behind each choice in base units (the same ballot rule
+    /// applied to token weights): the turnout that quorums count.
+    pub turnout: Vec<Score>,
+    /// Each vote's token weight (same order as the votes).
+    pub weights: Vec<Amount>,
+    /// Each vote's power under the mechanism (same order as the votes).
+    pub powers: Vec<Power>,
     /// Power of the valid ballots.
     pub counted_power: Power,
+    /// Token weight of the valid ballots.
+    pub counted_tokens: Amount,
     /// Power of all ballots, valid or not (Snapshot's `scores_total`).
     pub cast_power: Power,
     /// What happened to the votes.
@@ -116,20 +125,26 @@ impl Evaluation<'_> {
             ..VoteCounts::default()
         };
         let mut valid = Vec::with_capacity(votes.votes.len());
+        let mut valid_index = Vec::with_capacity(votes.votes.len());
         let mut counted_power = Power::ZERO;
+        let mut counted_tokens = Amount::ZERO;
         let mut cast_power = Power::ZERO;
-        for (vote, &power) in votes.votes.iter().zip(&powers) {
+        for (i, (vote, &power)) in votes.votes.iter().zip(&powers).enumerate() {
             cast_power = cast_power
                 .checked_add(power)
                 .ok_or_else(|| Error::overflow(Some(at(vote.line)), "the total power cast"))?;
             match self.ballot.check(&vote.selection, n) {
                 Ok(()) => {
                     counted_power = counted_power.checked_add(power).expect("<= cast power");
+                    counted_tokens = counted_tokens.checked_add(weights[i]).ok_or_else(|| {
+                        Error::overflow(Some(at(vote.line)), "the total tokens counted")
+                    })?;
                     valid.push(CountedBallot {
                         selection: &vote.selection,
                         power,
                         line: vote.line,
                     });
+                    valid_index.push(i);
                 }
                 Err(reason) => {
                     counts.invalid += 1;
@@ -141,15 +156,35 @@ impl Evaluation<'_> {
             }
         }
         counts.counted = valid.len() as u64;
-        let scores = self.ballot.tally(n, &valid).map_err(|o| {
+        let overflow = |o: crate::ballot::TallyOverflow| {
             Error::overflow(
                 Some(at(o.line)),
                 format!("the score of choice {:?}", self.choices.names()[o.choice]),
             )
-        })?;
+        };
+        let scores = self.ballot.tally(n, &valid).map_err(overflow)?;
+        // Turnout: the same ballot rule over token weights. For
+        // token-weighted voting these are the scores already.
+        let turnout = if powers
+            .iter()
+            .zip(&weights)
+            .all(|(p, w)| p.units() == w.base_units())
+        {
+            scores.clone()
+        } else {
+            for (ballot, &i) in valid.iter_mut().zip(&valid_index) {
+                ballot.power = Power::from(weights[i]);
+            }
+            self.ballot.tally(n, &valid).map_err(overflow)?
+        };
+        drop(valid);
         Ok(Tally {
             scores,
+            turnout,
+            weights,
+            powers,
             counted_power,
+            counted_tokens,
             cast_power,
             counts,
         })
@@ -158,14 +193,35 @@ impl Evaluation<'_> {
     /// Tallies the votes and applies the rules.
     pub fn run(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<Report> {
         let tally = self.tally(votes, holders)?;
-        let supply = self
-            .mechanism
-            .supply_power(holders, self.total_supply, self.decimals)?
-            .map(|p| Amount::from_base_units(p.units()));
         let power_decimals = self.mechanism.power_decimals(self.decimals);
-        let decision = self
-            .rules
-            .decide(&self.choices, &tally.scores, supply, power_decimals)?;
+        let decision = self.decide(&tally, holders)?;
         Ok(Report::new(self, tally, decision, power_decimals))
+    }
+
+    /// Applies the rules to a tally (scores possibly changed by a caller
+    /// exploring what-ifs). The total supply is `total_supply` if set, else
+    /// the holders' total.
+    pub fn decide(&self, tally: &Tally, holders: Option<&Holders>) -> Result<Decision> {
+        self.decide_scores(&tally.scores, &tally.turnout, holders)
+    }
+
+    /// Applies the rules to scores (power units) and turnout (base units).
+    pub fn decide_scores(
+        &self,
+        scores: &[Score],
+        turnout: &[Score],
+        holders: Option<&Holders>,
+    ) -> Result<Decision> {
+        let supply = self.total_supply.or_else(|| holders.map(Holders::total));
+        self.rules.decide(
+            &self.choices,
+            &Standing {
+                scores,
+                turnout,
+                power_decimals: self.mechanism.power_decimals(self.decimals),
+                token_decimals: self.decimals,
+            },
+            supply,
+        )
     }
 }

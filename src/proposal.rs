@@ -437,7 +437,7 @@ impl Proposal {
             Some(AmountUnit::Token) => RootOf::WholeTokens,
             Some(AmountUnit::Base) | None => RootOf::BaseUnits,
         };
-        // Absolute quorums and caps are in the mechanism's power units.
+        // Caps are in the mechanism's power units (quorums are in tokens).
         let power_decimals = match m.kind {
             MechanismKind::TokenWeighted => TokenWeighted.power_decimals(decimals),
             MechanismKind::Quadratic => Quadratic {
@@ -489,12 +489,7 @@ impl Proposal {
                         },
                     )?)
                 } else {
-                    QuorumThreshold::Absolute(
-                        Amount::parse(q.get_ref().as_str(), AmountUnit::Token, power_decimals)
-                            .map_err(|e| {
-                                Error::input(at(q.span(), "rules.quorum"), e.to_string())
-                            })?,
-                    )
+                    QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
                 },
             ),
             (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),

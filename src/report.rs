@@ -11,6 +11,7 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use serde::Serialize;
 
+use crate::amount::{Amount, Power};
 use crate::evaluate::{Evaluation, Tally, VoteCounts};
 use crate::io::OfficialStatus;
 use crate::rules::{Decision, Outcome};
@@ -27,7 +28,7 @@ pub struct ChoiceResult {
     pub share: String,
 }
 
-/// Quorum state in token units.
+/// Quorum state, in tokens (quorums count turnout, whatever the mechanism).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QuorumReport {
     /// Whether the rules have a quorum at all.
@@ -83,6 +84,15 @@ pub struct Report {
     /// Exact scores in power units, for callers that compute further.
     #[serde(skip)]
     pub scores: Vec<Score>,
+    /// Token weight behind each choice in base units (what quorums count).
+    #[serde(skip)]
+    pub turnout: Vec<Score>,
+    /// Each vote's token weight, in the order of the votes.
+    #[serde(skip)]
+    pub weights: Vec<Amount>,
+    /// Each vote's power under the mechanism, in the order of the votes.
+    #[serde(skip)]
+    pub powers: Vec<Power>,
 }
 
 impl Report {
@@ -98,20 +108,21 @@ impl Report {
                 share: rounded_decimal(&s.share_of(&total), 6),
             })
             .collect();
-        let token =
-            |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(power_decimals);
+        // Quorums count turnout: tokens, in the token's decimals.
+        let tokens =
+            |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(e.decimals);
         let quorum = match &d.quorum {
             Some(q) => QuorumReport {
                 set: true,
-                required: token(&q.required),
-                counted: q.counted.to_decimal_string(power_decimals),
+                required: tokens(&q.required),
+                counted: tokens(q.counted.as_rational()),
                 reached: q.reached,
                 counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
             },
             None => QuorumReport {
                 set: false,
                 required: "0".into(),
-                counted: Score::from_power(tally.counted_power).to_decimal_string(power_decimals),
+                counted: tally.counted_tokens.to_tokens_string(e.decimals),
                 reached: true,
                 counts: names.to_vec(),
             },
@@ -134,6 +145,9 @@ impl Report {
             notes: e.mechanism.notes(),
             official_outcome: e.official,
             scores: tally.scores,
+            turnout: tally.turnout,
+            weights: tally.weights,
+            powers: tally.powers,
         }
     }
 

@@ -16,6 +16,13 @@
 //! Snapshot rejection-quorum proposal with no votes passes (nobody rejected
 //! it), as on Snapshot.
 //!
+//! Units: a quorum measures *turnout*: the tokens (voters' token weights)
+//! behind the counted choices, whatever the mechanism. The passing test
+//! compares the mechanism's *power*. For token-weighted voting the two are
+//! the same numbers; under quadratic voting or a cap, "400,000 COMP must
+//! vote For" stays a statement about COMP, while who wins is decided by
+//! quadratic or capped power.
+//!
 //! Architecture invariant: every comparison is between exact rationals.
 
 use num_bigint::BigInt;
@@ -31,7 +38,7 @@ use crate::share::Share;
 /// How large the quorum is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QuorumThreshold {
-    /// A fixed amount, in power units (base units for token-weighted).
+    /// A fixed amount of tokens, in base units.
     Absolute(Amount),
     /// A fraction of the total supply (OpenZeppelin
     /// `GovernorVotesQuorumFraction`, Aragon minimum participation).
@@ -218,18 +225,29 @@ impl DecisionRules {
         Ok(())
     }
 
-    /// Applies the rules to the scores (power units). `supply` is the total
-    /// supply for fractional quorums and Aragon; `decimals` formats amounts
-    /// in the reason.
+    /// Applies the rules. Quorums (and Aragon's minimum approval) measure
+    /// turnout in tokens, `standing.turnout`; passing compares mechanism
+    /// power, `standing.scores`. `supply` is the total supply in base units
+    /// for fractional quorums and Aragon.
     pub fn decide(
         &self,
         choices: &Choices,
-        scores: &[Score],
+        standing: &Standing<'_>,
         supply: Option<Amount>,
-        decimals: u8,
     ) -> Result<Decision> {
         self.validate(choices).map_err(Error::invalid)?;
-        let fmt = |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(decimals);
+        let (scores, turnout) = (standing.scores, standing.turnout);
+        if scores.len() != choices.len() || turnout.len() != choices.len() {
+            return Err(Error::invalid(
+                "one score and one turnout per choice are needed",
+            ));
+        }
+        let fmt = |r: &BigRational| {
+            Score::from_rational(r.clone()).to_decimal_string(standing.power_decimals)
+        };
+        let tokens = |r: &BigRational| {
+            Score::from_rational(r.clone()).to_decimal_string(standing.token_decimals)
+        };
         let name = |i: usize| choices.names()[i].as_str();
         let need_supply = || {
             supply.ok_or_else(|| {
@@ -254,7 +272,7 @@ impl DecisionRules {
                         }
                     }
                 };
-                let counted = Score::sum(q.counts.iter().map(|&i| &scores[i]));
+                let counted = Score::sum(q.counts.iter().map(|&i| &turnout[i]));
                 let reached = if self.pass == PassRule::SnapshotRejection {
                     counted.as_rational() > &required
                 } else {
@@ -289,15 +307,15 @@ impl DecisionRules {
             return Ok(if q.reached {
                 rejected(format!(
                     "Against ({}) exceeds the rejection quorum ({})",
-                    fmt(q.counted.as_rational()),
-                    fmt(&q.required)
+                    tokens(q.counted.as_rational()),
+                    tokens(&q.required)
                 ))
             } else {
                 passed(
                     format!(
                         "Against ({}) does not exceed the rejection quorum ({})",
-                        fmt(q.counted.as_rational()),
-                        fmt(&q.required)
+                        tokens(q.counted.as_rational()),
+                        tokens(&q.required)
                     ),
                     self.roles.map(|r| r.for_choice),
                 )
@@ -307,8 +325,8 @@ impl DecisionRules {
             if !q.reached {
                 return Ok(rejected(format!(
                     "quorum not reached: {} counted, {} required",
-                    fmt(q.counted.as_rational()),
-                    fmt(&q.required)
+                    tokens(q.counted.as_rational()),
+                    tokens(&q.required)
                 )));
             }
         }
@@ -366,15 +384,22 @@ impl DecisionRules {
                     )),
                     None => None,
                 };
-                let approval_ok = approval_required.as_ref().is_none_or(|r| yes >= r);
+                let yes_tokens = turnout[roles.for_choice].as_rational();
+                let approval_ok = approval_required.as_ref().is_none_or(|r| yes_tokens >= r);
+                // Early execution asks whether the tokens not yet cast could
+                // still change the support test: token units throughout.
                 let early = match supply {
                     Some(n) => {
                         let abstain = roles
                             .abstain
-                            .map_or_else(BigRational::zero, |i| scores[i].as_rational().clone());
-                        let not_yet = int(n.base_units()) - yes - abstain;
+                            .map_or_else(BigRational::zero, |i| turnout[i].as_rational().clone());
+                        let not_yet = int(n.base_units()) - yes_tokens - abstain;
                         let participation_ok = quorum.as_ref().is_none_or(|q| q.reached);
-                        Some(&one_minus * yes > st * not_yet && participation_ok && approval_ok)
+                        Some(
+                            &one_minus * yes_tokens > st * not_yet
+                                && participation_ok
+                                && approval_ok,
+                        )
                     }
                     None => None,
                 };
@@ -387,8 +412,8 @@ impl DecisionRules {
                 } else if !approval_ok {
                     rejected(format!(
                         "approval too low: {f} ({}) below the minimum approval ({})",
-                        fmt(yes),
-                        fmt(approval_required.as_ref().expect("set"))
+                        tokens(yes_tokens),
+                        tokens(approval_required.as_ref().expect("set"))
                     ))
                 } else {
                     passed(
@@ -402,6 +427,32 @@ impl DecisionRules {
                 Ok(d)
             }
             PassRule::SnapshotRejection => unreachable!("handled above"),
+        }
+    }
+}
+
+/// What the rules look at: each choice's power under the mechanism and
+/// its turnout in tokens (the same numbers for token-weighted voting).
+#[derive(Clone, Copy, Debug)]
+pub struct Standing<'a> {
+    /// Score of each choice in power units (decides passing).
+    pub scores: &'a [Score],
+    /// Token weight behind each choice in base units (decides quorums).
+    pub turnout: &'a [Score],
+    /// Decimals of the power unit (for reasons).
+    pub power_decimals: u8,
+    /// The token's decimals (for reasons).
+    pub token_decimals: u8,
+}
+
+impl<'a> Standing<'a> {
+    /// Token-weighted: power and turnout are the same numbers.
+    pub fn token_weighted(scores: &'a [Score], decimals: u8) -> Standing<'a> {
+        Standing {
+            scores,
+            turnout: scores,
+            power_decimals: decimals,
+            token_decimals: decimals,
         }
     }
 }
@@ -484,12 +535,12 @@ mod tests {
     }
 
     fn decide(rules: &DecisionRules, s: &[u128], supply: u128) -> Decision {
+        let scores = scores(s);
         rules
             .decide(
                 &Choices::basic(),
-                &scores(s),
+                &Standing::token_weighted(&scores, 0),
                 Some(Amount::from_base_units(supply)),
-                0,
             )
             .unwrap()
     }
@@ -624,7 +675,11 @@ mod tests {
     #[test]
     fn fractional_quorum_needs_supply() {
         let err = oz("4%")
-            .decide(&Choices::basic(), &scores(&[1, 0, 0]), None, 0)
+            .decide(
+                &Choices::basic(),
+                &Standing::token_weighted(&scores(&[1, 0, 0]), 0),
+                None,
+            )
             .unwrap_err();
         assert!(err.to_string().contains("total supply"));
     }

@@ -137,16 +137,10 @@ pub fn analyze(
             "the split must be at least 1 and max_split at least 2",
         ));
     }
-    // Resolve weights once, with the evaluator's rules (own weight, else holders).
-    let weights: Vec<Amount> = votes
-        .votes
-        .iter()
-        .map(|v| match (v.weight, holders, &v.voter) {
-            (Some(w), _, _) => w,
-            (None, Some(h), Some(voter)) => h.balance(voter),
-            _ => Amount::ZERO,
-        })
-        .collect();
+    // Each vote's token weight as the evaluator resolves it (own weight,
+    // else holder balance), pinned on the votes so that split wallets,
+    // which no holder file lists, keep theirs.
+    let weights = evaluation.tally(votes, holders)?.weights;
     let pinned: Vec<Vote> = votes
         .votes
         .iter()

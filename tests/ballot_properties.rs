@@ -291,7 +291,17 @@ proptest! {
         for ballot in BallotKind::ALL {
             let a = tally(ballot, votes_of(votes.clone()));
             let b = tally(ballot, votes_of(shuffled.clone()));
-            prop_assert_eq!(&a, &b, "{}", ballot.name());
+            // Per-vote weights and powers follow the input order; every
+            // aggregate must not.
+            prop_assert_eq!(&a.scores, &b.scores, "{}", ballot.name());
+            prop_assert_eq!(&a.turnout, &b.turnout, "{}", ballot.name());
+            prop_assert_eq!(&a.counts, &b.counts, "{}", ballot.name());
+            prop_assert_eq!(
+                (a.counted_power, a.counted_tokens, a.cast_power),
+                (b.counted_power, b.counted_tokens, b.cast_power),
+                "{}",
+                ballot.name()
+            );
         }
     }
 

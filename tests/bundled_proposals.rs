@@ -65,4 +65,8 @@ fn compound_43_under_quadratic_voting() {
     assert_eq!(r.choices[1].power, "70.710678118");
     assert_eq!(r.outcome, Outcome::Passed);
     assert!(r.notes[0].contains("not sybil-resistant"));
+    // The quorum still counts COMP: 400,000 required, the For turnout is
+    // the token sum of the For votes (as in compound_43_passed_as_on_chain).
+    assert_eq!(r.quorum.required, "400000");
+    assert_eq!(r.quorum.counted, "1367841.964900760752685033");
 }

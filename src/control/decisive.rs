@@ -14,9 +14,7 @@
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-use crate::amount::Amount;
 use crate::error::{Error, Result};
-use crate::mechanism::Electorate;
 use crate::proposal::Prepared;
 use crate::report::Report;
 use crate::rules::Outcome;
@@ -59,25 +57,29 @@ pub fn min_majority_set(powers: &[u128]) -> Option<MinSet> {
     unreachable!("the whole set holds more than half of a positive total")
 }
 
-/// The smallest set of `side` voters (their powers) whose switch flips the
-/// outcome. `flips(p)` says whether switching power `p` flips it and must
-/// be monotone (if `p` flips, any larger switched power does). `None` if
-/// even switching everyone does not flip it.
-pub fn min_flip_set(side: &[u128], flips: impl Fn(u128) -> bool) -> Option<MinSet> {
-    let order = largest_first(side);
+/// The smallest set of `side` voters whose switch flips the outcome.
+/// `side` holds each candidate's (power, tokens); `flips(p, t)` says
+/// whether switching power `p` backed by `t` tokens flips the outcome and
+/// must be monotone (if a prefix of the largest voters flips it, any longer
+/// prefix does). `None` if even switching everyone does not flip it.
+pub fn min_flip_set(side: &[(u128, u128)], flips: impl Fn(u128, u128) -> bool) -> Option<MinSet> {
+    let powers: Vec<u128> = side.iter().map(|&(p, _)| p).collect();
+    let order = largest_first(&powers);
     let mut prefix = Vec::with_capacity(order.len() + 1);
-    prefix.push(0u128);
+    prefix.push((0u128, 0u128));
     for &i in &order {
-        prefix.push(prefix.last().expect("non-empty").saturating_add(side[i]));
+        let (p, t) = *prefix.last().expect("non-empty");
+        prefix.push((p.saturating_add(side[i].0), t.saturating_add(side[i].1)));
     }
-    if !flips(*prefix.last().expect("non-empty")) {
+    let test = |k: usize| flips(prefix[k].0, prefix[k].1);
+    if !test(order.len()) {
         return None;
     }
-    // Least k in 0..=n with flips(prefix[k]).
+    // Least k in 0..=n with test(k).
     let (mut lo, mut hi) = (0usize, order.len());
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if flips(prefix[mid]) {
+        if test(mid) {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -85,7 +87,7 @@ pub fn min_flip_set(side: &[u128], flips: impl Fn(u128) -> bool) -> Option<MinSe
     }
     Some(MinSet {
         members: order[..lo].to_vec(),
-        power: prefix[lo],
+        power: prefix[lo].0,
     })
 }
 
@@ -126,32 +128,10 @@ impl ProposalControl {
     /// proposal's own decision rules.
     pub fn analyze(prepared: &Prepared) -> Result<ProposalControl> {
         let evaluation = prepared.evaluation();
-        let report = evaluation.run(&prepared.votes, prepared.holders.as_ref())?;
-        let votes = &prepared.votes;
         let holders = prepared.holders.as_ref();
-        // Token weight of each vote: its own, else its holder balance (the
-        // evaluator has already refused votes with neither).
-        let weights: Vec<Amount> = votes
-            .votes
-            .iter()
-            .map(|v| match (v.weight, holders, &v.voter) {
-                (Some(w), _, _) => w,
-                (None, Some(h), Some(voter)) => h.balance(voter),
-                _ => Amount::ZERO,
-            })
-            .collect();
-        let powers: Vec<u128> = prepared
-            .mechanism
-            .assign_power(&Electorate {
-                source: &votes.source,
-                votes: &votes.votes,
-                weights: &weights,
-                holders,
-                decimals: prepared.decimals,
-            })?
-            .into_iter()
-            .map(|p| p.units())
-            .collect();
+        let report = evaluation.run(&prepared.votes, holders)?;
+        let votes = &prepared.votes;
+        let powers: Vec<u128> = report.powers.iter().map(|p| p.units()).collect();
         let cast = powers
             .iter()
             .try_fold(0u128, |s, &p| s.checked_add(p))
@@ -180,25 +160,32 @@ impl ProposalControl {
                     .iter()
                     .enumerate()
                     .filter(|(_, v)| prepared.ballot.check(&v.selection, n).is_ok())
-                    .filter(|(_, v)| matches!(v.selection, Selection::Single(c) if c as usize == from + 1))
+                    .filter(|(_, v)| {
+                        matches!(v.selection, Selection::Single(c) if c as usize == from + 1)
+                    })
                     .map(|(i, _)| i)
                     .collect();
-                let side_powers: Vec<u128> = side.iter().map(|&i| powers[i]).collect();
-                let supply = prepared
-                    .mechanism
-                    .supply_power(holders, prepared.total_supply, prepared.decimals)?
-                    .map(|p| Amount::from_base_units(p.units()));
-                let flips = |moved: u128| -> bool {
-                    let moved = BigRational::from_integer(BigInt::from(moved));
-                    let mut scores = report.scores.clone();
-                    scores[from] = Score::from_rational(scores[from].as_rational() - &moved);
-                    scores[to] = Score::from_rational(scores[to].as_rational() + &moved);
-                    prepared
-                        .rules
-                        .decide(&prepared.choices, &scores, supply, power_decimals)
+                let side_values: Vec<(u128, u128)> = side
+                    .iter()
+                    .map(|&i| (powers[i], report.weights[i].base_units()))
+                    .collect();
+                // Switching moves power between the scores and tokens
+                // between the turnouts; the proposal's own rules decide.
+                let flips = |moved: u128, tokens: u128| -> bool {
+                    let shift = |v: &[Score], amount: u128| {
+                        let amount = BigRational::from_integer(BigInt::from(amount));
+                        let mut v = v.to_vec();
+                        v[from] = Score::from_rational(v[from].as_rational() - &amount);
+                        v[to] = Score::from_rational(v[to].as_rational() + &amount);
+                        v
+                    };
+                    let scores = shift(&report.scores, moved);
+                    let turnout = shift(&report.turnout, tokens);
+                    evaluation
+                        .decide_scores(&scores, &turnout, holders)
                         .is_ok_and(|d| d.outcome != report.outcome)
                 };
-                let flip = min_flip_set(&side_powers, flips).map(|m| MinSet {
+                let flip = min_flip_set(&side_values, flips).map(|m| MinSet {
                     members: m.members.iter().map(|&j| side[j]).collect(),
                     power: m.power,
                 });
@@ -242,14 +229,19 @@ mod tests {
         // For 10 + 7 + 3 = 20 against 12: For > Against flips once
         // 20 - p <= 12 + p, i.e. p >= 4: the largest (10) alone.
         let side = [3u128, 10, 7];
-        let s = min_flip_set(&side, |p| 20 - p <= 12 + p).unwrap();
+        let side: Vec<(u128, u128)> = side.iter().map(|&p| (p, p)).collect();
+        let s = min_flip_set(&side, |p, _| 20 - p <= 12 + p).unwrap();
         assert_eq!((s.members, s.power), (vec![1], 10));
         // A margin of 0 needs nobody... but the outcome must change, so
         // callers only ask for sides that currently win.
-        assert_eq!(min_flip_set(&side, |p| p >= 100), None);
+        assert_eq!(min_flip_set(&side, |p, _| p >= 100), None);
         assert_eq!(
-            min_flip_set(&side, |_| true).unwrap().members,
+            min_flip_set(&side, |_, _| true).unwrap().members,
             Vec::<usize>::new()
         );
+        // Tokens move with the same voters: 10 power backed by 1 token.
+        let side = [(10u128, 1u128), (3, 30)];
+        let s = min_flip_set(&side, |_, t| t >= 31).unwrap();
+        assert_eq!(s.members, vec![0, 1]);
     }
 }

@@ -64,15 +64,4 @@ impl<M: Mechanism> Mechanism for Capped<M> {
     fn notes(&self) -> Vec<String> {
         self.inner.notes()
     }
-
-    /// A cap limits each voter's power, not the supply: fractions of the
-    /// supply are taken of the uncapped supply power.
-    fn supply_power(
-        &self,
-        holders: Option<&crate::io::Holders>,
-        total_supply: Option<crate::amount::Amount>,
-        decimals: u8,
-    ) -> Result<Option<Power>> {
-        self.inner.supply_power(holders, total_supply, decimals)
-    }
 }

@@ -60,22 +60,6 @@ pub trait Mechanism {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
-
-    /// The total supply in power units, for quorums and thresholds that are
-    /// fractions of the supply: the power all holders together would have.
-    /// Token-weighted: the supply itself (`total_supply` if given, else the
-    /// holders' total). `None` when it cannot be known.
-    fn supply_power(
-        &self,
-        holders: Option<&Holders>,
-        total_supply: Option<Amount>,
-        decimals: u8,
-    ) -> Result<Option<Power>> {
-        let _ = decimals;
-        Ok(total_supply
-            .or_else(|| holders.map(Holders::total))
-            .map(Power::from))
-    }
 }
 
 impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
@@ -91,14 +75,6 @@ impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
     fn notes(&self) -> Vec<String> {
         (**self).notes()
     }
-    fn supply_power(
-        &self,
-        holders: Option<&Holders>,
-        total_supply: Option<Amount>,
-        decimals: u8,
-    ) -> Result<Option<Power>> {
-        (**self).supply_power(holders, total_supply, decimals)
-    }
 }
 
 impl<M: Mechanism + ?Sized> Mechanism for &M {
@@ -113,14 +89,6 @@ impl<M: Mechanism + ?Sized> Mechanism for &M {
     }
     fn notes(&self) -> Vec<String> {
         (**self).notes()
-    }
-    fn supply_power(
-        &self,
-        holders: Option<&Holders>,
-        total_supply: Option<Amount>,
-        decimals: u8,
-    ) -> Result<Option<Power>> {
-        (**self).supply_power(holders, total_supply, decimals)
     }
 }
 

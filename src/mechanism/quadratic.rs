@@ -24,7 +24,6 @@ use num_bigint::BigUint;
 use super::{Electorate, Identities, Mechanism};
 use crate::amount::{Amount, Power};
 use crate::error::{Error, Location, Result};
-use crate::io::Holders;
 
 /// What the square root is taken of.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,44 +132,6 @@ impl Mechanism for Quadratic {
             .into_iter()
             .map(|p| p.expect("every vote assigned"))
             .collect())
-    }
-
-    /// The power all holders together would have: the sum of each holder's
-    /// root (each identity's, with identities). A bare total supply is not
-    /// enough: the root of a sum is not the sum of the roots.
-    fn supply_power(
-        &self,
-        holders: Option<&Holders>,
-        _total_supply: Option<Amount>,
-        decimals: u8,
-    ) -> Result<Option<Power>> {
-        let Some(holders) = holders else {
-            return Ok(None);
-        };
-        let overflow = || Error::overflow(None, "the quadratic power of the supply");
-        let mut merged: HashMap<(bool, &str), Amount> = HashMap::new();
-        let mut total = Power::ZERO;
-        for (voter, balance) in holders.iter() {
-            match self
-                .identities
-                .as_ref()
-                .and_then(|ids| ids.identity_of(voter))
-            {
-                Some(id) => {
-                    let slot = merged.entry((true, id)).or_default();
-                    *slot = slot.checked_add(balance).ok_or_else(overflow)?;
-                }
-                None => {
-                    let root = self.root(balance, decimals).ok_or_else(overflow)?;
-                    total = total.checked_add(root).ok_or_else(overflow)?;
-                }
-            }
-        }
-        for weight in merged.into_values() {
-            let root = self.root(weight, decimals).ok_or_else(overflow)?;
-            total = total.checked_add(root).ok_or_else(overflow)?;
-        }
-        Ok(Some(total))
     }
 
     fn notes(&self) -> Vec<String> {
