@@ -20,6 +20,7 @@ use crate::mechanism::{Cap, MechanismKind, RootOf};
 use crate::proposal::{MechanismSpec, Prepared, Proposal};
 use crate::report::ChoiceResult;
 use crate::rules::Outcome;
+use crate::scenario::Scenario;
 use crate::score::Score;
 
 /// One mechanism to compare, with the label used in reports.
@@ -108,7 +109,7 @@ fn parse_cap(text: &str, kind: MechanismKind, root_of: RootOf, decimals: u8) -> 
 }
 
 /// One mechanism's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
     /// The variant's label.
     pub label: String,
@@ -139,10 +140,14 @@ pub struct Row {
     pub differs_from_first: bool,
     /// Caveats of the mechanism.
     pub notes: Vec<String>,
+    /// Lorenz curve of the power counted (share of voters, share of
+    /// power), for charts only.
+    #[serde(skip)]
+    pub lorenz: Vec<(f64, f64)>,
 }
 
 /// All rows for one proposal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comparison {
     /// Proposal id.
     pub id: String,
@@ -156,6 +161,30 @@ pub struct Comparison {
     pub rows: Vec<Row>,
     /// Plain sentences for every outcome flip between mechanisms.
     pub flips: Vec<String>,
+    /// What-if scenarios, if any were asked for.
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+/// One scenario's effect on each mechanism.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioResult {
+    /// The scenario as written.
+    pub scenario: String,
+    /// One entry per mechanism, in the comparison's order.
+    pub mechanisms: Vec<ScenarioOutcome>,
+}
+
+/// A mechanism's outcome under a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioOutcome {
+    /// The variant's label.
+    pub label: String,
+    /// Passed or rejected under the scenario.
+    pub outcome: Outcome,
+    /// The winning choice, if any.
+    pub winner: Option<String>,
+    /// Whether this differs from the same mechanism without the scenario.
+    pub changed: bool,
 }
 
 /// Compares the variants on a proposal (files read once).
@@ -201,6 +230,7 @@ pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result
                 .map(|g| crate::control::rounded_decimal(&g, 6)),
             differs_from_first: differs,
             notes: report.notes.clone(),
+            lorenz: lorenz_points(&distribution),
         });
     }
     let mut flips = Vec::new();
@@ -223,7 +253,62 @@ pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result
         official_outcome: prepared.official,
         rows,
         flips,
+        scenarios: Vec::new(),
     })
+}
+
+/// Compares the variants, then runs each scenario and records which
+/// mechanisms change their outcome under it. `seed` makes random scenarios
+/// (turnout) repeatable.
+pub fn compare_with_scenarios(
+    prepared: &mut Prepared,
+    variants: &[Variant],
+    scenarios: &[Scenario],
+    seed: u64,
+) -> Result<Comparison> {
+    let mut comparison = compare_prepared(prepared, variants)?;
+    for scenario in scenarios {
+        let applied = scenario.apply(prepared, seed)?;
+        let capped: Vec<Variant> = variants
+            .iter()
+            .map(|v| {
+                let mut v = v.clone();
+                if applied.cap.is_some() {
+                    v.spec.cap.clone_from(&applied.cap);
+                }
+                v
+            })
+            .collect();
+        let original = std::mem::replace(&mut prepared.votes, applied.votes);
+        let result = compare_prepared(prepared, &capped);
+        prepared.votes = original;
+        let under = result?;
+        comparison.scenarios.push(ScenarioResult {
+            scenario: scenario.label.clone(),
+            mechanisms: under
+                .rows
+                .iter()
+                .zip(&comparison.rows)
+                .map(|(after, before)| ScenarioOutcome {
+                    label: before.label.clone(),
+                    outcome: after.outcome,
+                    winner: after.winner.clone(),
+                    changed: (after.outcome, &after.winner) != (before.outcome, &before.winner),
+                })
+                .collect(),
+        });
+    }
+    Ok(comparison)
+}
+
+/// Up to 200 points of a distribution's Lorenz curve as floats (charts).
+pub fn lorenz_points(d: &Distribution) -> Vec<(f64, f64)> {
+    let n = d.len().max(1) as f64;
+    let total = d.total().max(1) as f64;
+    d.lorenz(200)
+        .into_iter()
+        .map(|p| (p.holders as f64 / n, p.power as f64 / total))
+        .collect()
 }
 
 fn describe(outcome: Outcome, winner: Option<&str>) -> String {
@@ -333,6 +418,24 @@ impl Comparison {
             "margin: For - Against in each mechanism's power units; deciders: fewest voters whose \
              switch flips the outcome; nakamoto: fewest voters holding > 1/2 of the power counted"
         );
+        if !self.scenarios.is_empty() {
+            let _ = writeln!(out, "\nscenarios (* = outcome changes):");
+            for s in &self.scenarios {
+                let cells: Vec<String> = s
+                    .mechanisms
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} {}{}",
+                            m.label,
+                            describe(m.outcome, m.winner.as_deref()),
+                            if m.changed { " *" } else { "" }
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {:<28} {}", s.scenario, cells.join(" | "));
+            }
+        }
         out
     }
 }

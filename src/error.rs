@@ -108,7 +108,8 @@ impl Error {
         Error(Box::new(kind))
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// A file that could not be read or written.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error(Box::new(ErrorKind::Io {
             path: path.into(),
             source,

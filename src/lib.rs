@@ -83,14 +83,18 @@ pub mod conviction;
 mod decimal;
 pub mod error;
 pub mod evaluate;
+pub mod html;
 pub mod io;
 pub mod mechanism;
 pub mod proposal;
 pub mod report;
+mod rng;
 pub mod rules;
+pub mod scenario;
 pub mod score;
 pub mod share;
 pub mod sybil;
+pub mod synth;
 pub mod vote;
 
 pub use amount::{Amount, AmountError, AmountUnit, Power};

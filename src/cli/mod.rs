@@ -14,6 +14,7 @@ mod control;
 mod conviction;
 mod evaluate;
 mod sybil;
+mod synth;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,8 @@ enum Command {
     Compare(compare::Args),
     /// What a voter gains by splitting its wallet, under each mechanism.
     Sybil(sybil::Args),
+    /// Write a synthetic DAO: holders, delegations, votes and a proposal.
+    Synth(synth::Args),
     /// Conviction voting: when a funding pool's proposals pass, or an OpenGov referendum.
     Conviction(conviction::Args),
     /// How few holders decide: concentration, power indices, decisive sets.
@@ -74,6 +77,7 @@ fn run(cli: Cli) -> govkit::Result<String> {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Sybil(args) => sybil::run(args),
+        Command::Synth(args) => synth::run(args),
         Command::Conviction(args) => conviction::run(args),
         Command::Control(args) => control::run(args),
     }

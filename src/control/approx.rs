@@ -28,8 +28,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::rng::Xoshiro256;
 use crate::error::{Error, Result};
+use crate::rng::Xoshiro256;
 
 /// Parameters of an estimate.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -27,7 +27,6 @@ pub mod approx;
 pub mod concentration;
 pub mod decisive;
 pub mod power_index;
-mod rng;
 mod wide;
 
 use std::fmt;

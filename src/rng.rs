@@ -1,4 +1,5 @@
-//! A small deterministic PRNG for the Monte Carlo estimates: xoshiro256++
+//! A small deterministic PRNG for Monte Carlo estimates, what-if scenarios
+//! and synthetic DAOs: xoshiro256++
 //! (Blackman and Vigna), seeded through SplitMix64. Deterministic across
 //! platforms, so a seed reproduces a run exactly.
 
@@ -29,6 +30,25 @@ impl Xoshiro256 {
             s[0] = 1;
         }
         Xoshiro256(s)
+    }
+
+    /// A uniform number in `0..n` (`n > 0`), without modulo bias
+    /// (Lemire's multiply-and-reject).
+    pub fn below(&mut self, n: u64) -> u64 {
+        assert!(n > 0, "below(0)");
+        loop {
+            let m = u128::from(self.next_u64()) * u128::from(n);
+            let low = m as u64;
+            if low >= n.wrapping_neg() % n {
+                return (m >> 64) as u64;
+            }
+        }
+    }
+
+    /// A uniform float in [0, 1) with 53 random bits (for sampling
+    /// synthetic distributions; never for decisions).
+    pub fn unit_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// 64 uniform bits.
