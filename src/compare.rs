@@ -461,6 +461,8 @@ fn percent(share: &str) -> String {
 pub struct Summary {
     /// Proposals compared.
     pub proposals: usize,
+    /// Proposals skipped (listed with reasons in the batch).
+    pub skipped: usize,
     /// One line per mechanism, in the order compared.
     pub mechanisms: Vec<SummaryLine>,
 }
@@ -482,7 +484,7 @@ pub struct SummaryLine {
 
 impl Summary {
     /// Summarises comparisons made with the same variants.
-    pub fn of(comparisons: &[Comparison]) -> Summary {
+    pub fn of(comparisons: &[Comparison], skipped: usize) -> Summary {
         let labels: Vec<String> = comparisons
             .first()
             .map(|c| c.rows.iter().map(|r| r.label.clone()).collect())
@@ -517,6 +519,7 @@ impl Summary {
             .collect();
         Summary {
             proposals: comparisons.len(),
+            skipped,
             mechanisms,
         }
     }
@@ -524,7 +527,11 @@ impl Summary {
     /// A table for people.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{} proposals", self.proposals);
+        let _ = writeln!(
+            out,
+            "{} proposals compared, {} skipped",
+            self.proposals, self.skipped
+        );
         let w = self
             .mechanisms
             .iter()

@@ -75,12 +75,14 @@
 
 pub mod amount;
 pub mod ballot;
+pub mod batch;
 pub mod charts;
 pub mod choices;
 pub mod compare;
 pub mod control;
 pub mod conviction;
 mod decimal;
+pub mod delegation;
 pub mod error;
 pub mod evaluate;
 pub mod html;
@@ -100,8 +102,10 @@ pub mod vote;
 pub use amount::{Amount, AmountError, AmountUnit, Power};
 pub use ballot::{BallotKind, BallotType, InvalidBallot};
 pub use choices::Choices;
+pub use delegation::{Delegation, Delegations};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use evaluate::{Evaluation, Tally, VoteCounts};
+pub use io::delegations::{DelegationFormat, DelegationSource};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
 pub use mechanism::{
     Cap, Capped, Electorate, Identities, Mechanism, MechanismKind, Quadratic, RootOf, TokenWeighted,

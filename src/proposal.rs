@@ -45,6 +45,39 @@ struct ProposalFile {
     rules: RulesSection,
     #[serde(default)]
     mechanism: MechanismSection,
+    batch: Option<BatchSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchSection {
+    metadata: Option<PathBuf>,
+    id_column: Option<String>,
+    quorum_column: Option<String>,
+    status_column: Option<String>,
+    #[serde(default)]
+    passed: Vec<String>,
+    #[serde(default)]
+    defeated: Vec<String>,
+}
+
+/// How `govkit compare --all` finds per-proposal facts in a metadata CSV
+/// (e.g. a Snapshot space's proposal export): quorum and official outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchSpec {
+    /// The metadata file (resolved path), if any.
+    pub metadata: Option<PathBuf>,
+    /// Column with the proposal id (as in the vote file).
+    pub id_column: String,
+    /// Column with each proposal's quorum in tokens (replaces
+    /// `rules.quorum`).
+    pub quorum_column: Option<String>,
+    /// Column with the official status.
+    pub status_column: Option<String>,
+    /// Status values that mean "passed".
+    pub passed: Vec<String>,
+    /// Status values that mean "defeated".
+    pub defeated: Vec<String>,
 }
 
 fn default_ballot() -> BallotKind {
@@ -305,6 +338,8 @@ pub struct Proposal {
     pub total_supply: Option<Amount>,
     /// The mechanism.
     pub mechanism: MechanismSpec,
+    /// Settings for running every proposal of the vote file.
+    pub batch: Option<BatchSpec>,
     rules: RulesSpec,
     key_lines: BTreeMap<String, u64>,
 }
@@ -568,7 +603,16 @@ impl Proposal {
             source.unit = h.unit;
             source
         });
+        let batch = file.batch.map(|b| BatchSpec {
+            metadata: b.metadata.map(|p| base.join(p)),
+            id_column: b.id_column.unwrap_or_else(|| "id".into()),
+            quorum_column: b.quorum_column,
+            status_column: b.status_column,
+            passed: b.passed,
+            defeated: b.defeated,
+        });
         let proposal = Proposal {
+            batch,
             path: path.to_path_buf(),
             id: file.id,
             title: file.title,
@@ -595,6 +639,14 @@ impl Proposal {
         Ok(proposal)
     }
 
+    /// A copy whose quorum is this many tokens (absolute), e.g. from a
+    /// per-proposal metadata file.
+    pub fn with_quorum(&self, tokens: Amount) -> Proposal {
+        let mut p = self.clone();
+        p.rules.quorum = Some(QuorumThreshold::Absolute(tokens));
+        p
+    }
+
     /// A data file that cannot be opened is reported with the proposal key
     /// that names it, so the user knows which setting to fix.
     fn name_source(&self, e: Error, key: &str) -> Error {
@@ -609,6 +661,28 @@ impl Proposal {
 
     fn key_at(&self, key: &str) -> Location {
         located(&self.path, &self.key_lines, key)
+    }
+
+    /// The choices a CSV vote file is read against.
+    pub fn choices_for_csv(&self) -> Result<Choices> {
+        self.known_choices().ok_or_else(|| {
+            Error::input(
+                self.key_at("ballot"),
+                "a CSV vote file needs the proposal's choices",
+            )
+        })
+    }
+
+    /// How to read this proposal's CSV vote file.
+    pub fn csv_options<'a>(&'a self, choices: &'a Choices) -> csv_votes::CsvVoteOptions<'a> {
+        csv_votes::CsvVoteOptions {
+            columns: &self.votes.columns,
+            unit: self.votes.unit,
+            decimals: self.decimals,
+            proposal_id: self.votes.proposal_id.as_deref(),
+            choices,
+            shape: self.ballot.ballot_type().shape(),
+        }
     }
 
     /// The choices, when known without reading the votes.
@@ -749,24 +823,8 @@ impl Proposal {
                 })
             }
             VoteFormat::Csv => {
-                let choices = self.known_choices().ok_or_else(|| {
-                    Error::input(
-                        self.key_at("ballot"),
-                        "a CSV vote file needs the proposal's choices",
-                    )
-                })?;
-                let shape = self.ballot.ballot_type().shape();
-                let votes = csv_votes::read(
-                    &v.path,
-                    &csv_votes::CsvVoteOptions {
-                        columns: &v.columns,
-                        unit: v.unit,
-                        decimals: self.decimals,
-                        proposal_id: pid,
-                        choices: &choices,
-                        shape,
-                    },
-                )?;
+                let choices = self.choices_for_csv()?;
+                let votes = csv_votes::read(&v.path, &self.csv_options(&choices))?;
                 Ok(LoadedVotes {
                     votes,
                     choices: None,

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod compare;
 mod control;
 mod conviction;
+mod delegation;
 mod evaluate;
 mod sybil;
 mod synth;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Evaluate a proposal file: tally its votes and decide it under its rules.
     Evaluate(evaluate::Args),
+    /// Resolve delegations over a holder snapshot: who ends up with the power.
+    Delegation(delegation::Args),
     /// Every mechanism side by side on one proposal (or on every proposal of a log).
     Compare(compare::Args),
     /// What a voter gains by splitting its wallet, under each mechanism.
@@ -75,6 +78,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> govkit::Result<String> {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Delegation(args) => delegation::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Sybil(args) => sybil::run(args),
         Command::Synth(args) => synth::run(args),

@@ -40,6 +40,75 @@ pub struct CsvVoteOptions<'a> {
 
 /// Reads a vote CSV, keeping each voter's latest vote.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
+    let mut guard = SingleProposalGuard::default();
+    let mut votes = Vec::new();
+    scan(path, opts, |id, vote, at| {
+        if let Some(id) = id {
+            if opts.proposal_id.is_none() {
+                guard.check(id, at)?;
+            }
+        }
+        votes.push(vote?);
+        Ok(())
+    })?;
+    Ok(VoteSet::latest_per_voter(path.to_path_buf(), votes))
+}
+
+/// The votes of one proposal of a multi-proposal CSV, or why they could not
+/// be read (e.g. a choice name the template does not know).
+pub type ProposalVotes = (String, Result<VoteSet>);
+
+/// Reads every proposal of a multi-proposal vote CSV (a Snapshot export)
+/// in one pass, in order of first appearance. A bad value fails only its
+/// own proposal; a malformed file fails the whole read.
+pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: std::collections::HashMap<String, Result<Vec<Vote>>> =
+        std::collections::HashMap::new();
+    let mut no_column = false;
+    scan(path, opts, |id, vote, _| {
+        let Some(id) = id else {
+            no_column = true;
+            return Ok(());
+        };
+        let slot = groups.entry(id.to_string()).or_insert_with(|| {
+            order.push(id.to_string());
+            Ok(Vec::new())
+        });
+        if let Ok(list) = slot {
+            match vote {
+                Ok(v) => list.push(v),
+                Err(e) => *slot = Err(e),
+            }
+        }
+        Ok(())
+    })?;
+    if no_column {
+        return Err(Error::input(
+            Location::line(path, 1),
+            "the file has no proposal column (name it with `columns.proposal`)",
+        ));
+    }
+    Ok(order
+        .into_iter()
+        .map(|id| {
+            let votes = groups
+                .remove(&id)
+                .expect("every id has a group")
+                .map(|v| VoteSet::latest_per_voter(path.to_path_buf(), v));
+            (id, votes)
+        })
+        .collect())
+}
+
+/// Streams the file: for each row of the wanted proposal (all rows if none
+/// is wanted), calls `sink(proposal id, vote or row error, location)`.
+/// Errors of the file itself (missing columns, malformed CSV) end the scan.
+fn scan(
+    path: &Path,
+    opts: &CsvVoteOptions<'_>,
+    mut sink: impl FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+) -> Result<()> {
     let mut csv = CsvFile::open(path)?;
     let cols = &opts.columns;
     let voter_col = csv.required_column(cols.voter.as_deref(), &["voter", "address", "member"])?;
@@ -67,44 +136,44 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
         (None, _) => None,
     };
 
-    let mut guard = SingleProposalGuard::default();
-    let mut votes = Vec::new();
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
         let at = |col: usize| csv.at(line, col);
-        if let Some(pc) = proposal_col {
-            let id = normalize_proposal_id(&record[pc]);
-            match &wanted {
-                Some(w) if *w != id => continue,
-                Some(_) => {}
-                None => guard.check(&id, || at(pc))?,
+        let id = proposal_col.map(|pc| normalize_proposal_id(&record[pc]));
+        if let (Some(w), Some(id)) = (&wanted, &id) {
+            if w != id {
+                continue;
             }
         }
-        let voter_text = record[voter_col].trim();
-        if voter_text.is_empty() {
-            return Err(Error::input(at(voter_col), "the voter is empty"));
-        }
-        let selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
-            .map_err(|message| Error::input(at(choice_col), message))?;
-        let weight = match weight_col {
-            Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || {
-                at(wc)
-            })?),
-            None => None,
-        };
-        let cast_at = created_col
-            .map(|c| record[c].trim())
-            .filter(|t| !t.is_empty())
-            .map(CastAt::new);
-        votes.push(Vote {
-            voter: Some(Voter::new(voter_text)),
-            selection,
-            weight,
-            cast_at,
-            line,
-        });
+        let vote = (|| {
+            let voter_text = record[voter_col].trim();
+            if voter_text.is_empty() {
+                return Err(Error::input(at(voter_col), "the voter is empty"));
+            }
+            let selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
+                .map_err(|message| Error::input(at(choice_col), message))?;
+            let weight = match weight_col {
+                Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || {
+                    at(wc)
+                })?),
+                None => None,
+            };
+            let cast_at = created_col
+                .map(|c| record[c].trim())
+                .filter(|t| !t.is_empty())
+                .map(CastAt::new);
+            Ok(Vote {
+                voter: Some(Voter::new(voter_text)),
+                selection,
+                weight,
+                cast_at,
+                line,
+            })
+        })();
+        let pc = proposal_col.unwrap_or(voter_col);
+        sink(id.as_deref(), vote, &|| at(pc))?;
     }
-    Ok(VoteSet::latest_per_voter(path.to_path_buf(), votes))
+    Ok(())
 }
 
 /// Reads one choice field. `Err` only for names that are not choices.

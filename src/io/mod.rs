@@ -8,6 +8,7 @@
 
 pub(crate) mod csv_file;
 pub mod csv_votes;
+pub mod delegations;
 pub mod governor_events;
 pub mod holders;
 pub mod snapshot_json;

@@ -1,0 +1,187 @@
+//! Every proposal of a multi-proposal vote file (a governor event log or a
+//! Snapshot space export), with one proposal file as the template for
+//! ballot, choices, rules and mechanism.
+//!
+//! Per-proposal facts come from the source itself (a governor log's
+//! lifecycle events give the official outcome) or from a metadata CSV named
+//! in `[batch]` (a proposal export: quorum and status per proposal).
+//! Proposals that cannot be evaluated with the template (e.g. they have
+//! choices the template does not list) are skipped and reported with the
+//! reason, never silently dropped.
+
+use std::collections::HashMap;
+
+use csv::StringRecord;
+use serde::Serialize;
+
+use crate::amount::{Amount, AmountUnit};
+use crate::compare::{compare_with_scenarios, Comparison, Variant};
+use crate::error::{Error, Result};
+use crate::io::csv_file::CsvFile;
+use crate::io::{csv_votes, normalize_proposal_id, GovernorLog, OfficialStatus, VoteFormat};
+use crate::proposal::{BatchSpec, LoadedVotes, Proposal};
+use crate::scenario::Scenario;
+
+/// A proposal that was not compared, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Proposal id.
+    pub id: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The comparisons of every proposal of a source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Batch {
+    /// One comparison per proposal, in source order.
+    pub comparisons: Vec<Comparison>,
+    /// Proposals left out, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+struct Facts {
+    quorum: Option<Amount>,
+    status: Option<OfficialStatus>,
+}
+
+fn read_metadata(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Facts>>> {
+    let Some(path) = &spec.metadata else {
+        return Ok(None);
+    };
+    let mut csv = CsvFile::open(path)?;
+    let id = csv.required_column(Some(&spec.id_column), &[])?;
+    let quorum = spec
+        .quorum_column
+        .as_deref()
+        .map(|c| csv.required_column(Some(c), &[]))
+        .transpose()?;
+    let status = spec
+        .status_column
+        .as_deref()
+        .map(|c| csv.required_column(Some(c), &[]))
+        .transpose()?;
+    let mut facts = HashMap::new();
+    let mut record = StringRecord::new();
+    while let Some(line) = csv.next_record(&mut record)? {
+        let q = match quorum {
+            Some(c) => Some(
+                Amount::parse(&record[c], AmountUnit::Token, decimals)
+                    .map_err(|e| Error::input(csv.at(line, c), e.to_string()))?,
+            ),
+            None => None,
+        };
+        let st = status.and_then(|c| {
+            let v = record[c].trim();
+            if spec.passed.iter().any(|p| p == v) {
+                Some(OfficialStatus::Passed)
+            } else if spec.defeated.iter().any(|d| d == v) {
+                Some(OfficialStatus::Defeated)
+            } else {
+                None
+            }
+        });
+        facts.insert(
+            normalize_proposal_id(&record[id]),
+            Facts {
+                quorum: q,
+                status: st,
+            },
+        );
+    }
+    Ok(Some(facts))
+}
+
+/// Compares every proposal of `template`'s vote file. `progress(done,
+/// total)` is called after each proposal.
+pub fn compare_all(
+    template: &Proposal,
+    variants: &[Variant],
+    scenarios: &[Scenario],
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Batch> {
+    let metadata = match &template.batch {
+        Some(spec) => read_metadata(spec, template.decimals)?,
+        None => None,
+    };
+    // (id, votes or why not, official outcome from the source)
+    let mut items: Vec<(String, Result<LoadedVotes>)> = Vec::new();
+    match template.votes.format {
+        VoteFormat::GovernorEvents => {
+            let log = GovernorLog::read(&template.votes.path, None)?;
+            for p in log.proposals {
+                if p.status == OfficialStatus::Canceled {
+                    continue;
+                }
+                items.push((
+                    p.id,
+                    Ok(LoadedVotes {
+                        votes: p.votes,
+                        choices: None,
+                        official: Some(p.status),
+                    }),
+                ));
+            }
+        }
+        VoteFormat::Csv => {
+            let choices = template.choices_for_csv()?;
+            let opts = template.csv_options(&choices);
+            for (id, votes) in csv_votes::read_all(&template.votes.path, &opts)? {
+                items.push((
+                    id,
+                    votes.map(|votes| LoadedVotes {
+                        votes,
+                        choices: None,
+                        official: None,
+                    }),
+                ));
+            }
+        }
+        VoteFormat::SnapshotJson => {
+            return Err(Error::invalid(
+                "--all reads governor event logs and vote CSVs; for Snapshot JSON, one proposal \
+                 per file",
+            ))
+        }
+    }
+    let total = items.len();
+    let mut batch = Batch {
+        comparisons: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (done, (id, loaded)) in items.into_iter().enumerate() {
+        let result = (|| -> Result<Option<Comparison>> {
+            let mut loaded = loaded?;
+            let mut proposal = template.clone();
+            if let Some(facts) = &metadata {
+                let Some(f) = facts.get(&id) else {
+                    return Ok(None);
+                };
+                if let Some(q) = f.quorum {
+                    proposal = proposal.with_quorum(q);
+                }
+                if f.status.is_some() {
+                    loaded.official = f.status;
+                }
+            }
+            proposal.id = id.clone();
+            proposal.title = None;
+            let mut prepared = proposal.prepare_with(loaded)?;
+            compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Some)
+        })();
+        match result {
+            Ok(Some(c)) => batch.comparisons.push(c),
+            Ok(None) => batch.skipped.push(Skipped {
+                id,
+                reason: "not in the metadata file".into(),
+            }),
+            Err(e) => batch.skipped.push(Skipped {
+                id,
+                reason: e.to_string(),
+            }),
+        }
+        progress(done + 1, total);
+    }
+    Ok(batch)
+}
