@@ -47,11 +47,12 @@ impl Variant {
             "quadratic" => (MechanismKind::Quadratic, RootOf::BaseUnits, false),
             "quadratic-tokens" => (MechanismKind::Quadratic, RootOf::WholeTokens, false),
             "capped" => (MechanismKind::TokenWeighted, RootOf::BaseUnits, true),
+            "conviction" => (MechanismKind::Conviction, RootOf::BaseUnits, false),
             "quadratic-capped" => (MechanismKind::Quadratic, RootOf::BaseUnits, true),
             other => {
                 return Err(Error::invalid(format!(
                     "unknown mechanism {other:?} (known: token-weighted, quadratic, \
-                     quadratic-tokens, capped:X, quadratic-capped:X)"
+                     quadratic-tokens, capped:X, quadratic-capped:X, conviction)"
                 )))
             }
         };
@@ -72,10 +73,9 @@ impl Variant {
         Ok(Variant {
             label: text.to_string(),
             spec: MechanismSpec {
-                kind,
                 root_of,
-                identities: None,
                 cap,
+                ..MechanismSpec::of(kind)
             },
         })
     }
@@ -96,13 +96,11 @@ fn parse_cap(text: &str, kind: MechanismKind, root_of: RootOf, decimals: u8) -> 
             .map(Cap::Fraction)
             .map_err(|e: crate::share::ShareError| Error::invalid(format!("cap: {e}")));
     }
-    let spec = MechanismSpec {
-        kind,
+    let pd = MechanismSpec {
         root_of,
-        identities: None,
-        cap: None,
-    };
-    let pd = spec.build()?.power_decimals(decimals);
+        ..MechanismSpec::of(kind)
+    }
+    .power_decimals(decimals);
     crate::amount::Amount::parse(text, crate::amount::AmountUnit::Token, pd)
         .map(|a| Cap::Absolute(crate::amount::Power::from_units(a.base_units())))
         .map_err(|e| Error::invalid(format!("cap: {e}")))

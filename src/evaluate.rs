@@ -73,6 +73,8 @@ pub struct Tally {
     pub weights: Vec<Amount>,
     /// Each vote's power under the mechanism (same order as the votes).
     pub powers: Vec<Power>,
+    /// The mechanism's account of how the power came about.
+    pub details: Vec<String>,
     /// Power of the valid ballots.
     pub counted_power: Power,
     /// Token weight of the valid ballots.
@@ -109,6 +111,7 @@ impl Evaluation<'_> {
             decimals: self.decimals,
         };
         let powers = self.mechanism.assign_power(&electorate)?;
+        let details = self.mechanism.details(&electorate, &powers);
         if powers.len() != votes.votes.len() {
             return Err(Error::invalid(format!(
                 "mechanism {} returned {} powers for {} votes",
@@ -183,6 +186,7 @@ impl Evaluation<'_> {
             turnout,
             weights,
             powers,
+            details,
             counted_power,
             counted_tokens,
             cast_power,

@@ -36,6 +36,7 @@
 //!     weight: Some(comp(tokens)),
 //!     cast_at: None,
 //!     line,
+//!     conviction: None,
 //! };
 //! let votes = VoteSet::latest_per_voter(
 //!     "in-memory".into(),

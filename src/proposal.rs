@@ -15,6 +15,7 @@ use crate::amount::Power;
 use crate::amount::{Amount, AmountUnit};
 use crate::ballot::{BallotKind, BallotType};
 use crate::choices::Choices;
+use crate::conviction::Conviction;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::{
@@ -22,7 +23,8 @@ use crate::io::{
     VoteFormat,
 };
 use crate::mechanism::{
-    Cap, Capped, Identities, Mechanism, MechanismKind, Quadratic, RootOf, TokenWeighted,
+    Cap, Capped, ConvictionVoting, Identities, Mechanism, MechanismKind, Quadratic, RootOf,
+    TokenWeighted,
 };
 use crate::report::Report;
 use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
@@ -191,6 +193,9 @@ struct MechanismSection {
     identities: Option<PathBuf>,
     /// Whale cap: a power ("50000") or a fraction of the total ("1%").
     cap: Option<Spanned<NumberText>>,
+    /// conviction: the conviction of votes that state none (default none,
+    /// i.e. 0.1x).
+    default_conviction: Option<Spanned<String>>,
 }
 
 /// The mechanism as configured: kind, options, cap.
@@ -204,6 +209,8 @@ pub struct MechanismSpec {
     pub identities: Option<PathBuf>,
     /// A whale cap applied to the powers the mechanism assigns.
     pub cap: Option<Cap>,
+    /// conviction: the conviction of votes that state none.
+    pub default_conviction: Conviction,
 }
 
 impl MechanismSpec {
@@ -214,22 +221,36 @@ impl MechanismSpec {
             root_of: RootOf::BaseUnits,
             identities: None,
             cap: None,
+            default_conviction: Conviction::None,
         }
+    }
+
+    fn base(&self, identities: Option<Identities>) -> Box<dyn Mechanism + Send + Sync> {
+        match self.kind {
+            MechanismKind::TokenWeighted => Box::new(TokenWeighted),
+            MechanismKind::Quadratic => Box::new(Quadratic {
+                root_of: self.root_of,
+                identities,
+            }),
+            MechanismKind::Conviction => Box::new(ConvictionVoting {
+                default: self.default_conviction,
+            }),
+        }
+    }
+
+    /// Decimals of the mechanism's power unit for a token's decimals.
+    pub fn power_decimals(&self, token_decimals: u8) -> u8 {
+        self.base(None).power_decimals(token_decimals)
     }
 
     /// Builds the mechanism (reads the identity file, if any).
     pub fn build(&self) -> Result<Box<dyn Mechanism + Send + Sync>> {
-        let base: Box<dyn Mechanism + Send + Sync> = match self.kind {
-            MechanismKind::TokenWeighted => Box::new(TokenWeighted),
-            MechanismKind::Quadratic => Box::new(Quadratic {
-                root_of: self.root_of,
-                identities: self
-                    .identities
-                    .as_deref()
-                    .map(Identities::read)
-                    .transpose()?,
-            }),
-        };
+        let identities = self
+            .identities
+            .as_deref()
+            .map(Identities::read)
+            .transpose()?;
+        let base = self.base(identities);
         Ok(match &self.cap {
             None => base,
             Some(cap) => Box::new(Capped {
@@ -472,15 +493,27 @@ impl Proposal {
             Some(AmountUnit::Token) => RootOf::WholeTokens,
             Some(AmountUnit::Base) | None => RootOf::BaseUnits,
         };
-        // Caps are in the mechanism's power units (quorums are in tokens).
-        let power_decimals = match m.kind {
-            MechanismKind::TokenWeighted => TokenWeighted.power_decimals(decimals),
-            MechanismKind::Quadratic => Quadratic {
-                root_of,
-                identities: None,
-            }
-            .power_decimals(decimals),
+        if m.kind != MechanismKind::Conviction && m.default_conviction.is_some() {
+            return Err(Error::input(
+                key_at("mechanism.default_conviction"),
+                "default_conviction is an option of kind = \"conviction\"",
+            ));
+        }
+        let default_conviction = match &m.default_conviction {
+            None => Conviction::None,
+            Some(c) => c
+                .get_ref()
+                .parse()
+                .map_err(|e: crate::conviction::ConvictionError| {
+                    Error::input(at(c.span(), "mechanism.default_conviction"), e.to_string())
+                })?,
         };
+        // Caps are in the mechanism's power units (quorums are in tokens).
+        let power_decimals = MechanismSpec {
+            default_conviction,
+            ..MechanismSpec::of(m.kind)
+        }
+        .power_decimals(decimals);
         let cap = match &m.cap {
             None => None,
             Some(c) => {
@@ -501,6 +534,7 @@ impl Proposal {
             root_of,
             identities: m.identities.map(|p| base.join(p)),
             cap,
+            default_conviction,
         };
         let amount = |s: &Spanned<NumberText>, key: &str| {
             Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)

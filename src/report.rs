@@ -78,6 +78,8 @@ pub struct Report {
     pub votes: VoteCounts,
     /// Caveats of the mechanism (e.g. not sybil-resistant).
     pub notes: Vec<String>,
+    /// How the mechanism's power came about (e.g. per conviction level).
+    pub mechanism_details: Vec<String>,
     /// The official outcome, when the source records it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_outcome: Option<OfficialStatus>,
@@ -143,6 +145,7 @@ impl Report {
             early_execution: d.early_execution,
             votes: tally.counts,
             notes: e.mechanism.notes(),
+            mechanism_details: tally.details.clone(),
             official_outcome: e.official,
             scores: tally.scores,
             turnout: tally.turnout,
@@ -234,6 +237,9 @@ impl Report {
         );
         if let Some(early) = self.early_execution {
             let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
+        }
+        for line in &self.mechanism_details {
+            let _ = writeln!(out, "power     {line}");
         }
         for note in &self.notes {
             let _ = writeln!(out, "note      {note}");

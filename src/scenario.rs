@@ -227,6 +227,7 @@ fn join(
                 weight: Some(*balance),
                 cast_at: None,
                 line: line + 1 + k as u64,
+                conviction: None,
             }
         })
         .collect();

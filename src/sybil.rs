@@ -346,6 +346,7 @@ mod tests {
             weight: Some(Amount::from_base_units(units)),
             cast_at: None,
             line: 1,
+            conviction: None,
         }
     }
 

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use num_rational::BigRational;
 
 use crate::amount::Amount;
+use crate::conviction::Conviction;
 
 /// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
 /// case-insensitively (EIP-55 checksums only change letter case), so they
@@ -129,6 +130,9 @@ pub struct Vote {
     pub cast_at: Option<CastAt>,
     /// 1-based line in the source file where the vote starts.
     pub line: u64,
+    /// Polkadot-style conviction the voter chose (0.1x to 6x), when the
+    /// file states one; the `conviction` mechanism reads it.
+    pub conviction: Option<Conviction>,
 }
 
 /// The votes of one proposal, one per voter.
@@ -202,6 +206,7 @@ mod tests {
             weight: None,
             cast_at: at.map(CastAt::new),
             line,
+            conviction: None,
         }
     }
 

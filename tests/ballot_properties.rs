@@ -53,6 +53,7 @@ fn votes_of(selections: Vec<(Selection, u128)>) -> Vec<Vote> {
             weight: Some(Amount::from_base_units(w)),
             cast_at: None,
             line: i as u64 + 2,
+            conviction: None,
         })
         .collect()
 }

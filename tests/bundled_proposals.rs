@@ -70,3 +70,18 @@ fn compound_43_under_quadratic_voting() {
     assert_eq!(r.quorum.required, "400000");
     assert_eq!(r.quorum.counted, "1367841.964900760752685033");
 }
+
+#[test]
+fn conviction_mechanism_example() {
+    // By hand (see the file): For 100 x 6 = 600, Against 1000 / 10 + 300 x 1
+    // = 400, Abstain 50 x 3 = 150; quorum counts capital For + Abstain = 150.
+    let r = load("conviction-mechanism.toml");
+    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    assert_eq!(powers, ["600", "400", "150"]);
+    assert_eq!(r.outcome, Outcome::Passed);
+    assert_eq!(r.quorum.counted, "150");
+    assert!(r
+        .mechanism_details
+        .iter()
+        .any(|d| d.starts_with("conviction 6x: 1 voters, capital 100, votes 600, lock 32")));
+}

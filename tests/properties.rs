@@ -45,6 +45,7 @@ fn votes() -> impl Strategy<Value = Vec<Vote>> {
                 weight: Some(Amount::from_base_units(w)),
                 cast_at: None,
                 line: i as u64 + 2,
+                conviction: None,
             })
             .collect()
     })
@@ -118,6 +119,7 @@ mod mechanisms {
                 weight: None,
                 cast_at: None,
                 line: i as u64 + 2,
+                conviction: None,
             })
             .collect();
         let amounts: Vec<Amount> = weights

@@ -156,6 +156,7 @@ fn every_decentraland_proposal_as_a_quadratic_ballot_matches_snapshot_js() {
                 weight: Some(Amount::parse(&r[vp], AmountUnit::Token, 18).unwrap()),
                 cast_at: Some(govkit::CastAt::new(&r[created])),
                 line: row as u64 + 2,
+                conviction: None,
             });
     }
     // The table covers the whole export, not a convenient part of it.

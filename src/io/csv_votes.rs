@@ -18,6 +18,7 @@ use super::{
 };
 use crate::amount::AmountUnit;
 use crate::choices::Choices;
+use crate::conviction::Conviction;
 use crate::error::{Error, Location, Result};
 use crate::vote::{CastAt, Selection, Vote, VoteSet, Voter};
 
@@ -124,6 +125,7 @@ fn scan(
         false,
     )?;
     let created_col = csv.column(cols.created.as_deref(), &["created", "timestamp"], false)?;
+    let conviction_col = csv.column(cols.conviction.as_deref(), &["conviction"], false)?;
     let wanted = match (opts.proposal_id, proposal_col) {
         (Some(_), None) => {
             return Err(Error::input(
@@ -162,12 +164,21 @@ fn scan(
                 .map(|c| record[c].trim())
                 .filter(|t| !t.is_empty())
                 .map(CastAt::new);
+            let conviction = match conviction_col {
+                Some(c) if !record[c].trim().is_empty() => Some(
+                    record[c]
+                        .parse::<Conviction>()
+                        .map_err(|e| Error::input(at(c), e.to_string()))?,
+                ),
+                _ => None,
+            };
             Ok(Vote {
                 voter: Some(Voter::new(voter_text)),
                 selection,
                 weight,
                 cast_at,
                 line,
+                conviction,
             })
         })();
         let pc = proposal_col.unwrap_or(voter_col);

@@ -144,6 +144,7 @@ impl GovernorLog {
                         weight: Some(weight),
                         cast_at: None,
                         line,
+                        conviction: None,
                     });
                 }
             }

@@ -61,6 +61,9 @@ pub struct VoteColumns {
     /// Time column used to find a voter's latest vote (default: created,
     /// timestamp; optional).
     pub created: Option<String>,
+    /// Conviction column for the `conviction` mechanism (default:
+    /// conviction; optional).
+    pub conviction: Option<String>,
 }
 
 /// Normalises a proposal id as exporters write it: `43.0` and `43` are the

@@ -55,6 +55,8 @@ struct RawVote<'a> {
     created: Option<&'a RawValue>,
     #[serde(borrow)]
     proposal: Option<&'a RawValue>,
+    #[serde(borrow)]
+    conviction: Option<&'a RawValue>,
 }
 
 /// Reads Snapshot votes from `path`, amounts in tokens with `decimals`.
@@ -155,12 +157,20 @@ pub fn parse(
             .map(|c| unquote(c.get()))
             .filter(|c| *c != "null")
             .map(CastAt::new);
+        let conviction = match raw.conviction.map(|c| unquote(c.get())) {
+            None | Some("null") => None,
+            Some(text) => Some(
+                text.parse::<crate::conviction::Conviction>()
+                    .map_err(|e| Error::input(at("conviction"), e.to_string()))?,
+            ),
+        };
         votes.push(Vote {
             voter: raw.voter.as_deref().map(Voter::new),
             selection,
             weight,
             cast_at,
             line,
+            conviction,
         });
     }
     Ok(SnapshotVotes {

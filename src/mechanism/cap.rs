@@ -64,4 +64,8 @@ impl<M: Mechanism> Mechanism for Capped<M> {
     fn notes(&self) -> Vec<String> {
         self.inner.notes()
     }
+
+    fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
+        self.inner.details(electorate, powers)
+    }
 }

@@ -10,6 +10,7 @@
 //! looks at choices (that is the ballot type's job).
 
 mod cap;
+mod conviction;
 mod identity;
 mod quadratic;
 mod token_weighted;
@@ -22,6 +23,7 @@ use crate::io::Holders;
 use crate::vote::Vote;
 
 pub use cap::{Cap, Capped};
+pub use conviction::ConvictionVoting;
 pub use identity::Identities;
 pub use quadratic::{Quadratic, RootOf};
 pub use token_weighted::TokenWeighted;
@@ -60,6 +62,13 @@ pub trait Mechanism {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Lines describing how this electorate's power came about (e.g. the
+    /// capital, votes and locks per conviction level).
+    fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
+        let _ = (electorate, powers);
+        Vec::new()
+    }
 }
 
 impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
@@ -74,6 +83,9 @@ impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
     }
     fn notes(&self) -> Vec<String> {
         (**self).notes()
+    }
+    fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
+        (**self).details(electorate, powers)
     }
 }
 
@@ -90,6 +102,9 @@ impl<M: Mechanism + ?Sized> Mechanism for &M {
     fn notes(&self) -> Vec<String> {
         (**self).notes()
     }
+    fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
+        (**self).details(electorate, powers)
+    }
 }
 
 /// The mechanisms a proposal file can name.
@@ -101,17 +116,24 @@ pub enum MechanismKind {
     TokenWeighted,
     /// Power is the integer square root of the token weight.
     Quadratic,
+    /// Polkadot conviction: capital × 0.1..6 by the vote's conviction.
+    Conviction,
 }
 
 impl MechanismKind {
     /// Every kind.
-    pub const ALL: [MechanismKind; 2] = [MechanismKind::TokenWeighted, MechanismKind::Quadratic];
+    pub const ALL: [MechanismKind; 3] = [
+        MechanismKind::TokenWeighted,
+        MechanismKind::Quadratic,
+        MechanismKind::Conviction,
+    ];
 
     /// The name in proposal files.
     pub fn name(self) -> &'static str {
         match self {
             MechanismKind::TokenWeighted => "token-weighted",
             MechanismKind::Quadratic => "quadratic",
+            MechanismKind::Conviction => "conviction",
         }
     }
 
@@ -120,6 +142,7 @@ impl MechanismKind {
         match self {
             MechanismKind::TokenWeighted => Box::new(TokenWeighted),
             MechanismKind::Quadratic => Box::new(Quadratic::default()),
+            MechanismKind::Conviction => Box::new(ConvictionVoting::default()),
         }
     }
 }
@@ -130,6 +153,8 @@ impl FromStr for MechanismKind {
         MechanismKind::ALL
             .into_iter()
             .find(|k| k.name() == s)
-            .ok_or_else(|| format!("unknown mechanism {s:?} (known: token-weighted, quadratic)"))
+            .ok_or_else(|| {
+                format!("unknown mechanism {s:?} (known: token-weighted, quadratic, conviction)")
+            })
     }
 }

@@ -1,0 +1,64 @@
+//! pallet-conviction-voting's tally vectors (ANCHORS.md) through govkit's
+//! evaluator: ayes and nays are the For and Against scores, support is the
+//! capital (turnout) behind For and Abstain.
+
+use govkit::{
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Roles, Selection, Vote,
+    VoteSet, Voter,
+};
+
+/// (ayes, nays, support) for votes of (choice, capital, conviction).
+fn tally(votes: &[(u32, u128, &str)]) -> (String, String, String) {
+    let set = VoteSet::latest_per_voter(
+        "pallet".into(),
+        votes
+            .iter()
+            .enumerate()
+            .map(|(i, &(choice, capital, conviction))| Vote {
+                voter: Some(Voter::new(&format!("account{i}"))),
+                selection: Selection::Single(choice),
+                weight: Some(Amount::from_base_units(capital)),
+                cast_at: None,
+                line: i as u64 + 1,
+                conviction: Some(conviction.parse().unwrap()),
+            })
+            .collect(),
+    );
+    let ballot = BallotKind::Basic.ballot_type();
+    let mechanism = MechanismKind::Conviction.mechanism();
+    let report = Evaluation {
+        id: "pallet".into(),
+        title: None,
+        choices: Choices::basic(),
+        ballot: ballot.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules::majority(Roles::BASIC),
+        decimals: 0,
+        total_supply: None,
+        official: None,
+    }
+    .run(&set, None)
+    .unwrap();
+    let support = report.turnout[0].as_rational() + report.turnout[2].as_rational();
+    (
+        report.choices[0].power.clone(),
+        report.choices[1].power.clone(),
+        support.to_string(),
+    )
+}
+
+fn t(a: &str, n: &str, s: &str) -> (String, String, String) {
+    (a.into(), n.into(), s.into())
+}
+
+#[test]
+fn pallet_tally_vectors() {
+    // aye(2, 5x) -> Tally(10, 0, 2)
+    assert_eq!(tally(&[(1, 2, "5x")]), t("10", "0", "2"));
+    // nay(2, 5x) -> Tally(0, 10, 0)
+    assert_eq!(tally(&[(2, 2, "5x")]), t("0", "10", "0"));
+    // aye(5, 1x) -> Tally(5, 0, 5)
+    assert_eq!(tally(&[(1, 5, "1x")]), t("5", "0", "5"));
+    // aye(10, 0x) -> Tally(1, 0, 10)
+    assert_eq!(tally(&[(1, 10, "none")]), t("1", "0", "10"));
+}
