@@ -204,6 +204,7 @@ fn csv_reader_path_matches_snapshot_js() {
         weight: Some("VP".into()),
         proposal: Some("Proposal ID".into()),
         created: Some("Created".into()),
+        ..VoteColumns::default()
     };
     for id in [
         // Add the location 14,14 to the Points of Interest (2 choices)
