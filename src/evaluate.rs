@@ -136,7 +136,7 @@ impl Evaluation<'_> {
             cast_power = cast_power
                 .checked_add(power)
                 .ok_or_else(|| Error::overflow(Some(at(vote.line)), "the total power cast"))?;
-            match self.ballot.check(&vote.selection, n) {
+            match self.ballot.check_with_power(&vote.selection, n, power) {
                 Ok(()) => {
                     counted_power = counted_power.checked_add(power).expect("<= cast power");
                     counted_tokens = counted_tokens.checked_add(weights[i]).ok_or_else(|| {

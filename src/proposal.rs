@@ -916,7 +916,9 @@ impl Proposal {
             title: self.title.clone(),
             rules: self.decision_rules(&choices)?,
             choices,
-            ballot: self.ballot.ballot_type(),
+            ballot: self
+                .ballot
+                .ballot_type_for(self.mechanism.power_decimals(self.decimals)),
             mechanism,
             decimals: self.decimals,
             total_supply: self.total_supply,

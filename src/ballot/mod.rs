@@ -23,6 +23,7 @@ mod copeland;
 mod quadratic;
 mod ranked_choice;
 mod single_choice;
+mod voice_credits;
 mod weighted;
 
 use std::collections::HashSet;
@@ -39,6 +40,7 @@ pub use copeland::Copeland;
 pub use quadratic::{Quadratic, SQRT_DIGITS};
 pub use ranked_choice::RankedChoice;
 pub use single_choice::SingleChoice;
+pub use voice_credits::VoiceCredits;
 pub use weighted::Weighted;
 
 /// Why a ballot is invalid. Invalid ballots are counted, never silently
@@ -62,6 +64,8 @@ pub enum InvalidBallot {
     NoPositiveWeight,
     /// Not a choice at all.
     Unreadable,
+    /// The votes cost more voice credits than the voter has.
+    OverBudget,
 }
 
 impl InvalidBallot {
@@ -75,6 +79,7 @@ impl InvalidBallot {
             InvalidBallot::NegativeWeight => "negative-weight",
             InvalidBallot::NoPositiveWeight => "no-positive-weight",
             InvalidBallot::Unreadable => "unreadable",
+            InvalidBallot::OverBudget => "over-budget",
         }
     }
 }
@@ -121,6 +126,19 @@ pub trait BallotType {
     /// `choices` choices.
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot>;
 
+    /// Whether the selection is a valid ballot for a voter with this much
+    /// power; the evaluator calls this. Only ballot types whose validity
+    /// depends on the power (voice credits) need more than `check`.
+    fn check_with_power(
+        &self,
+        selection: &Selection,
+        choices: usize,
+        power: Power,
+    ) -> Result<(), InvalidBallot> {
+        let _ = power;
+        self.check(selection, choices)
+    }
+
     /// Scores of the `choices` choices from valid ballots.
     fn tally(
         &self,
@@ -138,6 +156,14 @@ impl<B: BallotType + ?Sized> BallotType for &B {
     }
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
         (**self).check(selection, choices)
+    }
+    fn check_with_power(
+        &self,
+        selection: &Selection,
+        choices: usize,
+        power: Power,
+    ) -> Result<(), InvalidBallot> {
+        (**self).check_with_power(selection, choices, power)
     }
     fn tally(
         &self,
@@ -169,11 +195,14 @@ pub enum BallotKind {
     RankedChoice,
     /// A full ranking, counted by pairwise victories (Snapshot `copeland`).
     Copeland,
+    /// Votes bought with voice credits: v votes cost v² credits, the
+    /// budget is the voter's power.
+    QuadraticCredits,
 }
 
 impl BallotKind {
     /// Every kind, in documentation order.
-    pub const ALL: [BallotKind; 7] = [
+    pub const ALL: [BallotKind; 8] = [
         BallotKind::Basic,
         BallotKind::SingleChoice,
         BallotKind::Approval,
@@ -181,6 +210,7 @@ impl BallotKind {
         BallotKind::Quadratic,
         BallotKind::RankedChoice,
         BallotKind::Copeland,
+        BallotKind::QuadraticCredits,
     ];
 
     /// The name in proposal files.
@@ -192,13 +222,22 @@ impl BallotKind {
             BallotKind::Weighted => "weighted",
             BallotKind::Quadratic => "quadratic",
             BallotKind::RankedChoice => "ranked-choice",
+            BallotKind::QuadraticCredits => "quadratic-credits",
             BallotKind::Copeland => "copeland",
         }
     }
 
-    /// The rule for this kind.
+    /// The rule for this kind (voice credits counted in whole power units).
     pub fn ballot_type(self) -> Box<dyn BallotType + Send + Sync> {
+        self.ballot_type_for(0)
+    }
+
+    /// The rule for this kind, for a mechanism whose power has
+    /// `power_decimals` decimals (only voice credits depend on it: a
+    /// budget of `p` units is `p / 10^power_decimals` credits).
+    pub fn ballot_type_for(self, power_decimals: u8) -> Box<dyn BallotType + Send + Sync> {
         match self {
+            BallotKind::QuadraticCredits => Box::new(VoiceCredits { power_decimals }),
             BallotKind::Basic => Box::new(SingleChoice::basic()),
             BallotKind::SingleChoice => Box::new(SingleChoice::new()),
             BallotKind::Approval => Box::new(Approval),

@@ -159,7 +159,12 @@ impl ProposalControl {
                     .votes
                     .iter()
                     .enumerate()
-                    .filter(|(_, v)| prepared.ballot.check(&v.selection, n).is_ok())
+                    .filter(|(i, v)| {
+                        prepared
+                            .ballot
+                            .check_with_power(&v.selection, n, report.powers[*i])
+                            .is_ok()
+                    })
                     .filter(|(_, v)| {
                         matches!(v.selection, Selection::Single(c) if c as usize == from + 1)
                     })
