@@ -339,7 +339,7 @@ impl Comparison {
             .map(|r| r.choices.iter().map(|c| c.name.as_str()).collect())
             .unwrap_or_default();
         let mut header = vec!["mechanism".to_string()];
-        header.extend(choice_names.iter().map(|n| format!("{n} %")));
+        header.extend(choice_names.iter().map(|n| n.to_string()));
         header.extend(
             [
                 "quorum", "outcome", "margin", "deciders", "nakamoto", "gini",
@@ -350,7 +350,7 @@ impl Comparison {
         let mut table = vec![header];
         for r in &self.rows {
             let mut line = vec![r.label.clone()];
-            line.extend(r.choices.iter().map(|c| percent(&c.share)));
+            line.extend(r.choices.iter().map(|c| crate::report::percent(&c.share)));
             line.push(
                 if r.quorum_reached {
                     "reached"
@@ -444,14 +444,6 @@ pub(crate) fn official_str(s: OfficialStatus) -> &'static str {
         OfficialStatus::Defeated => "defeated",
         OfficialStatus::Canceled => "canceled",
     }
-}
-
-fn percent(share: &str) -> String {
-    let v = crate::decimal::DecimalLiteral::parse(share)
-        .map(|d| d.to_rational())
-        .unwrap_or_default();
-    let pct = v * num_rational::BigRational::from_integer(100.into());
-    crate::control::rounded_decimal(&pct, 1)
 }
 
 /// How often each mechanism changes the result, over many proposals.

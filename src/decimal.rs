@@ -167,6 +167,29 @@ pub(crate) fn format_rational(value: &BigRational, max_digits: usize) -> String 
     format!("{}/{}", value.numer(), value.denom())
 }
 
+/// `value` rounded half away from zero to `digits` decimals, as a decimal
+/// string (for display: the exact value stays a rational).
+pub(crate) fn round_half_up(value: &BigRational, digits: usize) -> String {
+    let scale = BigInt::from(10u8).pow(digits as u32);
+    let scaled = value * BigRational::from_integer(scale.clone());
+    let negative = scaled < BigRational::from_integer(0.into());
+    let magnitude = if negative { -scaled } else { scaled };
+    let rounded = (magnitude + BigRational::new(1.into(), 2.into()))
+        .floor()
+        .to_integer();
+    let (int, frac) = num_integer::Integer::div_rem(&rounded, &scale);
+    let sign = if negative && rounded != BigInt::from(0) {
+        "-"
+    } else {
+        ""
+    };
+    if digits == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{:0>digits$}", frac.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

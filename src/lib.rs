@@ -98,6 +98,7 @@ pub mod score;
 pub mod share;
 pub mod sybil;
 pub mod synth;
+mod toml_util;
 pub mod vote;
 
 pub use amount::{Amount, AmountError, AmountUnit, Power};

@@ -29,6 +29,7 @@ use crate::mechanism::{
 use crate::report::Report;
 use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 use crate::share::Share;
+use crate::toml_util::{self, key_lines, line_at, NumberText};
 use crate::vote::VoteSet;
 
 #[derive(Deserialize)]
@@ -134,45 +135,6 @@ struct RulesSection {
     against_choice: Option<Spanned<String>>,
     abstain_choice: Option<Spanned<String>>,
     total_supply: Option<Spanned<NumberText>>,
-}
-
-/// An amount or fraction as written: a string (`"400000"`, `"4%"`,
-/// `"1367841.96"`) or a TOML integer (`400000`). TOML floats are refused:
-/// they are binary and would not be exact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct NumberText(String);
-
-impl<'de> Deserialize<'de> for NumberText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Visit;
-        impl serde::de::Visitor<'_> for Visit {
-            type Value = NumberText;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string such as \"400000\" or \"4%\", or an integer")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<NumberText, E> {
-                Ok(NumberText(v.to_string()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<NumberText, E> {
-                Ok(NumberText(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<NumberText, E> {
-                Ok(NumberText(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<NumberText, E> {
-                Err(E::custom(format!(
-                    "write {v} as a string (\"{v}\"): a TOML float is binary and not exact"
-                )))
-            }
-        }
-        d.deserialize_any(Visit)
-    }
-}
-
-impl NumberText {
-    fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -372,49 +334,6 @@ fn located(path: &Path, key_lines: &BTreeMap<String, u64>, key: &str) -> Locatio
     location
 }
 
-/// Line (1-based) of a byte offset.
-fn line_at(text: &str, offset: usize) -> u64 {
-    1 + text[..offset.min(text.len())].matches('\n').count() as u64
-}
-
-/// The line of every `key = …` in a TOML text, by dotted name
-/// (`rules.quorum`), so that errors found after parsing can name it.
-fn key_lines(text: &str) -> BTreeMap<String, u64> {
-    let mut lines = BTreeMap::new();
-    let mut section = String::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if let Some(header) = line.strip_prefix('[') {
-            section = header
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-        } else if let Some((key, _)) = line.split_once('=') {
-            let key = key.trim().trim_matches('"');
-            if !key.is_empty() && !key.starts_with('#') {
-                let dotted = if section.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{section}.{key}")
-                };
-                lines.entry(dotted).or_insert(i as u64 + 1);
-            }
-        }
-    }
-    lines
-}
-
-/// The dotted name of the key on `line` (1-based), if the line holds one.
-fn key_on_line(text: &str, line: u64) -> Option<String> {
-    key_lines(text)
-        .into_iter()
-        .find(|&(_, l)| l == line)
-        .map(|(k, _)| k)
-}
-
 impl Proposal {
     /// Reads and validates a proposal file.
     pub fn load(path: impl AsRef<Path>) -> Result<Proposal> {
@@ -426,19 +345,7 @@ impl Proposal {
     /// Validates a proposal given as text; `path` names it and anchors
     /// relative paths.
     pub fn from_toml(path: &Path, text: &str) -> Result<Proposal> {
-        let file: ProposalFile = toml::from_str(text).map_err(|e| {
-            let (line, field) = match e.span() {
-                Some(span) => {
-                    let line = line_at(text, span.start);
-                    (Some(line), key_on_line(text, line))
-                }
-                None => (None, None),
-            };
-            let mut location = Location::file(path);
-            location.line = line;
-            location.field = field;
-            Error::input(location, e.message().trim().to_string())
-        })?;
+        let file: ProposalFile = toml_util::parse(path, text)?;
         let at = |span: std::ops::Range<usize>, key: &str| {
             Location::line(path, line_at(text, span.start)).with_field(key)
         };

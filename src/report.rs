@@ -6,8 +6,6 @@
 
 use std::fmt::Write as _;
 
-use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use serde::Serialize;
 
@@ -107,7 +105,7 @@ impl Report {
             .map(|(name, s)| ChoiceResult {
                 name: name.clone(),
                 power: s.to_decimal_string(power_decimals),
-                share: rounded_decimal(&s.share_of(&total), 6),
+                share: crate::decimal::round_half_up(&s.share_of(&total), 6),
             })
             .collect();
         // Quorums count turnout: tokens, in the token's decimals.
@@ -264,25 +262,13 @@ impl Report {
     }
 }
 
-/// `value` rounded half-up to `digits` decimals.
-fn rounded_decimal(value: &BigRational, digits: usize) -> String {
-    let scale = num_traits::pow(BigInt::from(10u8), digits);
-    let scaled = value * BigRational::from_integer(scale.clone());
-    let rounded = (scaled + BigRational::new(1.into(), 2.into()))
-        .floor()
-        .to_integer();
-    let (int, frac) = rounded.div_rem(&scale);
-    format!("{int}.{:0>digits$}", frac.to_string())
-}
-
-/// "0.523456" → "52.35%" for the table (already rounded input; display only).
-fn percent(share: &str) -> String {
+pub(crate) fn percent(share: &str) -> String {
     let v: BigRational = crate::decimal::DecimalLiteral::parse(share)
         .map(|d| d.to_rational())
         .unwrap_or_default();
     format!(
         "{}%",
-        rounded_decimal(&(v * BigRational::from_integer(100.into())), 2)
+        crate::decimal::round_half_up(&(v * BigRational::from_integer(100.into())), 2)
     )
 }
 
@@ -293,9 +279,9 @@ mod tests {
     #[test]
     fn rounding_is_half_up_and_exact() {
         let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
-        assert_eq!(rounded_decimal(&r(2, 3), 6), "0.666667");
-        assert_eq!(rounded_decimal(&r(1, 8), 2), "0.13");
-        assert_eq!(rounded_decimal(&r(1, 1), 6), "1.000000");
+        assert_eq!(crate::decimal::round_half_up(&r(2, 3), 6), "0.666667");
+        assert_eq!(crate::decimal::round_half_up(&r(1, 8), 2), "0.13");
+        assert_eq!(crate::decimal::round_half_up(&r(1, 1), 6), "1.000000");
         assert_eq!(percent("0.666667"), "66.67%");
     }
 }

@@ -33,7 +33,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 
 use crate::share::Share;
@@ -127,24 +126,7 @@ impl FromStr for Threshold {
 
 /// `value` rounded half-up to `digits` decimals, for display ("0.32491").
 pub fn rounded_decimal(value: &BigRational, digits: usize) -> String {
-    let scale = BigInt::from(10u8).pow(digits as u32);
-    let scaled = value * BigRational::from_integer(scale.clone());
-    let negative = scaled < BigRational::from_integer(0.into());
-    let magnitude = if negative { -scaled } else { scaled };
-    let rounded = (magnitude + BigRational::new(1.into(), 2.into()))
-        .floor()
-        .to_integer();
-    let (int, frac) = rounded.div_rem(&scale);
-    let sign = if negative && rounded != BigInt::from(0) {
-        "-"
-    } else {
-        ""
-    };
-    if digits == 0 {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{:0>digits$}", frac.to_string())
-    }
+    crate::decimal::round_half_up(value, digits)
 }
 
 /// An exact rational as `"p/q"`, or `"p"` when it is an integer.

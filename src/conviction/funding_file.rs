@@ -29,10 +29,10 @@ use toml::Spanned;
 
 use super::contract::ThresholdError;
 use super::funding::{Funding, FundingParams, Simulation, StakeEvent};
-use super::toml_util::{self, at, NumberText};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
 use crate::io::csv_file::CsvFile;
+use crate::toml_util::{self, at, NumberText};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

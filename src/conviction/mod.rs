@@ -35,7 +35,6 @@ pub mod funding_file;
 pub mod polkadot;
 pub mod referendum;
 pub mod referendum_file;
-mod toml_util;
 mod u256;
 
 use std::path::Path;
@@ -66,7 +65,7 @@ pub enum ConvictionFile {
 pub fn load(path: impl AsRef<Path>) -> Result<ConvictionFile> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let table: toml::Table = toml_util::parse(path, &text)?;
+    let table: toml::Table = crate::toml_util::parse(path, &text)?;
     match (
         table.contains_key("conviction"),
         table.contains_key("referendum"),

@@ -40,9 +40,9 @@ use toml::Spanned;
 use super::curve::{Curve, FixedI64, Perbill};
 use super::polkadot::{AccountVote, Conviction, VoteThreshold};
 use super::referendum::{Action, Decision, RefOutcome, TimedAction, Track};
-use super::toml_util::{self, at, NumberText};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
+use crate::toml_util::{self, at, NumberText};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,5 +1,6 @@
-//! Small helpers for the conviction TOML files: exact number text, lines of
-//! keys, and parse errors that name file, line and key.
+//! Small helpers for govkit's TOML files (proposals, conviction parameters,
+//! referenda): exact number text, lines of keys, and parse errors that name
+//! file, line and dotted key.
 
 use std::path::Path;
 
@@ -13,6 +14,13 @@ use crate::error::{Error, Location, Result};
 /// integer. TOML floats are refused: they are binary and not exact.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct NumberText(pub String);
+
+impl NumberText {
+    /// The text as written.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl<'de> Deserialize<'de> for NumberText {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -46,6 +54,44 @@ pub(crate) fn line_at(text: &str, offset: usize) -> u64 {
     1 + text[..offset.min(text.len())].matches('\n').count() as u64
 }
 
+/// The line of every `key = …` in a TOML text, by dotted name
+/// (`rules.quorum`), so that errors found after parsing can name it.
+pub(crate) fn key_lines(text: &str) -> std::collections::BTreeMap<String, u64> {
+    let mut lines = std::collections::BTreeMap::new();
+    let mut section = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            section = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+        } else if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim().trim_matches('"');
+            if !key.is_empty() && !key.starts_with('#') {
+                let dotted = if section.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{section}.{key}")
+                };
+                lines.entry(dotted).or_insert(i as u64 + 1);
+            }
+        }
+    }
+    lines
+}
+
+/// The dotted name of the key on `line` (1-based), if the line holds one.
+pub(crate) fn key_on_line(text: &str, line: u64) -> Option<String> {
+    key_lines(text)
+        .into_iter()
+        .find(|&(_, l)| l == line)
+        .map(|(k, _)| k)
+}
+
 /// Where a spanned value is: its line and the dotted key naming it.
 pub(crate) fn at<T>(path: &Path, text: &str, value: &Spanned<T>, key: &str) -> Location {
     Location::line(path, line_at(text, value.span().start)).with_field(key)
@@ -59,12 +105,7 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> 
         if let Some(span) = e.span() {
             let line = line_at(text, span.start);
             location.line = Some(line);
-            location.field = text
-                .lines()
-                .nth(line as usize - 1)
-                .and_then(|l| l.split_once('='))
-                .map(|(k, _)| k.trim().trim_matches('"').to_string())
-                .filter(|k| !k.is_empty() && !k.starts_with('[') && !k.starts_with('#'));
+            location.field = key_on_line(text, line);
         }
         Error::input(location, e.message().trim().to_string())
     })
