@@ -17,7 +17,7 @@ use crate::control::{Distribution, ProposalControl, Threshold};
 use crate::error::{Error, Result};
 use crate::io::OfficialStatus;
 use crate::mechanism::{Cap, MechanismKind, RootOf};
-use crate::proposal::{MechanismSpec, Prepared, Proposal};
+use crate::proposal::{DelegationSpec, MechanismSpec, Prepared, Proposal};
 use crate::report::ChoiceResult;
 use crate::rules::Outcome;
 use crate::scenario::Scenario;
@@ -85,6 +85,67 @@ impl Variant {
         ["token-weighted", "quadratic", "capped:5%", "capped:1%"]
             .iter()
             .map(|t| Variant::parse(t, decimals).expect("built-in variants parse"))
+            .collect()
+    }
+
+    /// The variants for a proposal: `list` (or the defaults) with the
+    /// proposal's delegation in front of each, as written in its
+    /// `[delegation]`. Two more names apply there: `delegated:POLICY` (the
+    /// proposal's delegations under another policy, token-weighted) and
+    /// `no-delegation` (token-weighted, every voter with its own balance);
+    /// a proposal with delegation compares `no-delegation` by default too.
+    pub fn for_proposal(
+        list: Option<&[String]>,
+        proposal: &MechanismSpec,
+        decimals: u8,
+    ) -> Result<Vec<Variant>> {
+        let delegation = proposal.delegation.as_ref();
+        let mut names: Vec<String> = match list {
+            Some(l) => l.to_vec(),
+            None => ["token-weighted", "quadratic", "capped:5%", "capped:1%"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        if list.is_none() && delegation.is_some() {
+            names.push("no-delegation".into());
+        }
+        names
+            .iter()
+            .map(|name| {
+                let name = name.trim();
+                if name == "no-delegation" {
+                    return Ok(Variant {
+                        label: name.to_string(),
+                        spec: MechanismSpec::of(MechanismKind::TokenWeighted),
+                    });
+                }
+                if let Some(policy) = name.strip_prefix("delegated:") {
+                    let d = delegation.ok_or_else(|| {
+                        Error::invalid(format!(
+                            "{name} needs a [delegation] section in the proposal"
+                        ))
+                    })?;
+                    let policy = policy
+                        .parse()
+                        .map_err(|e: crate::delegation::PolicyError| {
+                            Error::invalid(e.to_string())
+                        })?;
+                    return Ok(Variant {
+                        label: name.to_string(),
+                        spec: MechanismSpec {
+                            delegation: Some(DelegationSpec {
+                                policy,
+                                ..d.clone()
+                            }),
+                            ..MechanismSpec::of(MechanismKind::TokenWeighted)
+                        },
+                    });
+                }
+                let mut v = Variant::parse(name, decimals)?;
+                v.spec.delegation = delegation.cloned();
+                Ok(v)
+            })
             .collect()
     }
 }

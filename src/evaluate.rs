@@ -103,6 +103,16 @@ impl Evaluation<'_> {
                 }
             });
         }
+        let moved = self.mechanism.token_weights(&Electorate {
+            source: &votes.source,
+            votes: &votes.votes,
+            weights: &weights,
+            holders,
+            decimals: self.decimals,
+        })?;
+        if let Some(moved) = moved {
+            weights = moved;
+        }
         let electorate = Electorate {
             source: &votes.source,
             votes: &votes.votes,

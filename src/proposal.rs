@@ -16,8 +16,10 @@ use crate::amount::{Amount, AmountUnit};
 use crate::ballot::{BallotKind, BallotType};
 use crate::choices::Choices;
 use crate::conviction::Conviction;
+use crate::delegation::Policy;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::evaluate::Evaluation;
+use crate::io::delegations::{self, DelegationColumns, DelegationFormat, DelegationSource};
 use crate::io::{
     csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
     VoteFormat,
@@ -26,6 +28,7 @@ use crate::mechanism::{
     Cap, Capped, ConvictionVoting, Identities, Mechanism, MechanismKind, Quadratic, RootOf,
     TokenWeighted,
 };
+use crate::mechanism::{Delegated, Order};
 use crate::report::Report;
 use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 use crate::share::Share;
@@ -48,7 +51,39 @@ struct ProposalFile {
     rules: RulesSection,
     #[serde(default)]
     mechanism: MechanismSection,
+    delegation: Option<DelegationSection>,
     batch: Option<BatchSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DelegationSection {
+    path: PathBuf,
+    format: Option<Spanned<String>>,
+    #[serde(default = "default_policy")]
+    policy: Spanned<String>,
+    #[serde(rename = "override")]
+    override_votes: Option<bool>,
+    #[serde(default)]
+    order: Order,
+    scope: Option<String>,
+    #[serde(default)]
+    columns: DelegationColumns,
+}
+
+fn default_policy() -> Spanned<String> {
+    Spanned::new(0..0, "one-hop".to_string())
+}
+
+/// Delegation as configured in `[delegation]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelegationSpec {
+    /// Where the delegations are.
+    pub source: DelegationSource,
+    /// Their semantics.
+    pub policy: Policy,
+    /// Whether the mechanism applies before or after delegation.
+    pub order: Order,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +208,8 @@ pub struct MechanismSpec {
     pub cap: Option<Cap>,
     /// conviction: the conviction of votes that state none.
     pub default_conviction: Conviction,
+    /// Delegation in front of the mechanism, if any.
+    pub delegation: Option<DelegationSpec>,
 }
 
 impl MechanismSpec {
@@ -184,6 +221,7 @@ impl MechanismSpec {
             identities: None,
             cap: None,
             default_conviction: Conviction::None,
+            delegation: None,
         }
     }
 
@@ -212,7 +250,15 @@ impl MechanismSpec {
             .as_deref()
             .map(Identities::read)
             .transpose()?;
-        let base = self.base(identities);
+        let mut base = self.base(identities);
+        if let Some(d) = &self.delegation {
+            base = Box::new(Delegated {
+                inner: base,
+                delegations: delegations::read(&d.source)?,
+                policy: d.policy.clone(),
+                order: d.order,
+            });
+        }
         Ok(match &self.cap {
             None => base,
             Some(cap) => Box::new(Capped {
@@ -436,12 +482,50 @@ impl Proposal {
                 })
             }
         };
+        let delegation =
+            match file.delegation {
+                None => None,
+                Some(d) => {
+                    let mut policy: Policy = d.policy.get_ref().parse().map_err(
+                        |e: crate::delegation::PolicyError| {
+                            Error::input(key_at("delegation.policy"), e.to_string())
+                        },
+                    )?;
+                    if let Some(o) = d.override_votes {
+                        policy.override_votes = o;
+                    }
+                    let format = match &d.format {
+                        None => None,
+                        Some(f) => Some(f.get_ref().parse::<DelegationFormat>().map_err(|e| {
+                            Error::input(at(f.span(), "delegation.format"), e.to_string())
+                        })?),
+                    };
+                    if file.holders.is_none() {
+                        return Err(Error::input(
+                            key_at("delegation.path"),
+                            "delegation moves the holders' balances: add a [holders] snapshot",
+                        ));
+                    }
+                    Some(DelegationSpec {
+                        source: DelegationSource {
+                            path: base.join(d.path),
+                            format,
+                            columns: d.columns,
+                            scope: d.scope,
+                            until: None,
+                        },
+                        policy,
+                        order: d.order,
+                    })
+                }
+            };
         let mechanism = MechanismSpec {
             kind: m.kind,
             root_of,
             identities: m.identities.map(|p| base.join(p)),
             cap,
             default_conviction,
+            delegation,
         };
         let amount = |s: &Spanned<NumberText>, key: &str| {
             Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)

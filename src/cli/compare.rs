@@ -16,7 +16,8 @@ pub(crate) struct Args {
     proposal: PathBuf,
     /// Comma-separated mechanisms: token-weighted, quadratic,
     /// quadratic-tokens, capped:X, quadratic-capped:X (X a share such as 5%
-    /// or a power).
+    /// or a power), conviction; with [delegation] also delegated:POLICY and
+    /// no-delegation.
     #[arg(long, value_delimiter = ',')]
     mechanisms: Option<Vec<String>>,
     /// Run every proposal of the proposal file's vote file (a governor
@@ -95,13 +96,11 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
 }
 
 fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
-    match &args.mechanisms {
-        Some(list) => list
-            .iter()
-            .map(|t| Variant::parse(t, proposal.decimals))
-            .collect(),
-        None => Ok(Variant::defaults(proposal.decimals)),
-    }
+    Variant::for_proposal(
+        args.mechanisms.as_deref(),
+        &proposal.mechanism,
+        proposal.decimals,
+    )
 }
 
 /// The file itself, or every `*.toml` in the folder, sorted.

@@ -68,4 +68,11 @@ impl<M: Mechanism> Mechanism for Capped<M> {
     fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
         self.inner.details(electorate, powers)
     }
+
+    fn token_weights(
+        &self,
+        electorate: &Electorate<'_>,
+    ) -> Result<Option<Vec<crate::amount::Amount>>> {
+        self.inner.token_weights(electorate)
+    }
 }

@@ -11,6 +11,7 @@
 
 mod cap;
 mod conviction;
+mod delegated;
 mod identity;
 mod quadratic;
 mod token_weighted;
@@ -24,6 +25,7 @@ use crate::vote::Vote;
 
 pub use cap::{Cap, Capped};
 pub use conviction::ConvictionVoting;
+pub use delegated::{Delegated, Order};
 pub use identity::Identities;
 pub use quadratic::{Quadratic, RootOf};
 pub use token_weighted::TokenWeighted;
@@ -63,6 +65,15 @@ pub trait Mechanism {
         Vec::new()
     }
 
+    /// The token weight of each vote, when the mechanism moves tokens
+    /// between voters before anything else (delegation); `None` keeps the
+    /// weights as read (the vote's own, else its holder balance). The
+    /// evaluator uses these weights for turnout and passes them on.
+    fn token_weights(&self, electorate: &Electorate<'_>) -> Result<Option<Vec<Amount>>> {
+        let _ = electorate;
+        Ok(None)
+    }
+
     /// Lines describing how this electorate's power came about (e.g. the
     /// capital, votes and locks per conviction level).
     fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
@@ -87,6 +98,9 @@ impl<M: Mechanism + ?Sized> Mechanism for Box<M> {
     fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
         (**self).details(electorate, powers)
     }
+    fn token_weights(&self, electorate: &Electorate<'_>) -> Result<Option<Vec<Amount>>> {
+        (**self).token_weights(electorate)
+    }
 }
 
 impl<M: Mechanism + ?Sized> Mechanism for &M {
@@ -104,6 +118,9 @@ impl<M: Mechanism + ?Sized> Mechanism for &M {
     }
     fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
         (**self).details(electorate, powers)
+    }
+    fn token_weights(&self, electorate: &Electorate<'_>) -> Result<Option<Vec<Amount>>> {
+        (**self).token_weights(electorate)
     }
 }
 
