@@ -104,6 +104,15 @@ pub(crate) struct Args {
     /// A proposal file: report the decisive sets of its voters.
     #[arg(long)]
     proposal: Option<PathBuf>,
+    /// Delegations (csv, governor events or Decentraland members.csv): the
+    /// metrics are computed on the power after delegation, with the holders'
+    /// own balances as `before_delegation`.
+    #[arg(long, requires = "holders")]
+    delegations: Option<PathBuf>,
+    /// Delegation policy: one-hop, transitive[:N], liquid[:N], snapshot,
+    /// openzeppelin, ...
+    #[arg(long, default_value = "one-hop")]
+    policy: String,
 }
 
 fn parse_threshold(s: &str) -> Result<Threshold, String> {
@@ -152,7 +161,17 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
                 UnitArg::Token => AmountUnit::Token,
                 UnitArg::Base => AmountUnit::Base,
             });
-            Some(Holders::read(&src, decimals)?)
+            // A Decentraland members export holds each member's own voting
+            // power (by asset) rather than a balance column.
+            let members = matches!(
+                govkit::io::delegations::DelegationFormat::detect(path),
+                Ok(govkit::io::delegations::DelegationFormat::DecentralandMembers)
+            );
+            if members && args.balance_column.is_none() {
+                Some(govkit::io::delegations::MembersExport::read(path, decimals)?.holders)
+            } else {
+                Some(Holders::read(&src, decimals)?)
+            }
         }
         None => None,
     };
@@ -173,14 +192,49 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         (None, Some(_)) => "the proposal's [holders]".to_string(),
         (None, None) => "the proposal's votes (power cast)".to_string(),
     };
-    let mut pairs: Vec<(&str, u128)> = match snapshot {
-        Some(h) => h
+    let delegations = match &args.delegations {
+        Some(path) => Some(govkit::io::delegations::read(
+            &govkit::io::delegations::DelegationSource::new(path),
+        )?),
+        None => None,
+    };
+    let policy: govkit::delegation::Policy = args
+        .policy
+        .parse()
+        .map_err(|e: govkit::delegation::PolicyError| govkit::Error::invalid(e.to_string()))?;
+    let resolution = match (snapshot, &delegations) {
+        (Some(h), Some(d)) => Some(govkit::delegation::resolve(h, d, &policy, None)?),
+        _ => None,
+    };
+    let mut pairs: Vec<(&str, u128)> = match (snapshot, &resolution) {
+        (_, Some(r)) => r
+            .final_powers()
+            .map(|(v, a)| (v.as_str(), a.base_units()))
+            .collect(),
+        (Some(h), None) => h
             .iter()
             .map(|(v, a)| (v.as_str(), a.base_units()))
             .collect(),
-        None => vote_powers.iter().map(|(v, p)| (v.as_str(), *p)).collect(),
+        (None, None) => vote_powers.iter().map(|(v, p)| (v.as_str(), *p)).collect(),
     };
     let dist = Distribution::new(pairs.iter().map(|p| p.1).collect())?;
+    let before = match (&resolution, snapshot) {
+        (Some(r), Some(h)) => {
+            let d = Distribution::new(h.iter().map(|(_, a)| a.base_units()).collect())?;
+            Some(json!({
+                "holders": d.len(),
+                "nakamoto": args.threshold.iter().map(|t| json!({
+                    "threshold": t.share.to_string(),
+                    "strict": t.strict,
+                    "k": d.nakamoto(t),
+                })).collect::<Vec<_>>(),
+                "gini": d.gini().map(|g| rounded_decimal(&g, 9)),
+                "policy": policy.to_string(),
+                "delegated_share": rounded_decimal(r.delegated_share().as_rational(), 9),
+            }))
+        }
+        _ => None,
+    };
     // Names are needed for the largest holders only: select, then sort them
     // (largest first, ties by address).
     let listed = args.players.min(pairs.len());
@@ -199,6 +253,9 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     out.insert("zero_balances".into(), json!(dist.zeros()));
     out.insert("total".into(), json!(fmt_power(dist.total())));
     out.insert("decimals".into(), json!(decimals));
+    if let Some(b) = before {
+        out.insert("before_delegation".into(), b);
+    }
     let nakamoto: Vec<Value> = args
         .threshold
         .iter()
