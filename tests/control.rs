@@ -466,3 +466,35 @@ fn control_after_delegation_on_decentraland_members() {
     assert_eq!(v["nakamoto"][0]["k"], 14);
     assert_eq!(v["holders"], 3499);
 }
+
+#[test]
+fn smallest_set_that_alone_meets_quorum_and_passes() {
+    // Compound 43 (quorum 400,000 COMP on For): the largest voter holds
+    // 344991.654683453186335123 < 400000; with the second largest,
+    // 325755.503477635020313562, the two hold 670747.158161088206648685
+    // (hand sum of their VoteCast `votes`): two voters suffice.
+    let proposal =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proposals/compound-43.toml");
+    let out = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .args([
+            "control",
+            "--proposal",
+            proposal.to_str().unwrap(),
+            "--indices",
+            "none",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["min_passing_voters"]["count"], 2);
+    assert_eq!(
+        v["min_passing_voters"]["power"],
+        "670747.158161088206648685"
+    );
+}

@@ -397,6 +397,18 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
             "margin".into(),
             json!(pc.margin.as_ref().map(|m| signed_power(m, pd))),
         );
+        out.insert(
+            "min_passing_voters".into(),
+            match &pc.min_passing {
+                Some(m) => json!({
+                    "count": m.members.len(),
+                    "comparison": "alone, all For: meets the quorum and passes under the proposal's rules",
+                    "power": fmt(m.power),
+                    "addresses": m.members.iter().map(|&i| name(i)).collect::<Vec<_>>(),
+                }),
+                None => Value::Null,
+            },
+        );
     }
 
     let out = Value::Object(out);

@@ -112,6 +112,11 @@ pub struct ProposalControl {
     pub min_flip: Option<MinSet>,
     /// For − Against in power units (negative if Against leads), exact.
     pub margin: Option<BigRational>,
+    /// The smallest set of voters whose votes alone, all For and nobody
+    /// else voting, would meet the quorum and pass under the proposal's
+    /// rules (largest power first; indices into `voters`); `None` if even
+    /// all voters together would not, or the rules have no roles.
+    pub min_passing: Option<MinSet>,
     /// Decimals of the power unit.
     pub power_decimals: u8,
 }
@@ -199,6 +204,31 @@ impl ProposalControl {
                 (Some((from, to)), flip, Some(margin))
             }
         };
+        let min_passing = match roles {
+            None => None,
+            Some(roles) => {
+                // Every voter (valid ballot or not: the question is what
+                // their power could do), all For, nobody against.
+                let all: Vec<(u128, u128)> = powers
+                    .iter()
+                    .zip(&report.weights)
+                    .map(|(&p, w)| (p, w.base_units()))
+                    .collect();
+                let zero = vec![Score::zero(); n];
+                let passes = |power: u128, tokens: u128| -> bool {
+                    let put = |amount: u128| {
+                        let mut v = zero.clone();
+                        v[roles.for_choice] =
+                            Score::from_rational(BigRational::from_integer(BigInt::from(amount)));
+                        v
+                    };
+                    evaluation
+                        .decide_scores(&put(power), &put(tokens), holders)
+                        .is_ok_and(|d| d.outcome == Outcome::Passed)
+                };
+                min_flip_set(&all, passes)
+            }
+        };
         Ok(ProposalControl {
             report,
             voters,
@@ -207,6 +237,7 @@ impl ProposalControl {
             switch,
             min_flip,
             margin,
+            min_passing,
             power_decimals,
         })
     }
