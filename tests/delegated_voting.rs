@@ -87,18 +87,19 @@ fn a_delegator_who_votes_overrides_its_delegation() {
 
 #[test]
 fn weighted_votes_cannot_be_delegated_twice() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/delegation");
-    let text = std::fs::read_to_string(dir.join("proposal.toml")).unwrap();
-    let votes = dir.join("weighted-votes.csv");
-    std::fs::write(&votes, "voter,choice,weight\nA,For,100\n").unwrap();
-    let text = text.replace("path = \"votes.csv\"", "path = \"weighted-votes.csv\"");
-    let err = Proposal::from_toml(&dir.join("proposal.toml"), &text)
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/delegation");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["holders.csv", "delegations.csv"] {
+        std::fs::copy(data.join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("votes.csv"), "voter,choice,weight\nA,For,100\n").unwrap();
+    let text = std::fs::read_to_string(data.join("proposal.toml")).unwrap();
+    let err = Proposal::from_toml(&dir.path().join("proposal.toml"), &text)
         .unwrap()
         .evaluate()
         .unwrap_err()
         .to_string();
-    std::fs::remove_file(&votes).unwrap();
-    assert!(err.contains("weighted-votes.csv line 2"), "{err}");
+    assert!(err.contains("votes.csv line 2"), "{err}");
     assert!(err.contains("already includes delegation"), "{err}");
 }
 
