@@ -92,7 +92,11 @@ fn weighted_votes_cannot_be_delegated_twice() {
     for f in ["holders.csv", "delegations.csv"] {
         std::fs::copy(data.join(f), dir.path().join(f)).unwrap();
     }
-    std::fs::write(dir.path().join("votes.csv"), "voter,choice,weight\nA,For,100\n").unwrap();
+    std::fs::write(
+        dir.path().join("votes.csv"),
+        "voter,choice,weight\nA,For,100\n",
+    )
+    .unwrap();
     let text = std::fs::read_to_string(data.join("proposal.toml")).unwrap();
     let err = Proposal::from_toml(&dir.path().join("proposal.toml"), &text)
         .unwrap()
