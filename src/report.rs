@@ -20,8 +20,13 @@ use crate::score::Score;
 pub struct ChoiceResult {
     /// The choice's name.
     pub name: String,
-    /// Its score in token units, exact.
+    /// Its score in token units, exact (a fraction `a/b` when the decimal
+    /// would not terminate, e.g. weighted or quadratic ballots).
     pub power: String,
+    /// When `power` is a fraction: the same rounded to 18 decimals, for
+    /// reading (display only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_approx: Option<String>,
     /// Its share of the valid power, rounded to 6 decimals (display only).
     pub share: String,
 }
@@ -105,6 +110,19 @@ impl Report {
             .map(|(name, s)| ChoiceResult {
                 name: name.clone(),
                 power: s.to_decimal_string(power_decimals),
+                power_approx: {
+                    let exact = s.to_decimal_string(power_decimals);
+                    exact.contains('/').then(|| {
+                        let scale = num_traits::pow(
+                            num_bigint::BigInt::from(10u8),
+                            usize::from(power_decimals),
+                        );
+                        crate::decimal::round_half_up(
+                            &(s.as_rational() / BigRational::from_integer(scale)),
+                            18,
+                        )
+                    })
+                },
                 share: crate::decimal::round_half_up(&s.share_of(&total), 6),
             })
             .collect();
@@ -175,25 +193,24 @@ impl Report {
             .max()
             .unwrap_or(6)
             .max(6);
-        let power_w = self
+        // Fractions are shown rounded (`~`); the JSON keeps them exact.
+        let shown: Vec<String> = self
             .choices
             .iter()
-            .map(|c| c.power.len())
-            .max()
-            .unwrap_or(5)
-            .max(5);
+            .map(|c| match &c.power_approx {
+                Some(a) => format!("~{a}"),
+                None => c.power.clone(),
+            })
+            .collect();
+        let power_w = shown.iter().map(String::len).max().unwrap_or(5).max(5);
         let _ = writeln!(
             out,
             "  {:<name_w$}  {:>power_w$}  {:>8}",
             "choice", "power", "share"
         );
-        for c in &self.choices {
+        for (c, power) in self.choices.iter().zip(&shown) {
             let pct = percent(&c.share);
-            let _ = writeln!(
-                out,
-                "  {:<name_w$}  {:>power_w$}  {pct:>8}",
-                c.name, c.power
-            );
+            let _ = writeln!(out, "  {:<name_w$}  {power:>power_w$}  {pct:>8}", c.name);
         }
         let _ = writeln!(out);
         if !self.quorum.set {

@@ -124,3 +124,38 @@ fn invalid_snapshot_ballots_are_counted_not_scored() {
     assert_eq!(report.cast_power, "6");
     assert_eq!(report.counted_power, "2");
 }
+
+#[test]
+fn fractional_scores_come_with_a_rounded_decimal() {
+    // snapshot.js quadratic fixture: expected 284.8896779654694 for the
+    // first choice (ANCHORS.md). The exact score is a long fraction; the
+    // report adds an 18-decimal rounding for reading.
+    let path = common::shared("vectors/snapshot/quadratic.json");
+    let read = govkit::io::snapshot_json::read(&path, 0, None).unwrap();
+    let ballot = BallotKind::Quadratic.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let report = Evaluation {
+        id: "q".into(),
+        title: None,
+        choices: Choices::new(read.choices.unwrap()).unwrap(),
+        ballot: ballot.as_ref(),
+        mechanism: mechanism.as_ref(),
+        rules: DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        },
+        decimals: 0,
+        total_supply: None,
+        official: None,
+    }
+    .run(&read.votes, None)
+    .unwrap();
+    let first = &report.choices[0];
+    assert!(first.power.contains('/'), "{}", first.power);
+    let approx: f64 = first.power_approx.as_ref().unwrap().parse().unwrap();
+    assert!((approx - 284.8896779654694).abs() < 1e-9, "{approx}");
+    // Integer scores need no rounding.
+    let (r, _) = evaluate("singleChoice.json", BallotKind::SingleChoice);
+    assert!(r.choices.iter().all(|c| c.power_approx.is_none()));
+}
