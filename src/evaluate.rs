@@ -85,7 +85,30 @@ pub struct Tally {
     pub counts: VoteCounts,
 }
 
-impl Evaluation<'_> {
+impl<'a> Evaluation<'a> {
+    /// An evaluation without title, explicit supply or official outcome
+    /// (set those fields afterwards when needed).
+    pub fn new(
+        id: impl Into<String>,
+        choices: Choices,
+        ballot: &'a (dyn BallotType + Sync),
+        mechanism: &'a (dyn Mechanism + Sync),
+        rules: DecisionRules,
+        decimals: u8,
+    ) -> Evaluation<'a> {
+        Evaluation {
+            id: id.into(),
+            title: None,
+            choices,
+            ballot,
+            mechanism,
+            rules,
+            decimals,
+            total_supply: None,
+            official: None,
+        }
+    }
+
     /// Scores the votes without deciding.
     pub fn tally(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<Tally> {
         let at = |line: u64| Location::line(&votes.source, line);

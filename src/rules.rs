@@ -192,6 +192,15 @@ impl DecisionRules {
         }
     }
 
+    /// Plurality without quorum: the choice with the most power wins.
+    pub fn plurality() -> DecisionRules {
+        DecisionRules {
+            quorum: None,
+            pass: PassRule::Plurality,
+            roles: None,
+        }
+    }
+
     /// Checks that the rules fit a proposal with these choices.
     pub fn validate(&self, choices: &Choices) -> std::result::Result<(), String> {
         let n = choices.len();

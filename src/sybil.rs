@@ -369,17 +369,14 @@ mod tests {
         let set = VoteSet::latest_per_voter("t".into(), vec![vote("a", 1, 36), vote("b", 2, 100)]);
         let ballot = BallotKind::Basic.ballot_type();
         let mechanism = MechanismKind::Quadratic.mechanism();
-        let evaluation = Evaluation {
-            id: "t".into(),
-            title: None,
-            choices: Choices::basic(),
-            ballot: ballot.as_ref(),
-            mechanism: mechanism.as_ref(),
-            rules: DecisionRules::majority(Roles::BASIC),
-            decimals: 0,
-            total_supply: None,
-            official: None,
-        };
+        let evaluation = Evaluation::new(
+            "t",
+            Choices::basic(),
+            ballot.as_ref(),
+            mechanism.as_ref(),
+            DecisionRules::majority(Roles::BASIC),
+            0,
+        );
         let r = analyze(
             &evaluation,
             &set,

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use govkit::ballot::CountedBallot;
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule, Power, Score,
-    Selection, Tally, Vote, VoteSet, Voter,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Power, Score, Selection,
+    Tally, Vote, VoteSet, Voter,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -24,21 +24,14 @@ const CHOICES: usize = 4;
 fn tally(ballot: BallotKind, votes: Vec<Vote>) -> Tally {
     let ballot_type = ballot.ballot_type();
     let mechanism = MechanismKind::TokenWeighted.mechanism();
-    Evaluation {
-        id: "p".into(),
-        title: None,
-        choices: Choices::new((1..=CHOICES).map(|i| format!("c{i}")).collect()).unwrap(),
-        ballot: ballot_type.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 18,
-        total_supply: None,
-        official: None,
-    }
+    Evaluation::new(
+        "p",
+        Choices::new((1..=CHOICES).map(|i| format!("c{i}")).collect()).unwrap(),
+        ballot_type.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::plurality(),
+        18,
+    )
     .tally(&VoteSet::latest_per_voter("p".into(), votes), None)
     .unwrap()
 }

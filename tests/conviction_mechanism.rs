@@ -26,17 +26,14 @@ fn tally(votes: &[(u32, u128, &str)]) -> (String, String, String) {
     );
     let ballot = BallotKind::Basic.ballot_type();
     let mechanism = MechanismKind::Conviction.mechanism();
-    let report = Evaluation {
-        id: "pallet".into(),
-        title: None,
-        choices: Choices::basic(),
-        ballot: ballot.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules::majority(Roles::BASIC),
-        decimals: 0,
-        total_supply: None,
-        official: None,
-    }
+    let report = Evaluation::new(
+        "pallet",
+        Choices::basic(),
+        ballot.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::majority(Roles::BASIC),
+        0,
+    )
     .run(&set, None)
     .unwrap();
     let support = report.turnout[0].as_rational() + report.turnout[2].as_rational();

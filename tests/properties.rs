@@ -1,29 +1,22 @@
 //! Property tests: exactness and order independence.
 
 use govkit::{
-    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule,
-    Power, Report, Score, Selection, Share, Vote, VoteSet, Voter,
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Power,
+    Report, Score, Selection, Share, Vote, VoteSet, Voter,
 };
 use proptest::prelude::*;
 
 fn run(ballot: BallotKind, votes: Vec<Vote>) -> Report {
     let ballot_type = ballot.ballot_type();
     let mechanism = MechanismKind::TokenWeighted.mechanism();
-    Evaluation {
-        id: "p".into(),
-        title: None,
-        choices: Choices::new(vec!["a".into(), "b".into(), "c".into()]).unwrap(),
-        ballot: ballot_type.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 18,
-        total_supply: None,
-        official: None,
-    }
+    Evaluation::new(
+        "p",
+        Choices::new(vec!["a".into(), "b".into(), "c".into()]).unwrap(),
+        ballot_type.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::plurality(),
+        18,
+    )
     .run(&VoteSet::latest_per_voter("p".into(), votes), None)
     .unwrap()
 }

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use govkit::io::csv_votes::{self, CsvVoteOptions};
 use govkit::io::{ChoiceShape, VoteColumns};
 use govkit::{
-    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule,
-    Selection, Tally, Vote, VoteSet, Voter,
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Selection,
+    Tally, Vote, VoteSet, Voter,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -57,21 +57,14 @@ fn choices(n: usize) -> Choices {
 fn evaluate(n: usize, votes: &VoteSet) -> Tally {
     let ballot = BallotKind::Quadratic.ballot_type();
     let mechanism = MechanismKind::TokenWeighted.mechanism();
-    Evaluation {
-        id: "crosscheck".into(),
-        title: None,
-        choices: choices(n),
-        ballot: ballot.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 18,
-        total_supply: None,
-        official: None,
-    }
+    Evaluation::new(
+        "crosscheck",
+        choices(n),
+        ballot.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::plurality(),
+        18,
+    )
     .tally(votes, None)
     .unwrap()
 }

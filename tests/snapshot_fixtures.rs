@@ -6,14 +6,34 @@ mod common;
 
 use std::path::Path;
 
-use govkit::{
-    BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule, Report, Score,
-};
+use govkit::{BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Report, Score};
 use num_rational::BigRational;
 
+/// Token-weighted, plurality, balances in whole units: how snapshot.js
+/// tallies its fixtures.
+fn tally(read: govkit::io::snapshot_json::SnapshotVotes, ballot: BallotKind) -> Report {
+    let ballot_type = ballot.ballot_type();
+    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    Evaluation::new(
+        "fixture",
+        Choices::new(read.choices.unwrap()).unwrap(),
+        ballot_type.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::plurality(),
+        0,
+    )
+    .run(&read.votes, None)
+    .unwrap()
+}
+
+fn read_fixture(fixture: &str) -> govkit::io::snapshot_json::SnapshotVotes {
+    let path = common::shared(&format!("vectors/snapshot/{fixture}"));
+    govkit::io::snapshot_json::read(&path, 0, None).unwrap()
+}
+
+/// A fixture's report and its own integer `scores` field.
 fn evaluate(fixture: &str, ballot: BallotKind) -> (Report, Vec<u64>) {
     let path = common::shared(&format!("vectors/snapshot/{fixture}"));
-    let read = govkit::io::snapshot_json::read(&path, 0, None).unwrap();
     let raw: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let fixture_scores = raw["scores"]
@@ -22,26 +42,7 @@ fn evaluate(fixture: &str, ballot: BallotKind) -> (Report, Vec<u64>) {
         .iter()
         .map(|s| s.as_u64().unwrap())
         .collect();
-    let ballot_type = ballot.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
-    let report = Evaluation {
-        id: fixture.into(),
-        title: None,
-        choices: Choices::new(read.choices.unwrap()).unwrap(),
-        ballot: ballot_type.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 0,
-        total_supply: None,
-        official: None,
-    }
-    .run(&read.votes, None)
-    .unwrap();
-    (report, fixture_scores)
+    (tally(read_fixture(fixture), ballot), fixture_scores)
 }
 
 fn integers(scores: &[Score]) -> Vec<BigRational> {
@@ -83,25 +84,7 @@ fn invalid_snapshot_ballots_are_counted_not_scored() {
         {"choice": "x", "balance": 1}
     ]}"#;
     let read = govkit::io::snapshot_json::parse(Path::new("t.json"), text, 0, None).unwrap();
-    let ballot = BallotKind::Approval.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
-    let report = Evaluation {
-        id: "t".into(),
-        title: None,
-        choices: Choices::new(read.choices.unwrap()).unwrap(),
-        ballot: ballot.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 0,
-        total_supply: None,
-        official: None,
-    }
-    .run(&read.votes, None)
-    .unwrap();
+    let report = tally(read, BallotKind::Approval);
     assert_eq!(integers(&report.scores), ints(&[2, 2]));
     assert_eq!(report.votes.counted, 1);
     assert_eq!(report.votes.invalid, 4);
@@ -130,27 +113,7 @@ fn fractional_scores_come_with_a_rounded_decimal() {
     // snapshot.js quadratic fixture: expected 284.8896779654694 for the
     // first choice (ANCHORS.md). The exact score is a long fraction; the
     // report adds an 18-decimal rounding for reading.
-    let path = common::shared("vectors/snapshot/quadratic.json");
-    let read = govkit::io::snapshot_json::read(&path, 0, None).unwrap();
-    let ballot = BallotKind::Quadratic.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
-    let report = Evaluation {
-        id: "q".into(),
-        title: None,
-        choices: Choices::new(read.choices.unwrap()).unwrap(),
-        ballot: ballot.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
-        decimals: 0,
-        total_supply: None,
-        official: None,
-    }
-    .run(&read.votes, None)
-    .unwrap();
+    let report = tally(read_fixture("quadratic.json"), BallotKind::Quadratic);
     let first = &report.choices[0];
     assert!(first.power.contains('/'), "{}", first.power);
     let approx: f64 = first.power_approx.as_ref().unwrap().parse().unwrap();

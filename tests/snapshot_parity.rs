@@ -17,9 +17,7 @@ mod common;
 
 use std::path::Path;
 
-use govkit::{
-    BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, PassRule, Report, Score,
-};
+use govkit::{BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Report, Score};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Signed;
@@ -31,21 +29,14 @@ fn evaluate_text(text: &str, ballot: BallotKind, decimals: u8) -> Report {
         .expect("fixture reads");
     let ballot_type = ballot.ballot_type();
     let mechanism = MechanismKind::TokenWeighted.mechanism();
-    Evaluation {
-        id: "parity".into(),
-        title: None,
-        choices: Choices::new(read.choices.expect("fixture has choices")).unwrap(),
-        ballot: ballot_type.as_ref(),
-        mechanism: mechanism.as_ref(),
-        rules: DecisionRules {
-            quorum: None,
-            pass: PassRule::Plurality,
-            roles: None,
-        },
+    Evaluation::new(
+        "parity",
+        Choices::new(read.choices.expect("fixture has choices")).unwrap(),
+        ballot_type.as_ref(),
+        mechanism.as_ref(),
+        DecisionRules::plurality(),
         decimals,
-        total_supply: None,
-        official: None,
-    }
+    )
     .run(&read.votes, None)
     .expect("evaluation runs")
 }
