@@ -33,6 +33,14 @@ fn one_hop_moves_power_once() {
     assert_eq!(r.outcome, Outcome::Rejected);
     // Turnout (what quorums count) is the delegated tokens too.
     assert_eq!(r.quorum.counted, "270");
+    // The voters own 100 + 49 + 36 = 185; D's 81 and F's 4 arrived.
+    assert!(
+        r.mechanism_details
+            .iter()
+            .any(|d| d.ends_with("85 of the voters' 270 tokens came by delegation (31.48%)")),
+        "{:?}",
+        r.mechanism_details
+    );
 }
 
 #[test]

@@ -152,24 +152,33 @@ impl<M: Mechanism> Mechanism for Delegated<M> {
         self.inner.notes()
     }
 
+    /// Derived from the electorate, without resolving again: its weights
+    /// are already the resolved tokens (see `token_weights`).
     fn details(&self, e: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
         let mut lines = self.inner.details(e, powers);
         if let Some(holders) = e.holders {
-            if let Ok(r) = self.resolve(e, holders) {
-                let counts = r.counts();
-                lines.push(format!(
-                    "delegation ({}): {}% of the holders' tokens moved by delegation \
-                     ({} delegators); {} cycle(s)",
-                    self.policy,
-                    crate::decimal::round_half_up(
-                        &(r.delegated_share().as_rational()
-                            * num_rational::BigRational::from_integer(100.into())),
-                        2
-                    ),
-                    counts.delegators,
-                    r.cycles().len(),
-                ));
-            }
+            let resolved: u128 = e.weights.iter().map(|w| w.base_units()).sum();
+            let own: u128 = e
+                .votes
+                .iter()
+                .filter_map(|v| v.voter.as_ref())
+                .map(|v| holders.balance(v).base_units())
+                .sum();
+            let arrived = resolved.saturating_sub(own);
+            let pct = if resolved == 0 {
+                "0".to_string()
+            } else {
+                crate::decimal::round_half_up(
+                    &num_rational::BigRational::new((arrived * 100).into(), resolved.into()),
+                    2,
+                )
+            };
+            lines.push(format!(
+                "delegation ({}): {} of the voters' {} tokens came by delegation ({pct}%)",
+                self.policy,
+                Amount::from_base_units(arrived).to_tokens_string(e.decimals),
+                Amount::from_base_units(resolved).to_tokens_string(e.decimals),
+            ));
         }
         lines
     }
