@@ -22,7 +22,7 @@ use crate::mechanism::{Electorate, Mechanism};
 use crate::report::Report;
 use crate::rules::{Decision, DecisionRules, Standing};
 use crate::score::Score;
-use crate::vote::VoteSet;
+use crate::vote::{Vote, VoteSet};
 
 /// Everything about a proposal except its votes: what to evaluate and how.
 pub struct Evaluation<'a> {
@@ -224,6 +224,28 @@ impl<'a> Evaluation<'a> {
             counted_tokens,
             cast_power,
             counts,
+        })
+    }
+
+    /// The votes with each one's token weight written on it, as the tally
+    /// resolves it (own weight, else holder balance, else what the
+    /// mechanism moves to it): what-if analyses can then split or add
+    /// wallets that no holder file lists.
+    pub fn pin_weights(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<VoteSet> {
+        let weights = self.tally(votes, holders)?.weights;
+        Ok(VoteSet {
+            source: votes.source.clone(),
+            votes: votes
+                .votes
+                .iter()
+                .zip(weights)
+                .map(|(v, w)| Vote {
+                    weight: Some(w),
+                    ..v.clone()
+                })
+                .collect(),
+            read: votes.read,
+            replaced: votes.replaced,
         })
     }
 

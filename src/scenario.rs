@@ -27,7 +27,7 @@ use crate::proposal::Prepared;
 use crate::rng::Xoshiro256;
 use crate::share::Share;
 use crate::sybil::split_vote;
-use crate::vote::{Selection, Vote, VoteSet, Voter};
+use crate::vote::{largest_first, Selection, Vote, VoteSet, Voter};
 
 /// One what-if step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,36 +113,23 @@ impl Scenario {
     /// Applies the steps to a prepared proposal's votes.
     pub fn apply(&self, prepared: &Prepared, seed: u64) -> Result<Applied> {
         let holders = prepared.holders.as_ref();
-        let weights = prepared
+        let mut votes = prepared
             .evaluation()
-            .tally(&prepared.votes, holders)?
-            .weights;
-        let mut votes = VoteSet {
-            votes: prepared
-                .votes
-                .votes
-                .iter()
-                .zip(&weights)
-                .map(|(v, &w)| Vote {
-                    weight: Some(w),
-                    ..v.clone()
-                })
-                .collect(),
-            ..prepared.votes.clone()
-        };
+            .pin_weights(&prepared.votes, holders)?;
         let mut cap = None;
         let mut rng = Xoshiro256::new(seed, 0x5ce4_a210);
         for step in &self.steps {
             match step {
                 Step::Sybil(k) => {
                     let weights = weights_of(&votes);
-                    if let Some(i) = largest(&weights).first().copied() {
+                    if let Some(i) = largest_first(&weights).first().copied() {
                         votes = split_vote(&votes, &weights, i, *k).0;
                     }
                 }
                 Step::WhalesAbstain(n) => {
                     let weights = weights_of(&votes);
-                    let whales: HashSet<usize> = largest(&weights).into_iter().take(*n).collect();
+                    let whales: HashSet<usize> =
+                        largest_first(&weights).into_iter().take(*n).collect();
                     match prepared.rules.roles.and_then(|r| r.abstain) {
                         Some(abstain) => {
                             let choice = u32::try_from(abstain + 1).expect("few choices");
@@ -178,13 +165,6 @@ fn weights_of(votes: &VoteSet) -> Vec<Amount> {
         .iter()
         .map(|v| v.weight.unwrap_or(Amount::ZERO))
         .collect()
-}
-
-/// Indices by weight, largest first (ties: file order).
-fn largest(weights: &[Amount]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| weights[b].cmp(&weights[a]).then(a.cmp(&b)));
-    order
 }
 
 /// Adds `x` of the non-voting holders, each copying a random valid ballot.

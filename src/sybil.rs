@@ -24,7 +24,7 @@ use crate::evaluate::Evaluation;
 use crate::io::Holders;
 use crate::mechanism::{Electorate, Mechanism, Quadratic, TokenWeighted};
 use crate::rules::Outcome;
-use crate::vote::{Vote, VoteSet, Voter};
+use crate::vote::{largest_first, Vote, VoteSet, Voter};
 
 /// A mechanism's power for one voter before and after a split.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -137,23 +137,12 @@ pub fn analyze(
             "the split must be at least 1 and max_split at least 2",
         ));
     }
-    // Each vote's token weight as the evaluator resolves it (own weight,
-    // else holder balance), pinned on the votes so that split wallets,
-    // which no holder file lists, keep theirs.
-    let weights = evaluation.tally(votes, holders)?.weights;
-    let pinned: Vec<Vote> = votes
+    let pinned = evaluation.pin_weights(votes, holders)?;
+    let weights: Vec<Amount> = pinned
         .votes
         .iter()
-        .zip(&weights)
-        .map(|(v, &w)| Vote {
-            weight: Some(w),
-            ..v.clone()
-        })
+        .map(|v| v.weight.expect("pinned"))
         .collect();
-    let pinned = VoteSet {
-        votes: pinned,
-        ..votes.clone()
-    };
     let baseline = evaluation.run(&pinned, holders)?;
     let key = |r: &crate::report::Report| (r.outcome, r.winner.clone());
     let base_key = key(&baseline);
@@ -168,8 +157,7 @@ pub fn analyze(
             vec![i]
         }
         Subjects::Largest(n) => {
-            let mut order: Vec<usize> = (0..weights.len()).collect();
-            order.sort_by(|&a, &b| weights[b].cmp(&weights[a]).then(a.cmp(&b)));
+            let mut order = largest_first(&weights);
             order.truncate(*n);
             order
         }
@@ -246,8 +234,10 @@ fn gain(
     decimals: u8,
 ) -> Result<SplitGain> {
     let one = VoteSet {
+        source: votes.source.clone(),
         votes: vec![votes.votes[i].clone()],
-        ..votes.clone()
+        read: 1,
+        replaced: 0,
     };
     let (split, split_weights) = split_vote(&one, &weights[i..=i], 0, k);
     let power = |set: &VoteSet, w: &[Amount]| -> Result<Power> {

@@ -195,6 +195,14 @@ impl VoteSet {
     }
 }
 
+/// Indices of `values`, largest first (ties: earlier first): the order in
+/// which the biggest voters or holders are taken.
+pub(crate) fn largest_first<T: Ord>(values: &[T]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].cmp(&values[a]).then(a.cmp(&b)));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

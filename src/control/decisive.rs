@@ -19,7 +19,7 @@ use crate::proposal::Prepared;
 use crate::report::Report;
 use crate::rules::Outcome;
 use crate::score::Score;
-use crate::vote::{Selection, Voter};
+use crate::vote::{largest_first, Selection, Voter};
 
 /// A set of voters, by index into the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,12 +29,6 @@ pub struct MinSet {
     pub members: Vec<usize>,
     /// Their total power.
     pub power: u128,
-}
-
-fn largest_first(powers: &[u128]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..powers.len()).collect();
-    order.sort_by(|&a, &b| powers[b].cmp(&powers[a]).then(a.cmp(&b)));
-    order
 }
 
 /// The smallest set whose power is more than half of the total; `None` if
