@@ -150,21 +150,31 @@ pub(crate) fn format_rational(value: &BigRational, max_digits: usize) -> String 
     if value.denom().is_one() {
         return value.numer().to_string();
     }
-    let ten = BigInt::from(10u8);
-    let mut scale = BigInt::one();
-    for digits in 1..=max_digits {
-        scale *= &ten;
-        let scaled = value * BigRational::from_integer(scale.clone());
-        if scaled.is_integer() {
-            let n = scaled.to_integer();
-            let negative = n < BigInt::zero();
-            let s = n.magnitude().to_string();
-            let s = format!("{s:0>width$}", width = digits + 1);
-            let (int, frac) = s.split_at(s.len() - digits);
-            return format!("{}{int}.{frac}", if negative { "-" } else { "" });
-        }
+    // A reduced fraction has a terminating decimal iff its denominator is
+    // 2^a·5^b, and then exactly max(a, b) digits: decide that directly
+    // instead of trying every length.
+    let (two, five) = (BigInt::from(2u8), BigInt::from(5u8));
+    let mut rest = value.denom().clone();
+    let (mut a, mut b) = (0usize, 0usize);
+    while (&rest % &two).is_zero() {
+        rest /= &two;
+        a += 1;
     }
-    format!("{}/{}", value.numer(), value.denom())
+    while (&rest % &five).is_zero() {
+        rest /= &five;
+        b += 1;
+    }
+    let digits = a.max(b);
+    if !rest.is_one() || digits > max_digits {
+        return format!("{}/{}", value.numer(), value.denom());
+    }
+    let scale = num_traits::pow(BigInt::from(10u8), digits);
+    let n = (value * BigRational::from_integer(scale)).to_integer();
+    let negative = n < BigInt::zero();
+    let s = n.magnitude().to_string();
+    let s = format!("{s:0>width$}", width = digits + 1);
+    let (int, frac) = s.split_at(s.len() - digits);
+    format!("{}{int}.{frac}", if negative { "-" } else { "" })
 }
 
 /// `value` rounded half away from zero to `digits` decimals, as a decimal
@@ -260,5 +270,10 @@ mod tests {
         assert_eq!(format_rational(&r(-3, 8), 40), "-0.375");
         assert_eq!(format_rational(&r(2, 3), 40), "2/3");
         assert_eq!(format_rational(&r(10, 2), 40), "5");
+        // 1/1024 = 0.0009765625 (10 digits); 7/40 = 0.175 (2^3·5).
+        assert_eq!(format_rational(&r(1, 1024), 40), "0.0009765625");
+        assert_eq!(format_rational(&r(7, 40), 40), "0.175");
+        // Terminating, but longer than allowed: kept as a fraction.
+        assert_eq!(format_rational(&r(1, 1024), 5), "1/1024");
     }
 }

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use crate::charts::{bar_svg, line_svg, BarChart, LineChart};
 use crate::compare::{official_str, Comparison};
-use crate::decimal::DecimalLiteral;
 
 /// The charts of a comparison, as SVG documents (file name, SVG).
 pub fn comparison_charts(
@@ -59,18 +58,9 @@ fn short(id: &str) -> String {
 }
 
 fn share_f64(s: &str) -> f64 {
-    // Display only: the exact share is in the table.
-    DecimalLiteral::parse(s)
-        .ok()
-        .and_then(|d| {
-            d.to_rational().to_string().parse::<f64>().ok().or_else(|| {
-                let r = d.to_rational();
-                let n: f64 = r.numer().to_string().parse().ok()?;
-                let m: f64 = r.denom().to_string().parse().ok()?;
-                Some(n / m)
-            })
-        })
-        .unwrap_or(0.0)
+    // Display only: the exact share is in the table; the string is a
+    // plain decimal ("0.996358").
+    s.parse().unwrap_or(0.0)
 }
 
 fn esc(text: &str) -> String {

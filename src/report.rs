@@ -107,23 +107,24 @@ impl Report {
         let choices = names
             .iter()
             .zip(&tally.scores)
-            .map(|(name, s)| ChoiceResult {
-                name: name.clone(),
-                power: s.to_decimal_string(power_decimals),
-                power_approx: {
-                    let exact = s.to_decimal_string(power_decimals);
-                    exact.contains('/').then(|| {
-                        let scale = num_traits::pow(
-                            num_bigint::BigInt::from(10u8),
-                            usize::from(power_decimals),
-                        );
-                        crate::decimal::round_half_up(
-                            &(s.as_rational() / BigRational::from_integer(scale)),
-                            18,
-                        )
-                    })
-                },
-                share: crate::decimal::round_half_up(&s.share_of(&total), 6),
+            .map(|(name, s)| {
+                let power = s.to_decimal_string(power_decimals);
+                let power_approx = power.contains('/').then(|| {
+                    let scale = num_traits::pow(
+                        num_bigint::BigInt::from(10u8),
+                        usize::from(power_decimals),
+                    );
+                    crate::decimal::round_half_up(
+                        &(s.as_rational() / BigRational::from_integer(scale)),
+                        18,
+                    )
+                });
+                ChoiceResult {
+                    name: name.clone(),
+                    power,
+                    power_approx,
+                    share: crate::decimal::round_half_up(&s.share_of(&total), 6),
+                }
             })
             .collect();
         // Quorums count turnout: tokens, in the token's decimals.
