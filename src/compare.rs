@@ -16,116 +16,128 @@ use serde::Serialize;
 use crate::control::{Distribution, ProposalControl, Threshold};
 use crate::error::{Error, Result};
 use crate::io::OfficialStatus;
-use crate::mechanism::{Cap, MechanismKind, RootOf};
-use crate::proposal::{DelegationSpec, MechanismSpec, Prepared, Proposal};
+use crate::delegation::{DelegationStage, Policy};
+use crate::mechanism::{Cap, MechanismSpec, Registry};
+use crate::proposal::{Prepared, Proposal};
 use crate::report::ChoiceResult;
 use crate::rules::Outcome;
 use crate::scenario::Scenario;
 use crate::score::Score;
 
 /// One mechanism to compare, with the label used in reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     /// How it is written on the command line (`capped:5%`).
     pub label: String,
-    /// The mechanism.
-    pub spec: MechanismSpec,
+    /// The mechanism, with its cap.
+    pub mechanism: MechanismSpec,
+    /// The delegation stage in front of it.
+    pub delegation: VariantDelegation,
 }
 
+/// Which delegation a variant runs behind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VariantDelegation {
+    /// The proposal's own `[delegation]`, if it has one.
+    AsProposal,
+    /// None: every voter with its own balance.
+    Without,
+    /// The proposal's delegations under another policy.
+    Policy(Policy),
+}
+
+/// The default set: token-weighted, quadratic, capped at 5% and 1%.
+const DEFAULTS: [&str; 4] = ["token-weighted", "quadratic", "capped:5%", "capped:1%"];
+
 impl Variant {
-    /// Parses `token-weighted`, `quadratic`, `quadratic-tokens` (root of
-    /// whole tokens), `capped:X` (token-weighted with a cap X, e.g. `5%`),
-    /// `quadratic-capped:X`.
-    pub fn parse(text: &str, decimals: u8) -> Result<Variant> {
+    /// Parses a label of the registry (`token-weighted`, `quadratic`,
+    /// `quadratic-tokens`, `conviction`, ...), `capped:X` (token-weighted
+    /// with a cap X, e.g. `5%`) or `LABEL-capped:X` (that mechanism with a
+    /// cap, e.g. `quadratic-capped:1%`).
+    pub fn parse(text: &str, decimals: u8, registry: &Registry) -> Result<Variant> {
         let text = text.trim();
         let (name, cap) = match text.split_once(':') {
             Some((n, c)) => (n, Some(c)),
             None => (text, None),
         };
-        let (kind, root_of, capped) = match name {
-            "token-weighted" => (MechanismKind::TokenWeighted, RootOf::BaseUnits, false),
-            "quadratic" => (MechanismKind::Quadratic, RootOf::BaseUnits, false),
-            "quadratic-tokens" => (MechanismKind::Quadratic, RootOf::WholeTokens, false),
-            "capped" => (MechanismKind::TokenWeighted, RootOf::BaseUnits, true),
-            "conviction" => (MechanismKind::Conviction, RootOf::BaseUnits, false),
-            "quadratic-capped" => (MechanismKind::Quadratic, RootOf::BaseUnits, true),
-            other => {
-                return Err(Error::invalid(format!(
-                    "unknown mechanism {other:?} (known: token-weighted, quadratic, \
-                     quadratic-tokens, capped:X, quadratic-capped:X, conviction)"
-                )))
-            }
+        let base = match name {
+            "capped" => Some("token-weighted"),
+            _ => name.strip_suffix("-capped"),
         };
-        let cap = match (capped, cap) {
-            (true, Some(c)) => Some(parse_cap(c, kind, root_of, decimals)?),
-            (true, None) => {
+        let mut mechanism = registry.build_label(base.unwrap_or(name), decimals)?;
+        match (base, cap) {
+            (Some(_), Some(c)) => {
+                mechanism.cap = Some(
+                    Cap::parse(c, mechanism.power_decimals(decimals))
+                        .map_err(|e| Error::invalid(format!("cap: {e}")))?,
+                );
+            }
+            (Some(_), None) => {
                 return Err(Error::invalid(format!(
                     "{name} needs a cap: {name}:5% or {name}:50000"
                 )))
             }
-            (false, Some(_)) => {
+            (None, Some(_)) => {
                 return Err(Error::invalid(format!(
                     "{name} takes no argument (did you mean capped:...?)"
                 )))
             }
-            (false, None) => None,
-        };
+            (None, None) => {}
+        }
         Ok(Variant {
             label: text.to_string(),
-            spec: MechanismSpec {
-                root_of,
-                cap,
-                ..MechanismSpec::of(kind)
-            },
+            mechanism,
+            delegation: VariantDelegation::AsProposal,
         })
     }
 
     /// The default set: token-weighted, quadratic, capped at 5% and 1%.
     pub fn defaults(decimals: u8) -> Vec<Variant> {
-        ["token-weighted", "quadratic", "capped:5%", "capped:1%"]
+        let registry = Registry::builtin();
+        DEFAULTS
             .iter()
-            .map(|t| Variant::parse(t, decimals).expect("built-in variants parse"))
+            .map(|t| Variant::parse(t, decimals, &registry).expect("built-in variants parse"))
             .collect()
     }
 
-    /// The variants for a proposal: `list` (or the defaults) with the
-    /// proposal's delegation in front of each, as written in its
-    /// `[delegation]`. Two more names apply there: `delegated:POLICY` (the
-    /// proposal's delegations under another policy, token-weighted) and
-    /// `no-delegation` (token-weighted, every voter with its own balance);
-    /// a proposal with delegation compares `no-delegation` by default too.
+    /// The variants for a proposal: `list` (or the defaults), each behind
+    /// the proposal's delegation as written in its `[delegation]`. Two more
+    /// names apply there: `delegated:POLICY` (the proposal's delegations
+    /// under another policy, token-weighted) and `no-delegation`
+    /// (token-weighted, every voter with its own balance); a proposal with
+    /// delegation compares `no-delegation` by default too.
     pub fn for_proposal(
         list: Option<&[String]>,
-        proposal: &MechanismSpec,
-        decimals: u8,
+        proposal: &Proposal,
+        registry: &Registry,
     ) -> Result<Vec<Variant>> {
-        let delegation = proposal.delegation.as_ref();
+        let decimals = proposal.decimals;
+        let delegated = proposal.delegation.is_some();
         let mut names: Vec<String> = match list {
             Some(l) => l.to_vec(),
-            None => ["token-weighted", "quadratic", "capped:5%", "capped:1%"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            None => DEFAULTS.iter().map(|s| s.to_string()).collect(),
         };
-        if list.is_none() && delegation.is_some() {
+        if list.is_none() && delegated {
             names.push("no-delegation".into());
         }
         names
             .iter()
             .map(|name| {
                 let name = name.trim();
+                let token_weighted = || registry.build_label("token-weighted", decimals);
                 if name == "no-delegation" {
                     return Ok(Variant {
                         label: name.to_string(),
-                        spec: MechanismSpec::of(MechanismKind::TokenWeighted),
+                        mechanism: token_weighted()?,
+                        delegation: VariantDelegation::Without,
                     });
                 }
                 if let Some(policy) = name.strip_prefix("delegated:") {
-                    let d = delegation.ok_or_else(|| {
-                        Error::invalid(format!(
+                    if !delegated {
+                        return Err(Error::invalid(format!(
                             "{name} needs a [delegation] section in the proposal"
-                        ))
-                    })?;
+                        )));
+                    }
                     let policy = policy
                         .parse()
                         .map_err(|e: crate::delegation::PolicyError| {
@@ -133,38 +145,27 @@ impl Variant {
                         })?;
                     return Ok(Variant {
                         label: name.to_string(),
-                        spec: MechanismSpec {
-                            delegation: Some(DelegationSpec {
-                                policy,
-                                ..d.clone()
-                            }),
-                            ..MechanismSpec::of(MechanismKind::TokenWeighted)
-                        },
+                        mechanism: token_weighted()?,
+                        delegation: VariantDelegation::Policy(policy),
                     });
                 }
-                let mut v = Variant::parse(name, decimals)?;
-                v.spec.delegation = delegation.cloned();
-                Ok(v)
+                Variant::parse(name, decimals, registry)
             })
             .collect()
     }
-}
 
-fn parse_cap(text: &str, kind: MechanismKind, root_of: RootOf, decimals: u8) -> Result<Cap> {
-    if text.trim().ends_with('%') || text.contains('/') {
-        return text
-            .parse()
-            .map(Cap::Fraction)
-            .map_err(|e: crate::share::ShareError| Error::invalid(format!("cap: {e}")));
+    /// The delegation stage this variant runs behind, given the
+    /// proposal's.
+    fn stage(&self, proposal: Option<&DelegationStage>) -> Option<DelegationStage> {
+        match &self.delegation {
+            VariantDelegation::AsProposal => proposal.cloned(),
+            VariantDelegation::Without => None,
+            VariantDelegation::Policy(policy) => proposal.map(|d| DelegationStage {
+                policy: policy.clone(),
+                ..d.clone()
+            }),
+        }
     }
-    let pd = MechanismSpec {
-        root_of,
-        ..MechanismSpec::of(kind)
-    }
-    .power_decimals(decimals);
-    crate::amount::Amount::parse(text, crate::amount::AmountUnit::Token, pd)
-        .map(|a| Cap::Absolute(crate::amount::Power::from_units(a.base_units())))
-        .map_err(|e| Error::invalid(format!("cap: {e}")))
 }
 
 /// One mechanism's result.
@@ -248,19 +249,33 @@ pub struct ScenarioOutcome {
 
 /// Compares the variants on a proposal (files read once).
 pub fn compare(proposal: &Proposal, variants: &[Variant]) -> Result<Comparison> {
-    let mut prepared = proposal.prepare()?;
+    let mut prepared = proposal
+        .reading_attributes_of(variants.iter().map(|v| &v.mechanism))
+        .prepare()?;
     compare_prepared(&mut prepared, variants)
 }
 
-/// Compares the variants on an already prepared proposal; the prepared
-/// mechanism is left as the last variant's.
+/// Compares the variants on an already prepared proposal (its mechanism
+/// and delegation are restored afterwards).
 pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result<Comparison> {
+    let own = (prepared.mechanism.clone(), prepared.delegation.clone());
+    let result = compare_variants(prepared, variants, own.1.as_ref());
+    (prepared.mechanism, prepared.delegation) = own;
+    result
+}
+
+fn compare_variants(
+    prepared: &mut Prepared,
+    variants: &[Variant],
+    delegation: Option<&DelegationStage>,
+) -> Result<Comparison> {
     if variants.is_empty() {
         return Err(Error::invalid("no mechanisms to compare"));
     }
     let mut rows: Vec<Row> = Vec::with_capacity(variants.len());
     for variant in variants {
-        prepared.mechanism = variant.spec.build()?;
+        prepared.mechanism = variant.mechanism.clone();
+        prepared.delegation = variant.stage(delegation);
         let control = ProposalControl::analyze(prepared)?;
         let report = &control.report;
         let counted: Vec<u128> = control.voters.iter().map(|(_, p)| *p).collect();
@@ -333,7 +348,7 @@ pub fn compare_with_scenarios(
             .map(|v| {
                 let mut v = v.clone();
                 if applied.cap.is_some() {
-                    v.spec.cap.clone_from(&applied.cap);
+                    v.mechanism.cap.clone_from(&applied.cap);
                 }
                 v
             })

@@ -18,7 +18,8 @@ use crate::ballot::{BallotType, CountedBallot};
 use crate::choices::Choices;
 use crate::error::{Error, Location, Result};
 use crate::io::{Holders, OfficialStatus};
-use crate::mechanism::{Electorate, Mechanism};
+use crate::delegation::{DelegationStage, Order};
+use crate::mechanism::{Cap, Electorate, Mechanism};
 use crate::report::Report;
 use crate::rules::{Decision, DecisionRules, Standing};
 use crate::score::Score;
@@ -35,7 +36,11 @@ pub struct Evaluation<'a> {
     /// How ballots become scores.
     pub ballot: &'a (dyn BallotType + Sync),
     /// How voters get power.
-    pub mechanism: &'a (dyn Mechanism + Sync),
+    pub mechanism: &'a dyn Mechanism,
+    /// Delegation ahead of the mechanism (it needs holders), if any.
+    pub delegation: Option<&'a DelegationStage>,
+    /// A whale cap on the powers the mechanism assigns, if any.
+    pub cap: Option<Cap>,
     /// Quorum and passing rules.
     pub rules: DecisionRules,
     /// The token's decimals.
@@ -92,7 +97,7 @@ impl<'a> Evaluation<'a> {
         id: impl Into<String>,
         choices: Choices,
         ballot: &'a (dyn BallotType + Sync),
-        mechanism: &'a (dyn Mechanism + Sync),
+        mechanism: &'a dyn Mechanism,
         rules: DecisionRules,
         decimals: u8,
     ) -> Evaluation<'a> {
@@ -102,6 +107,8 @@ impl<'a> Evaluation<'a> {
             choices,
             ballot,
             mechanism,
+            delegation: None,
+            cap: None,
             rules,
             decimals,
             total_supply: None,
@@ -126,16 +133,14 @@ impl<'a> Evaluation<'a> {
                 }
             });
         }
-        let moved = self.mechanism.token_weights(&Electorate {
-            source: &votes.source,
-            votes: &votes.votes,
-            weights: &weights,
-            holders,
-            decimals: self.decimals,
-        })?;
-        if let Some(moved) = moved {
-            weights = moved;
-        }
+        let delegated_holders = match self.delegation {
+            Some(stage) => {
+                let h = stage.holders(&votes.source, &votes.votes, holders)?;
+                weights = stage.token_weights(&votes.votes, h)?;
+                Some((stage, h))
+            }
+            None => None,
+        };
         let electorate = Electorate {
             source: &votes.source,
             votes: &votes.votes,
@@ -143,8 +148,12 @@ impl<'a> Evaluation<'a> {
             holders,
             decimals: self.decimals,
         };
-        let powers = self.mechanism.assign_power(&electorate)?;
-        let details = self.mechanism.details(&electorate, &powers);
+        let mut powers = match delegated_holders {
+            Some((stage, h)) if stage.order == Order::BeforeDelegation => {
+                self.powers_before_delegation(stage, &electorate, h)?
+            }
+            _ => self.mechanism.assign_power(&electorate)?,
+        };
         if powers.len() != votes.votes.len() {
             return Err(Error::invalid(format!(
                 "mechanism {} returned {} powers for {} votes",
@@ -152,6 +161,13 @@ impl<'a> Evaluation<'a> {
                 powers.len(),
                 votes.votes.len()
             )));
+        }
+        if let Some(cap) = &self.cap {
+            cap.apply(&mut powers)?;
+        }
+        let mut details = self.mechanism.details(&electorate, &powers);
+        if let Some((stage, h)) = delegated_holders {
+            details.push(stage.details(&votes.votes, &weights, h, self.decimals));
         }
 
         let n = self.choices.len();
@@ -225,6 +241,47 @@ impl<'a> Evaluation<'a> {
             cast_power,
             counts,
         })
+    }
+
+    /// [`Order::BeforeDelegation`]: the mechanism turns every holder's own
+    /// balance into power, and delegation moves that power to the voters.
+    fn powers_before_delegation(
+        &self,
+        stage: &DelegationStage,
+        e: &Electorate<'_>,
+        holders: &Holders,
+    ) -> Result<Vec<Power>> {
+        let list = DelegationStage::holder_list(holders);
+        let as_votes: Vec<Vote> = list
+            .iter()
+            .map(|(voter, _)| Vote {
+                voter: Some((*voter).clone()),
+                selection: crate::vote::Selection::Single(1),
+                weight: None,
+                cast_at: None,
+                line: 0,
+                attributes: crate::vote::Attributes::new(),
+            })
+            .collect();
+        let balances: Vec<Amount> = list.iter().map(|(_, a)| *a).collect();
+        let own = self.mechanism.assign_power(&Electorate {
+            votes: &as_votes,
+            weights: &balances,
+            ..*e
+        })?;
+        stage.resolve_powers(e.votes, &list, own)
+    }
+
+    /// The mechanism's name with its delegation and cap, as reports show it.
+    pub fn mechanism_name(&self) -> String {
+        let mut name = self.mechanism.name();
+        if let Some(stage) = self.delegation {
+            name = stage.describe(&name);
+        }
+        if let Some(cap) = &self.cap {
+            name = cap.describe(&name);
+        }
+        name
     }
 
     /// The votes with each one's token weight written on it, as the tally

@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use govkit::{
-//!     Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind,
+//!     Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, 
 //!     Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles, Selection, Vote,
 //!     VoteSet, Voter,
 //! };
@@ -36,20 +36,22 @@
 //!     weight: Some(comp(tokens)),
 //!     cast_at: None,
 //!     line,
-//!     conviction: None,
+//!     attributes: Default::default(),
 //! };
 //! let votes = VoteSet::latest_per_voter(
 //!     "in-memory".into(),
 //!     vec![vote("0xa", 1, "350000", 1), vote("0xb", 1, "60000.5", 2), vote("0xc", 2, "90000", 3)],
 //! );
 //! let ballot = BallotKind::Basic.ballot_type();
-//! let mechanism = MechanismKind::TokenWeighted.mechanism();
+//! let mechanism = govkit::TokenWeighted;
 //! let evaluation = Evaluation {
 //!     id: "example".into(),
 //!     title: None,
 //!     choices: Choices::basic(),
 //!     ballot: ballot.as_ref(),
-//!     mechanism: mechanism.as_ref(),
+//!     mechanism: &mechanism,
+//!     delegation: None,
+//!     cap: None,
 //!     rules: DecisionRules {
 //!         quorum: Some(Quorum {
 //!             threshold: QuorumThreshold::Absolute(comp("400000")),
@@ -110,9 +112,10 @@ pub use evaluate::{Evaluation, Tally, VoteCounts};
 pub use io::delegations::{DelegationFormat, DelegationSource};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
 pub use mechanism::{
-    Cap, Capped, Electorate, Identities, Mechanism, MechanismKind, Quadratic, RootOf, TokenWeighted,
+    BuildContext, Cap, Electorate, Identities, Mechanism, MechanismPlugin, MechanismSpec,
+    Quadratic, Registry, RootOf, TokenWeighted,
 };
-pub use proposal::{MechanismSpec, Prepared, Proposal};
+pub use proposal::{Prepared, Proposal};
 pub use report::Report;
 pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 pub use score::Score;

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::amount::Power;
+use std::sync::Arc;
+
 use crate::amount::{Amount, AmountUnit};
 use crate::ballot::{BallotKind, BallotType};
 use crate::choices::Choices;
-use crate::conviction::Conviction;
-use crate::delegation::Policy;
+use crate::delegation::{DelegationStage, Order, Policy};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::delegations::{self, DelegationColumns, DelegationFormat, DelegationSource};
@@ -24,11 +24,7 @@ use crate::io::{
     csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
     VoteFormat,
 };
-use crate::mechanism::{
-    Cap, Capped, ConvictionVoting, Identities, Mechanism, MechanismKind, Quadratic, RootOf,
-    TokenWeighted,
-};
-use crate::mechanism::{Delegated, Order};
+use crate::mechanism::{BuildContext, Cap, MechanismSpec, Registry};
 use crate::report::Report;
 use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 use crate::share::Share;
@@ -84,6 +80,17 @@ pub struct DelegationSpec {
     pub policy: Policy,
     /// Whether the mechanism applies before or after delegation.
     pub order: Order,
+}
+
+impl DelegationSpec {
+    /// Reads the delegations: the pipeline stage.
+    pub fn stage(&self) -> Result<DelegationStage> {
+        Ok(DelegationStage {
+            delegations: Arc::new(delegations::read(&self.source)?),
+            policy: self.policy.clone(),
+            order: self.order,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -179,95 +186,20 @@ enum QuorumType {
     Rejection,
 }
 
+/// `[mechanism]`: `kind` picks a mechanism from the registry, `cap` is a
+/// stage after any mechanism, every other key is the mechanism's own
+/// option (checked by its plugin).
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct MechanismSection {
-    #[serde(default)]
-    kind: MechanismKind,
-    /// quadratic: take the root of base units (default) or whole tokens.
-    unit: Option<AmountUnit>,
-    /// quadratic: `address,identity` CSV merging wallets of one person.
-    identities: Option<PathBuf>,
-    /// Whale cap: a power ("50000") or a fraction of the total ("1%").
-    cap: Option<Spanned<NumberText>>,
-    /// conviction: the conviction of votes that state none (default none,
-    /// i.e. 0.1x).
-    default_conviction: Option<Spanned<String>>,
+    kind: Option<String>,
+    cap: Option<NumberText>,
+    #[serde(flatten)]
+    options: toml::Table,
 }
 
-/// The mechanism as configured: kind, options, cap.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MechanismSpec {
-    /// The base mechanism.
-    pub kind: MechanismKind,
-    /// quadratic: what the root is taken of.
-    pub root_of: RootOf,
-    /// quadratic: the identity file (resolved path).
-    pub identities: Option<PathBuf>,
-    /// A whale cap applied to the powers the mechanism assigns.
-    pub cap: Option<Cap>,
-    /// conviction: the conviction of votes that state none.
-    pub default_conviction: Conviction,
-    /// Delegation in front of the mechanism, if any.
-    pub delegation: Option<DelegationSpec>,
-}
-
-impl MechanismSpec {
-    /// The plain mechanism of a kind, no options, no cap.
-    pub fn of(kind: MechanismKind) -> MechanismSpec {
-        MechanismSpec {
-            kind,
-            root_of: RootOf::BaseUnits,
-            identities: None,
-            cap: None,
-            default_conviction: Conviction::None,
-            delegation: None,
-        }
-    }
-
-    fn base(&self, identities: Option<Identities>) -> Box<dyn Mechanism + Send + Sync> {
-        match self.kind {
-            MechanismKind::TokenWeighted => Box::new(TokenWeighted),
-            MechanismKind::Quadratic => Box::new(Quadratic {
-                root_of: self.root_of,
-                identities,
-            }),
-            MechanismKind::Conviction => Box::new(ConvictionVoting {
-                default: self.default_conviction,
-            }),
-        }
-    }
-
-    /// Decimals of the mechanism's power unit for a token's decimals.
-    pub fn power_decimals(&self, token_decimals: u8) -> u8 {
-        self.base(None).power_decimals(token_decimals)
-    }
-
-    /// Builds the mechanism (reads the identity file, if any).
-    pub fn build(&self) -> Result<Box<dyn Mechanism + Send + Sync>> {
-        let identities = self
-            .identities
-            .as_deref()
-            .map(Identities::read)
-            .transpose()?;
-        let mut base = self.base(identities);
-        if let Some(d) = &self.delegation {
-            base = Box::new(Delegated {
-                inner: base,
-                delegations: delegations::read(&d.source)?,
-                policy: d.policy.clone(),
-                order: d.order,
-            });
-        }
-        Ok(match &self.cap {
-            None => base,
-            Some(cap) => Box::new(Capped {
-                inner: base,
-                cap: cap.clone(),
-            }),
-        })
-    }
-}
+/// The mission's name for delegation over token weights: token-weighted
+/// voting with a `[delegation]` section.
+const DELEGATED: &str = "delegated";
 
 /// `pass = "majority" | "plurality" | "aragon" | "2/3" | ">2/3" | "66.7%"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -365,8 +297,12 @@ pub struct Proposal {
     pub holders: Option<HoldersSource>,
     /// Explicit total supply, if set.
     pub total_supply: Option<Amount>,
-    /// The mechanism.
+    /// The mechanism (built), with its cap.
     pub mechanism: MechanismSpec,
+    /// Delegation ahead of the mechanism, if any.
+    pub delegation: Option<DelegationSpec>,
+    /// The per-vote attributes the mechanism reads.
+    pub attributes: Vec<&'static str>,
     /// Settings for running every proposal of the vote file.
     pub batch: Option<BatchSpec>,
     rules: RulesSpec,
@@ -381,16 +317,28 @@ fn located(path: &Path, key_lines: &BTreeMap<String, u64>, key: &str) -> Locatio
 }
 
 impl Proposal {
-    /// Reads and validates a proposal file.
+    /// Reads and validates a proposal file; its mechanism is one of
+    /// govkit's own.
     pub fn load(path: impl AsRef<Path>) -> Result<Proposal> {
+        Proposal::load_with(path, &Registry::builtin())
+    }
+
+    /// Reads and validates a proposal file whose mechanism may be any in
+    /// `registry` (e.g. one an embedding program registered).
+    pub fn load_with(path: impl AsRef<Path>, registry: &Registry) -> Result<Proposal> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Proposal::from_toml(path, &text)
+        let text = crate::io::read_text(path)?;
+        Proposal::from_toml_with(path, &text, registry)
     }
 
     /// Validates a proposal given as text; `path` names it and anchors
     /// relative paths.
     pub fn from_toml(path: &Path, text: &str) -> Result<Proposal> {
+        Proposal::from_toml_with(path, text, &Registry::builtin())
+    }
+
+    /// [`Proposal::from_toml`] with the mechanisms of `registry`.
+    pub fn from_toml_with(path: &Path, text: &str, registry: &Registry) -> Result<Proposal> {
         let file: ProposalFile = toml_util::parse(path, text)?;
         let at = |span: std::ops::Range<usize>, key: &str| {
             Location::line(path, line_at(text, span.start)).with_field(key)
@@ -432,56 +380,46 @@ impl Proposal {
         }
 
         let m = file.mechanism;
-        if m.kind != MechanismKind::Quadratic && (m.unit.is_some() || m.identities.is_some()) {
+        let kind = m.kind.as_deref().unwrap_or("token-weighted");
+        if kind == DELEGATED && file.delegation.is_none() {
             return Err(Error::input(
-                key_at(if m.unit.is_some() {
-                    "mechanism.unit"
-                } else {
-                    "mechanism.identities"
-                }),
-                "unit and identities are options of kind = \"quadratic\"",
+                key_at("mechanism.kind"),
+                "kind = \"delegated\" is token-weighted voting over delegations: add a \
+                 [delegation] section",
             ));
         }
-        let root_of = match m.unit {
-            Some(AmountUnit::Token) => RootOf::WholeTokens,
-            Some(AmountUnit::Base) | None => RootOf::BaseUnits,
+        let kind = if kind == DELEGATED {
+            "token-weighted"
+        } else {
+            kind
         };
-        if m.kind != MechanismKind::Conviction && m.default_conviction.is_some() {
-            return Err(Error::input(
-                key_at("mechanism.default_conviction"),
-                "default_conviction is an option of kind = \"conviction\"",
-            ));
-        }
-        let default_conviction = match &m.default_conviction {
-            None => Conviction::None,
-            Some(c) => c
-                .get_ref()
-                .parse()
-                .map_err(|e: crate::conviction::ConvictionError| {
-                    Error::input(at(c.span(), "mechanism.default_conviction"), e.to_string())
-                })?,
-        };
+        let ctx = BuildContext::for_file(decimals, path, &key_lines);
+        let mut mechanism = registry.build(kind, &m.options, &ctx)?;
+        let attributes = mechanism.attributes.to_vec();
         // Caps are in the mechanism's power units (quorums are in tokens).
-        let power_decimals = MechanismSpec {
-            default_conviction,
-            ..MechanismSpec::of(m.kind)
+        if let Some(cap) = &m.cap {
+            mechanism.cap = Some(
+                Cap::parse(cap.as_str(), mechanism.power_decimals(decimals))
+                    .map_err(|e| Error::input(key_at("mechanism.cap"), e))?,
+            );
         }
-        .power_decimals(decimals);
-        let cap = match &m.cap {
-            None => None,
-            Some(c) => {
-                let text = c.get_ref().as_str();
-                Some(if text.trim().ends_with('%') || text.contains('/') {
-                    Cap::Fraction(text.parse().map_err(|e: crate::share::ShareError| {
-                        Error::input(at(c.span(), "mechanism.cap"), e.to_string())
-                    })?)
-                } else {
-                    let units = Amount::parse(text, AmountUnit::Token, power_decimals)
-                        .map_err(|e| Error::input(at(c.span(), "mechanism.cap"), e.to_string()))?;
-                    Cap::Absolute(Power::from_units(units.base_units()))
-                })
-            }
-        };
+        let known_attributes = registry.attributes();
+        if let Some(column) = file
+            .votes
+            .columns
+            .attributes
+            .keys()
+            .find(|k| !known_attributes.contains(&k.as_str()))
+        {
+            return Err(Error::input(
+                key_at(&format!("votes.columns.{column}")),
+                format!(
+                    "unknown column setting (known: voter, choice, weight, proposal, created, and \
+                     the mechanisms' vote attributes: {})",
+                    known_attributes.join(", ")
+                ),
+            ));
+        }
         let delegation =
             match file.delegation {
                 None => None,
@@ -519,14 +457,6 @@ impl Proposal {
                     })
                 }
             };
-        let mechanism = MechanismSpec {
-            kind: m.kind,
-            root_of,
-            identities: m.identities.map(|p| base.join(p)),
-            cap,
-            default_conviction,
-            delegation,
-        };
         let amount = |s: &Spanned<NumberText>, key: &str| {
             Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)
                 .map_err(|e| Error::input(at(s.span(), key), e.to_string()))
@@ -653,6 +583,8 @@ impl Proposal {
             holders,
             total_supply,
             mechanism,
+            delegation,
+            attributes,
             rules,
             choices,
             key_lines: key_lines.clone(),
@@ -662,6 +594,23 @@ impl Proposal {
             proposal.decision_rules(&c)?;
         }
         Ok(proposal)
+    }
+
+    /// A copy that also reads the vote attributes of these mechanisms
+    /// (for comparing mechanisms on votes read once).
+    pub fn reading_attributes_of<'a>(
+        &self,
+        mechanisms: impl IntoIterator<Item = &'a MechanismSpec>,
+    ) -> Proposal {
+        let mut p = self.clone();
+        for m in mechanisms {
+            for a in m.attributes {
+                if !p.attributes.contains(a) {
+                    p.attributes.push(a);
+                }
+            }
+        }
+        p
     }
 
     /// A copy whose quorum is this many tokens (absolute), e.g. from a
@@ -707,6 +656,7 @@ impl Proposal {
             proposal_id: self.votes.proposal_id.as_deref(),
             choices,
             shape: self.ballot.ballot_type().shape(),
+            attributes: &self.attributes,
         }
     }
 
@@ -840,7 +790,14 @@ impl Proposal {
                 })
             }
             VoteFormat::SnapshotJson => {
-                let s = snapshot_json::read(&v.path, self.decimals, pid)?;
+                let s = snapshot_json::read_with(
+                    &v.path,
+                    &snapshot_json::JsonVoteOptions {
+                        decimals: self.decimals,
+                        proposal_id: pid,
+                        attributes: &self.attributes,
+                    },
+                )?;
                 Ok(LoadedVotes {
                     votes: s.votes,
                     choices: s.choices,
@@ -898,10 +855,12 @@ impl Proposal {
             .map(|h| Holders::read(h, self.decimals))
             .transpose()
             .map_err(|e| self.name_source(e, "holders.path"))?;
-        let mechanism = self
-            .mechanism
-            .build()
-            .map_err(|e| self.name_source(e, "mechanism.identities"))?;
+        let delegation = self
+            .delegation
+            .as_ref()
+            .map(|d| d.stage())
+            .transpose()
+            .map_err(|e| self.name_source(e, "delegation.path"))?;
         Ok(Prepared {
             id: self.id.clone(),
             title: self.title.clone(),
@@ -910,7 +869,8 @@ impl Proposal {
             ballot: self
                 .ballot
                 .ballot_type_for(self.mechanism.power_decimals(self.decimals)),
-            mechanism,
+            mechanism: self.mechanism.clone(),
+            delegation,
             decimals: self.decimals,
             total_supply: self.total_supply,
             official: loaded.official,
@@ -930,8 +890,10 @@ pub struct Prepared {
     pub choices: Choices,
     /// The ballot type.
     pub ballot: Box<dyn BallotType + Send + Sync>,
-    /// The mechanism (with its cap, if any).
-    pub mechanism: Box<dyn Mechanism + Send + Sync>,
+    /// The mechanism, with its cap if any.
+    pub mechanism: MechanismSpec,
+    /// Delegation ahead of the mechanism, read, if any.
+    pub delegation: Option<DelegationStage>,
     /// Quorum and passing rules.
     pub rules: DecisionRules,
     /// The token's decimals.
@@ -954,7 +916,9 @@ impl Prepared {
             title: self.title.clone(),
             choices: self.choices.clone(),
             ballot: self.ballot.as_ref(),
-            mechanism: self.mechanism.as_ref(),
+            mechanism: self.mechanism.mechanism.as_ref(),
+            delegation: self.delegation.as_ref(),
+            cap: self.mechanism.cap.clone(),
             rules: self.rules.clone(),
             decimals: self.decimals,
             total_supply: self.total_supply,

@@ -149,7 +149,7 @@ impl Report {
         Report {
             id: e.id.clone(),
             title: e.title.clone(),
-            mechanism: e.mechanism.name(),
+            mechanism: e.mechanism_name(),
             ballot: e.ballot.name().to_string(),
             power_decimals,
             choices,

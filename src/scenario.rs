@@ -207,7 +207,7 @@ fn join(
                 weight: Some(*balance),
                 cast_at: None,
                 line: line + 1 + k as u64,
-                conviction: None,
+                attributes: crate::vote::Attributes::new(),
             }
         })
         .collect();

@@ -22,7 +22,7 @@ use crate::decimal::format_rational;
 use crate::error::{Error, Result};
 use crate::evaluate::Evaluation;
 use crate::io::Holders;
-use crate::mechanism::{Electorate, Mechanism, Quadratic, TokenWeighted};
+use crate::mechanism::{Cap, Electorate, Mechanism, Quadratic, TokenWeighted};
 use crate::rules::Outcome;
 use crate::vote::{largest_first, Vote, VoteSet, Voter};
 
@@ -164,21 +164,21 @@ pub fn analyze(
     };
 
     let quadratic = Quadratic::default();
-    let reference: [&dyn Mechanism; 2] = [&TokenWeighted, &quadratic];
+    // The proposal's own mechanism, with its cap (delegation is already
+    // in the pinned weights).
+    let reference: [(&dyn Mechanism, Option<&Cap>); 3] = [
+        (&TokenWeighted, None),
+        (&quadratic, None),
+        (evaluation.mechanism, evaluation.cap.as_ref()),
+    ];
     let mut voters = Vec::with_capacity(indices.len());
     for i in indices {
-        let mut gains = Vec::new();
-        let mut seen = Vec::new();
-        for m in reference
-            .iter()
-            .copied()
-            .chain(std::iter::once(evaluation.mechanism as &dyn Mechanism))
-        {
-            if seen.contains(&m.name()) {
-                continue;
+        let mut gains: Vec<SplitGain> = Vec::new();
+        for &(m, cap) in &reference {
+            let g = gain(m, cap, &pinned, &weights, i, k, evaluation.decimals)?;
+            if !gains.iter().any(|seen| seen.mechanism == g.mechanism) {
+                gains.push(g);
             }
-            seen.push(m.name());
-            gains.push(gain(m, &pinned, &weights, i, k, evaluation.decimals)?);
         }
         let flips = |split: u64| -> Result<bool> {
             let (set, _) = split_vote(&pinned, &weights, i, split);
@@ -218,7 +218,7 @@ pub fn analyze(
     }
     Ok(SybilReport {
         id: evaluation.id.clone(),
-        mechanism: evaluation.mechanism.name(),
+        mechanism: evaluation.mechanism_name(),
         outcome: baseline.outcome,
         max_split,
         voters,
@@ -227,6 +227,7 @@ pub fn analyze(
 
 fn gain(
     m: &dyn Mechanism,
+    cap: Option<&Cap>,
     votes: &VoteSet,
     weights: &[Amount],
     i: usize,
@@ -241,13 +242,16 @@ fn gain(
     };
     let (split, split_weights) = split_vote(&one, &weights[i..=i], 0, k);
     let power = |set: &VoteSet, w: &[Amount]| -> Result<Power> {
-        let powers = m.assign_power(&Electorate {
+        let mut powers = m.assign_power(&Electorate {
             source: &set.source,
             votes: &set.votes,
             weights: w,
             holders: None,
             decimals,
         })?;
+        if let Some(cap) = cap {
+            cap.apply(&mut powers)?;
+        }
         let mut total = Power::ZERO;
         for p in powers {
             total = total
@@ -271,7 +275,7 @@ fn gain(
         crate::decimal::format_scaled(u128::try_from(scaled).unwrap_or(u128::MAX), 6)
     };
     Ok(SplitGain {
-        mechanism: m.name(),
+        mechanism: cap.map_or_else(|| m.name(), |c| c.describe(&m.name())),
         before: before.to_decimal_string(pd),
         after: after.to_decimal_string(pd),
         gain: format_rational(&ratio, 30),
@@ -325,7 +329,6 @@ mod tests {
     use super::*;
     use crate::ballot::BallotKind;
     use crate::choices::Choices;
-    use crate::mechanism::MechanismKind;
     use crate::rules::{DecisionRules, Roles};
     use crate::vote::Selection;
 
@@ -336,7 +339,7 @@ mod tests {
             weight: Some(Amount::from_base_units(units)),
             cast_at: None,
             line: 1,
-            conviction: None,
+            attributes: crate::vote::Attributes::new(),
         }
     }
 
@@ -358,12 +361,12 @@ mod tests {
         // 4*sqrt(9)=12 > 10: the outcome flips at k = 4 (by hand).
         let set = VoteSet::latest_per_voter("t".into(), vec![vote("a", 1, 36), vote("b", 2, 100)]);
         let ballot = BallotKind::Basic.ballot_type();
-        let mechanism = MechanismKind::Quadratic.mechanism();
+        let mechanism = crate::mechanism::Quadratic::default();
         let evaluation = Evaluation::new(
             "t",
             Choices::basic(),
             ballot.as_ref(),
-            mechanism.as_ref(),
+            &mechanism,
             DecisionRules::majority(Roles::BASIC),
             0,
         );

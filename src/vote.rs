@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use num_rational::BigRational;
 
 use crate::amount::Amount;
-use crate::conviction::Conviction;
 
 /// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
 /// case-insensitively (EIP-55 checksums only change letter case), so they
@@ -130,9 +129,55 @@ pub struct Vote {
     pub cast_at: Option<CastAt>,
     /// 1-based line in the source file where the vote starts.
     pub line: u64,
-    /// Polkadot-style conviction the voter chose (0.1x to 6x), when the
-    /// file states one; the `conviction` mechanism reads it.
-    pub conviction: Option<Conviction>,
+    /// Inputs that belong to a mechanism (a conviction, a lock end...),
+    /// as written in the source: every vote source reads the column or
+    /// field of each attribute a registered mechanism declares
+    /// ([`crate::mechanism::MechanismPlugin::attributes`]); the mechanism
+    /// parses the text.
+    pub attributes: Attributes,
+}
+
+/// Per-vote attributes that a mechanism declares, by name, as text.
+///
+/// Empty for most votes (no allocation). Names are the declared
+/// attribute names (`conviction`, `lock_end`); values are trimmed text,
+/// and an empty or `null` value is no value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attributes(Vec<(&'static str, Box<str>)>);
+
+impl Attributes {
+    /// No attributes.
+    pub const fn new() -> Attributes {
+        Attributes(Vec::new())
+    }
+
+    /// Sets `name` to `value` (trimmed; empty or `null` is ignored).
+    pub fn set(&mut self, name: &'static str, value: &str) {
+        let value = value.trim();
+        if value.is_empty() || value == "null" {
+            return;
+        }
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value.into(),
+            None => self.0.push((name, value.into())),
+        }
+    }
+
+    /// With `name` set to `value`.
+    pub fn with(mut self, name: &'static str, value: &str) -> Attributes {
+        self.set(name, value);
+        self
+    }
+
+    /// The value of `name`, if the vote states one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| &**v)
+    }
+
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The votes of one proposal, one per voter.
@@ -214,7 +259,7 @@ mod tests {
             weight: None,
             cast_at: at.map(CastAt::new),
             line,
-            conviction: None,
+            attributes: Attributes::new(),
         }
     }
 

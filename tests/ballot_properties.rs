@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use govkit::ballot::CountedBallot;
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Power, Score, Selection,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, Power, Score, Selection,
     Tally, Vote, VoteSet, Voter,
 };
 use num_bigint::BigInt;
@@ -23,12 +23,12 @@ const CHOICES: usize = 4;
 
 fn tally(ballot: BallotKind, votes: Vec<Vote>) -> Tally {
     let ballot_type = ballot.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let mechanism = govkit::TokenWeighted;
     Evaluation::new(
         "p",
         Choices::new((1..=CHOICES).map(|i| format!("c{i}")).collect()).unwrap(),
         ballot_type.as_ref(),
-        mechanism.as_ref(),
+        &mechanism,
         DecisionRules::plurality(),
         18,
     )
@@ -46,7 +46,7 @@ fn votes_of(selections: Vec<(Selection, u128)>) -> Vec<Vote> {
             weight: Some(Amount::from_base_units(w)),
             cast_at: None,
             line: i as u64 + 2,
-            conviction: None,
+            attributes: Default::default(),
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! capital (turnout) behind For and Abstain.
 
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Roles, Selection, Vote,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, Roles, Selection, Vote,
     VoteSet, Voter,
 };
 
@@ -20,17 +20,17 @@ fn tally(votes: &[(u32, u128, &str)]) -> (String, String, String) {
                 weight: Some(Amount::from_base_units(capital)),
                 cast_at: None,
                 line: i as u64 + 1,
-                conviction: Some(conviction.parse().unwrap()),
+                attributes: govkit::vote::Attributes::new().with("conviction", conviction),
             })
             .collect(),
     );
     let ballot = BallotKind::Basic.ballot_type();
-    let mechanism = MechanismKind::Conviction.mechanism();
+    let mechanism = govkit::mechanism::ConvictionVoting::default();
     let report = Evaluation::new(
         "pallet",
         Choices::basic(),
         ballot.as_ref(),
-        mechanism.as_ref(),
+        &mechanism,
         DecisionRules::majority(Roles::BASIC),
         0,
     )

@@ -124,7 +124,7 @@ fn compare_runs_each_delegation_policy_and_without_delegation() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let variants = Variant::for_proposal(Some(&names), &p.mechanism, p.decimals).unwrap();
+    let variants = Variant::for_proposal(Some(&names), &p, &govkit::Registry::builtin()).unwrap();
     let c = compare(&p, &variants).unwrap();
     let margins: Vec<&str> = c
         .rows

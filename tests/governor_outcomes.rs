@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, GovernorLog, MechanismKind, Outcome,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, GovernorLog, Outcome,
     PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles,
 };
 
@@ -85,7 +85,7 @@ fn check_log(file: &str, quorum_tokens: u128) -> usize {
     let log = GovernorLog::read(&common::shared(file), None).unwrap();
     let expected = expected(file);
     let ballot = BallotKind::Basic.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let mechanism = govkit::TokenWeighted;
     let mut checked = 0;
     assert_eq!(
         log.proposals.len(),
@@ -103,7 +103,9 @@ fn check_log(file: &str, quorum_tokens: u128) -> usize {
             title: None,
             choices: Choices::basic(),
             ballot: ballot.as_ref(),
-            mechanism: mechanism.as_ref(),
+            mechanism: &mechanism,
+            delegation: None,
+            cap: None,
             rules: governor_rules(quorum_tokens),
             decimals: 18,
             total_supply: None,

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use govkit::io::csv_votes::{self, CsvVoteOptions};
 use govkit::io::{ChoiceShape, VoteColumns};
 use govkit::{
-    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Selection,
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, Selection,
     Tally, Vote, VoteSet, Voter,
 };
 use num_bigint::BigInt;
@@ -56,12 +56,12 @@ fn choices(n: usize) -> Choices {
 /// validity, tally). The report step is left out: it only formats.
 fn evaluate(n: usize, votes: &VoteSet) -> Tally {
     let ballot = BallotKind::Quadratic.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let mechanism = govkit::TokenWeighted;
     Evaluation::new(
         "crosscheck",
         choices(n),
         ballot.as_ref(),
-        mechanism.as_ref(),
+        &mechanism,
         DecisionRules::plurality(),
         18,
     )
@@ -149,7 +149,7 @@ fn every_decentraland_proposal_as_a_quadratic_ballot_matches_snapshot_js() {
                 weight: Some(Amount::parse(&r[vp], AmountUnit::Token, 18).unwrap()),
                 cast_at: Some(govkit::CastAt::new(&r[created])),
                 line: row as u64 + 2,
-                conviction: None,
+                attributes: Default::default(),
             });
     }
     // The table covers the whole export, not a convenient part of it.
@@ -221,6 +221,7 @@ fn csv_reader_path_matches_snapshot_js() {
                 proposal_id: Some(id),
                 choices: &choices(p.choices),
                 shape: BallotKind::Quadratic.ballot_type().shape(),
+                attributes: &[],
             },
         )
         .unwrap();

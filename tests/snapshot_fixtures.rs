@@ -6,19 +6,19 @@ mod common;
 
 use std::path::Path;
 
-use govkit::{BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Report, Score};
+use govkit::{BallotKind, Choices, DecisionRules, Evaluation, Report, Score};
 use num_rational::BigRational;
 
 /// Token-weighted, plurality, balances in whole units: how snapshot.js
 /// tallies its fixtures.
 fn tally(read: govkit::io::snapshot_json::SnapshotVotes, ballot: BallotKind) -> Report {
     let ballot_type = ballot.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let mechanism = govkit::TokenWeighted;
     Evaluation::new(
         "fixture",
         Choices::new(read.choices.unwrap()).unwrap(),
         ballot_type.as_ref(),
-        mechanism.as_ref(),
+        &mechanism,
         DecisionRules::plurality(),
         0,
     )

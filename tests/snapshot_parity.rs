@@ -17,7 +17,7 @@ mod common;
 
 use std::path::Path;
 
-use govkit::{BallotKind, Choices, DecisionRules, Evaluation, MechanismKind, Report, Score};
+use govkit::{BallotKind, Choices, DecisionRules, Evaluation, Report, Score};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::Signed;
@@ -28,12 +28,12 @@ fn evaluate_text(text: &str, ballot: BallotKind, decimals: u8) -> Report {
     let read = govkit::io::snapshot_json::parse(Path::new("fixture.json"), text, decimals, None)
         .expect("fixture reads");
     let ballot_type = ballot.ballot_type();
-    let mechanism = MechanismKind::TokenWeighted.mechanism();
+    let mechanism = govkit::TokenWeighted;
     Evaluation::new(
         "parity",
         Choices::new(read.choices.expect("fixture has choices")).unwrap(),
         ballot_type.as_ref(),
-        mechanism.as_ref(),
+        &mechanism,
         DecisionRules::plurality(),
         decimals,
     )

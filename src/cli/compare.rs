@@ -98,8 +98,8 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
 fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
     Variant::for_proposal(
         args.mechanisms.as_deref(),
-        &proposal.mechanism,
-        proposal.decimals,
+        proposal,
+        &govkit::Registry::builtin(),
     )
 }
 

@@ -111,6 +111,7 @@ mod graph;
 mod policy;
 mod report;
 mod resolve;
+mod stage;
 
 pub use graph::{Delegation, DelegationFields, Delegations, ReadCounts};
 pub use policy::{Policy, PolicyError, Reach, SelfDelegation, Undelegated};
@@ -119,3 +120,4 @@ pub use report::{
     InconsistentDelegate, RowCounts, Top, TopRow,
 };
 pub use resolve::{resolve, Counts, DelegateInfo, Resolution, Route};
+pub use stage::{DelegationStage, Order};

@@ -18,9 +18,8 @@ use super::{
 };
 use crate::amount::AmountUnit;
 use crate::choices::Choices;
-use crate::conviction::Conviction;
 use crate::error::{Error, Location, Result};
-use crate::vote::{CastAt, Selection, Vote, VoteSet, Voter};
+use crate::vote::{Attributes, CastAt, Selection, Vote, VoteSet, Voter};
 
 /// What the CSV reader needs to know besides the file.
 #[derive(Clone, Debug)]
@@ -37,6 +36,8 @@ pub struct CsvVoteOptions<'a> {
     pub choices: &'a Choices,
     /// The ballot's shape.
     pub shape: ChoiceShape,
+    /// Mechanism attributes to read, where the file has their column.
+    pub attributes: &'a [&'static str],
 }
 
 /// Reads a vote CSV, keeping each voter's latest vote.
@@ -63,24 +64,12 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// in one pass, in order of first appearance. A bad value fails only its
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: std::collections::HashMap<String, Result<Vec<Vote>>> =
-        std::collections::HashMap::new();
+    let mut groups = super::ProposalGroups::default();
     let mut no_column = false;
     scan(path, opts, |id, vote, _| {
-        let Some(id) = id else {
-            no_column = true;
-            return Ok(());
-        };
-        let slot = groups.entry(id.to_string()).or_insert_with(|| {
-            order.push(id.to_string());
-            Ok(Vec::new())
-        });
-        if let Ok(list) = slot {
-            match vote {
-                Ok(v) => list.push(v),
-                Err(e) => *slot = Err(e),
-            }
+        match id {
+            Some(id) => groups.push(id, vote),
+            None => no_column = true,
         }
         Ok(())
     })?;
@@ -90,16 +79,7 @@ pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVo
             "the file has no proposal column (name it with `columns.proposal`)",
         ));
     }
-    Ok(order
-        .into_iter()
-        .map(|id| {
-            let votes = groups
-                .remove(&id)
-                .expect("every id has a group")
-                .map(|v| VoteSet::latest_per_voter(path.to_path_buf(), v));
-            (id, votes)
-        })
-        .collect())
+    Ok(groups.finish(path))
 }
 
 /// Streams the file: for each row of the wanted proposal (all rows if none
@@ -125,7 +105,13 @@ fn scan(
         false,
     )?;
     let created_col = csv.column(cols.created.as_deref(), &["created", "timestamp"], false)?;
-    let conviction_col = csv.column(cols.conviction.as_deref(), &["conviction"], false)?;
+    let mut attribute_cols = Vec::with_capacity(opts.attributes.len());
+    for &name in opts.attributes {
+        let configured = cols.attributes.get(name).map(String::as_str);
+        if let Some(c) = csv.column(configured, &[name], false)? {
+            attribute_cols.push((name, c));
+        }
+    }
     let wanted = match (opts.proposal_id, proposal_col) {
         (Some(_), None) => {
             return Err(Error::input(
@@ -164,21 +150,17 @@ fn scan(
                 .map(|c| record[c].trim())
                 .filter(|t| !t.is_empty())
                 .map(CastAt::new);
-            let conviction = match conviction_col {
-                Some(c) if !record[c].trim().is_empty() => Some(
-                    record[c]
-                        .parse::<Conviction>()
-                        .map_err(|e| Error::input(at(c), e.to_string()))?,
-                ),
-                _ => None,
-            };
+            let mut attributes = Attributes::new();
+            for &(name, c) in &attribute_cols {
+                attributes.set(name, &record[c]);
+            }
             Ok(Vote {
                 voter: Some(Voter::new(voter_text)),
                 selection,
                 weight,
                 cast_at,
                 line,
-                conviction,
+                attributes,
             })
         })();
         let pc = proposal_col.unwrap_or(voter_col);

@@ -144,7 +144,7 @@ impl GovernorLog {
                         weight: Some(weight),
                         cast_at: None,
                         line,
-                        conviction: None,
+                        attributes: crate::vote::Attributes::new(),
                     });
                 }
             }

@@ -11,6 +11,7 @@ pub mod csv_votes;
 pub mod delegations;
 pub mod governor_events;
 pub mod holders;
+pub mod identities;
 pub mod snapshot_json;
 
 use serde::Deserialize;
@@ -47,8 +48,12 @@ pub enum ChoiceShape {
 }
 
 /// Column names of a vote CSV; `None` means "use the default names".
+///
+/// Besides the fixed columns, a key named after a mechanism's per-vote
+/// attribute (`conviction = "Conviction"`) names that attribute's column;
+/// by default an attribute is read from the column of its own name. The
+/// proposal loader checks those extra keys against the registry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct VoteColumns {
     /// Voter column (default: voter, address, member).
     pub voter: Option<String>,
@@ -61,9 +66,16 @@ pub struct VoteColumns {
     /// Time column used to find a voter's latest vote (default: created,
     /// timestamp; optional).
     pub created: Option<String>,
-    /// Conviction column for the `conviction` mechanism (default:
-    /// conviction; optional).
-    pub conviction: Option<String>,
+    /// Columns of mechanism attributes, by attribute name.
+    #[serde(flatten)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+impl VoteColumns {
+    /// The column of attribute `name`: as configured, else its own name.
+    pub fn attribute<'a>(&'a self, name: &'a str) -> &'a str {
+        self.attributes.get(name).map_or(name, String::as_str)
+    }
 }
 
 /// Normalises a proposal id as exporters write it: `43.0` and `43` are the
@@ -84,6 +96,52 @@ pub fn normalize_proposal_id(id: &str) -> String {
         return if t.is_empty() { "0".into() } else { t.into() };
     }
     id.to_string()
+}
+
+/// Reads a whole text file (a proposal or parameter TOML).
+pub fn read_text(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// Votes of a multi-proposal file grouped by proposal, in order of first
+/// appearance; a proposal whose rows hold a bad value keeps the first error.
+#[derive(Default)]
+pub(crate) struct ProposalGroups {
+    order: Vec<String>,
+    groups: std::collections::HashMap<String, Result<Vec<crate::vote::Vote>>>,
+}
+
+impl ProposalGroups {
+    pub fn push(&mut self, id: &str, vote: Result<crate::vote::Vote>) {
+        let slot = match self.groups.get_mut(id) {
+            Some(slot) => slot,
+            None => {
+                self.order.push(id.to_string());
+                self.groups.entry(id.to_string()).or_insert(Ok(Vec::new()))
+            }
+        };
+        if let Ok(list) = slot {
+            match vote {
+                Ok(v) => list.push(v),
+                Err(e) => *slot = Err(e),
+            }
+        }
+    }
+
+    /// Each proposal's votes, one per voter, or its first error.
+    pub fn finish(mut self, path: &std::path::Path) -> Vec<csv_votes::ProposalVotes> {
+        self.order
+            .into_iter()
+            .map(|id| {
+                let votes = self
+                    .groups
+                    .remove(&id)
+                    .expect("every id has a group")
+                    .map(|v| crate::vote::VoteSet::latest_per_voter(path.to_path_buf(), v));
+                (id, votes)
+            })
+            .collect()
+    }
 }
 
 /// Parses an amount field, naming file, line and field on failure.

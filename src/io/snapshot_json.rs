@@ -17,7 +17,7 @@ use super::{normalize_proposal_id, parse_amount, SingleProposalGuard};
 use crate::amount::AmountUnit;
 use crate::decimal::DecimalLiteral;
 use crate::error::{Error, Location, Result};
-use crate::vote::{CastAt, Selection, Vote, VoteSet, Voter};
+use crate::vote::{Attributes, CastAt, Selection, Vote, VoteSet, Voter};
 
 /// What a Snapshot JSON file holds.
 #[derive(Debug)]
@@ -55,14 +55,35 @@ struct RawVote<'a> {
     created: Option<&'a RawValue>,
     #[serde(borrow)]
     proposal: Option<&'a RawValue>,
-    #[serde(borrow)]
-    conviction: Option<&'a RawValue>,
+}
+
+/// How to read a Snapshot JSON file besides the file itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonVoteOptions<'a> {
+    /// The token's decimals (amounts are in tokens).
+    pub decimals: u8,
+    /// Keep only this proposal's votes.
+    pub proposal_id: Option<&'a str>,
+    /// Mechanism attributes to read from each vote's fields.
+    pub attributes: &'a [&'static str],
 }
 
 /// Reads Snapshot votes from `path`, amounts in tokens with `decimals`.
 pub fn read(path: &Path, decimals: u8, proposal_id: Option<&str>) -> Result<SnapshotVotes> {
+    read_with(
+        path,
+        &JsonVoteOptions {
+            decimals,
+            proposal_id,
+            attributes: &[],
+        },
+    )
+}
+
+/// Reads Snapshot votes from `path` with all options.
+pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse(path, &text, decimals, proposal_id)
+    parse_with(path, &text, opts)
 }
 
 /// Parses Snapshot votes from `text` (`path` only names the source).
@@ -72,6 +93,62 @@ pub fn parse(
     decimals: u8,
     proposal_id: Option<&str>,
 ) -> Result<SnapshotVotes> {
+    parse_with(
+        path,
+        text,
+        &JsonVoteOptions {
+            decimals,
+            proposal_id,
+            attributes: &[],
+        },
+    )
+}
+
+/// Parses the votes of one proposal; a file with votes of several
+/// proposals needs `proposal_id`.
+pub fn parse_with(path: &Path, text: &str, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
+    let mut guard = SingleProposalGuard::default();
+    let mut votes = Vec::new();
+    let choices = scan(path, text, opts, |id, vote, at| {
+        if let (Some(id), None) = (id, opts.proposal_id) {
+            guard.check(id, at)?;
+        }
+        votes.push(vote?);
+        Ok(())
+    })?;
+    Ok(SnapshotVotes {
+        votes: VoteSet::latest_per_voter(path.to_path_buf(), votes),
+        choices,
+    })
+}
+
+/// Every proposal of a multi-proposal Snapshot JSON file (a space's vote
+/// export) in order of first appearance, and the choices the file carries.
+/// A bad value fails only its own proposal; a malformed file fails the
+/// whole read; votes that name no proposal are an error.
+pub fn read_all(
+    path: &Path,
+    opts: &JsonVoteOptions<'_>,
+) -> Result<(Vec<super::csv_votes::ProposalVotes>, Option<Vec<String>>)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut groups = super::ProposalGroups::default();
+    let choices = scan(path, &text, opts, |id, vote, at| {
+        let id = id.ok_or_else(|| Error::input(at(), "the vote names no proposal"))?;
+        groups.push(id, vote);
+        Ok(())
+    })?;
+    Ok((groups.finish(path), choices))
+}
+
+/// Calls `sink(proposal id, vote or value error, location)` for each vote
+/// of the wanted proposal (all votes if none is wanted); returns the
+/// choices the file carries. Errors of the file itself end the scan.
+fn scan(
+    path: &Path,
+    text: &str,
+    opts: &JsonVoteOptions<'_>,
+    mut sink: impl FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+) -> Result<Option<Vec<String>>> {
     let json_error = |e: serde_json::Error| {
         Error::input(
             Location::line(path, e.line() as u64),
@@ -117,65 +194,76 @@ pub fn parse(
         )
     })?;
 
-    let wanted = proposal_id.map(normalize_proposal_id);
-    let mut guard = SingleProposalGuard::default();
+    let wanted = opts.proposal_id.map(normalize_proposal_id);
     let mut lines = LineCounter::new(text);
-    let mut votes = Vec::with_capacity(items.len());
     for item in items {
         let line = lines.line_at(item.get());
         let at = |field: &str| Location::line(path, line).with_field(field);
         let raw: RawVote<'_> = serde_json::from_str(item.get())
             .map_err(|e| Error::input(Location::line(path, line), format!("not a vote: {e}")))?;
-        if let Some(p) = raw.proposal {
-            let id = proposal_id_of(p.get());
-            match &wanted {
-                Some(w) if *w != id => continue,
-                Some(_) => {}
-                None => guard.check(&id, || at("proposal"))?,
+        let id = raw.proposal.map(|p| proposal_id_of(p.get()));
+        match (&wanted, &id) {
+            (Some(w), Some(id)) if w != id => continue,
+            (Some(_), None) => {
+                return Err(Error::input(
+                    at("proposal"),
+                    "`proposal_id` is set but this vote names no proposal",
+                ))
             }
-        } else if wanted.is_some() {
-            return Err(Error::input(
-                at("proposal"),
-                "`proposal_id` is set but this vote names no proposal",
-            ));
+            _ => {}
         }
-        let choice = raw
-            .choice
-            .ok_or_else(|| Error::input(at("choice"), "missing"))?;
-        let selection = parse_selection(choice.get());
-        let (field, amount) = match (raw.vp, raw.balance) {
-            (Some(vp), _) => ("vp", Some(vp)),
-            (None, Some(b)) => ("balance", Some(b)),
-            (None, None) => ("vp", None),
-        };
-        let weight = match amount.map(|a| unquote(a.get())) {
-            None | Some("null") => None,
-            Some(t) => Some(parse_amount(t, AmountUnit::Token, decimals, || at(field))?),
-        };
-        let cast_at = raw
-            .created
-            .map(|c| unquote(c.get()))
-            .filter(|c| *c != "null")
-            .map(CastAt::new);
-        let conviction = match raw.conviction.map(|c| unquote(c.get())) {
-            None | Some("null") => None,
-            Some(text) => Some(
-                text.parse::<crate::conviction::Conviction>()
-                    .map_err(|e| Error::input(at("conviction"), e.to_string()))?,
-            ),
-        };
-        votes.push(Vote {
-            voter: raw.voter.as_deref().map(Voter::new),
-            selection,
-            weight,
-            cast_at,
-            line,
-            conviction,
-        });
+        let vote = read_vote(raw, item, opts, line, &at);
+        sink(id.as_deref(), vote, &|| at("proposal"))?;
     }
-    Ok(SnapshotVotes {
-        votes: VoteSet::latest_per_voter(path.to_path_buf(), votes),
-        choices,
+    Ok(choices)
+}
+
+/// One vote's fields; errors name the field.
+fn read_vote(
+    raw: RawVote<'_>,
+    item: &RawValue,
+    opts: &JsonVoteOptions<'_>,
+    line: u64,
+    at: &dyn Fn(&str) -> Location,
+) -> Result<Vote> {
+    let choice = raw
+        .choice
+        .ok_or_else(|| Error::input(at("choice"), "missing"))?;
+    let selection = parse_selection(choice.get());
+    let (field, amount) = match (raw.vp, raw.balance) {
+        (Some(vp), _) => ("vp", Some(vp)),
+        (None, Some(b)) => ("balance", Some(b)),
+        (None, None) => ("vp", None),
+    };
+    let weight = match amount.map(|a| unquote(a.get())) {
+        None | Some("null") => None,
+        Some(t) => Some(parse_amount(t, AmountUnit::Token, opts.decimals, || at(field))?),
+    };
+    let cast_at = raw
+        .created
+        .map(|c| unquote(c.get()))
+        .filter(|c| *c != "null")
+        .map(CastAt::new);
+    let mut attributes = Attributes::new();
+    if !opts.attributes.is_empty() {
+        // Only proposals whose mechanisms declare attributes pay for
+        // the second look at the vote's fields.
+        let fields: std::collections::HashMap<String, &RawValue> =
+            serde_json::from_str(item.get())
+                .map_err(|e| Error::input(at(""), format!("not a vote: {e}")))?;
+        for &name in opts.attributes {
+            if let Some(value) = fields.get(name) {
+                attributes.set(name, unquote(value.get()));
+            }
+        }
+    }
+    Ok(Vote {
+        voter: raw.voter.as_deref().map(Voter::new),
+        selection,
+        weight,
+        cast_at,
+        line,
+        attributes,
     })
 }
 

@@ -1,12 +1,13 @@
 //! Whale caps: no voter's power may exceed a limit; the excess is dropped.
+//! A cap is a stage after any mechanism (`[mechanism] cap`, `compare`'s
+//! `capped:X` and `M-capped:X`), not a mechanism of its own.
 //!
 //! The limit is a fixed power or a fraction of the total *uncapped* power of
 //! all votes cast, so it does not depend on itself. A fractional limit is
 //! rounded down (`floor(total × fraction)`), so that no voter ever exceeds
 //! the stated fraction. A cap never raises anyone's power.
 
-use super::{Electorate, Mechanism};
-use crate::amount::Power;
+use crate::amount::{Amount, AmountUnit, Power};
 use crate::error::{Error, Result};
 use crate::share::Share;
 
@@ -19,34 +20,37 @@ pub enum Cap {
     Fraction(Share),
 }
 
-/// A mechanism whose powers are capped.
-#[derive(Clone, Debug)]
-pub struct Capped<M> {
-    /// The mechanism that assigns the uncapped power.
-    pub inner: M,
-    /// The cap.
-    pub cap: Cap,
-}
+impl Cap {
+    /// Parses `"5%"`, `"1/20"` (a fraction of the total) or `"50000"` (a
+    /// power, written in whole units of a power with `power_decimals`).
+    /// The one cap syntax of proposal files and `compare` labels.
+    pub fn parse(text: &str, power_decimals: u8) -> std::result::Result<Cap, String> {
+        if text.trim().ends_with('%') || text.contains('/') {
+            return text
+                .parse()
+                .map(Cap::Fraction)
+                .map_err(|e: crate::share::ShareError| e.to_string());
+        }
+        Amount::parse(text, AmountUnit::Token, power_decimals)
+            .map(|a| Cap::Absolute(Power::from_units(a.base_units())))
+            .map_err(|e| e.to_string())
+    }
 
-impl<M: Mechanism> Mechanism for Capped<M> {
-    fn name(&self) -> String {
-        match &self.cap {
-            Cap::Absolute(p) => format!("{} capped at {} units", self.inner.name(), p),
-            Cap::Fraction(s) => format!("{} capped at {s}", self.inner.name()),
+    /// The name of `mechanism` with this cap.
+    pub fn describe(&self, mechanism: &str) -> String {
+        match self {
+            Cap::Absolute(p) => format!("{mechanism} capped at {p} units"),
+            Cap::Fraction(s) => format!("{mechanism} capped at {s}"),
         }
     }
 
-    fn power_decimals(&self, token_decimals: u8) -> u8 {
-        self.inner.power_decimals(token_decimals)
-    }
-
-    fn assign_power(&self, e: &Electorate<'_>) -> Result<Vec<Power>> {
-        let mut powers = self.inner.assign_power(e)?;
-        let limit = match &self.cap {
+    /// Caps the powers a mechanism assigned, in place.
+    pub fn apply(&self, powers: &mut [Power]) -> Result<()> {
+        let limit = match self {
             Cap::Absolute(p) => *p,
             Cap::Fraction(share) => {
                 let mut total = Power::ZERO;
-                for p in &powers {
+                for p in powers.iter() {
                     total = total
                         .checked_add(*p)
                         .ok_or_else(|| Error::overflow(None, "the total uncapped power"))?;
@@ -55,24 +59,9 @@ impl<M: Mechanism> Mechanism for Capped<M> {
                 Power::from_units(u128::try_from(limit).expect("at most the total"))
             }
         };
-        for p in &mut powers {
+        for p in powers {
             *p = (*p).min(limit);
         }
-        Ok(powers)
-    }
-
-    fn notes(&self) -> Vec<String> {
-        self.inner.notes()
-    }
-
-    fn details(&self, electorate: &Electorate<'_>, powers: &[Power]) -> Vec<String> {
-        self.inner.details(electorate, powers)
-    }
-
-    fn token_weights(
-        &self,
-        electorate: &Electorate<'_>,
-    ) -> Result<Option<Vec<crate::amount::Amount>>> {
-        self.inner.token_weights(electorate)
+        Ok(())
     }
 }

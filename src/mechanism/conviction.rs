@@ -7,11 +7,56 @@
 //! OpenGov's *approval*.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use super::{Electorate, Mechanism};
+use super::{BuildContext, Electorate, Mechanism, MechanismPlugin};
 use crate::amount::{Amount, Power};
 use crate::conviction::Conviction;
 use crate::error::{Error, Location, Result};
+use crate::vote::Vote;
+
+/// The per-vote attribute: `none`/`0.1x`, `1x`..`6x`.
+const ATTRIBUTE: &str = "conviction";
+
+/// The registry entry: `kind = "conviction"`.
+pub(super) fn plugin() -> Arc<dyn MechanismPlugin> {
+    Arc::new(Plugin)
+}
+
+struct Plugin;
+
+/// `[mechanism]` options of `kind = "conviction"`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// The conviction of votes that state none (default none, 0.1x).
+    default_conviction: Option<String>,
+}
+
+impl MechanismPlugin for Plugin {
+    fn name(&self) -> &'static str {
+        "conviction"
+    }
+    fn summary(&self) -> &'static str {
+        "Polkadot lock-multiplier conviction: capital x 0.1..6 by each vote's `conviction` \
+         (option: default_conviction)"
+    }
+    fn attributes(&self) -> &'static [&'static str] {
+        &[ATTRIBUTE]
+    }
+    fn build(&self, options: &toml::Table, ctx: &BuildContext<'_>) -> Result<Arc<dyn Mechanism>> {
+        let o: Options = ctx.options(options)?;
+        let default = match o.default_conviction {
+            None => Conviction::None,
+            Some(text) => text
+                .parse()
+                .map_err(|e: crate::conviction::ConvictionError| {
+                    ctx.error("default_conviction", e)
+                })?,
+        };
+        Ok(Arc::new(ConvictionVoting { default }))
+    }
+}
 
 /// Conviction-weighted voting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,8 +66,17 @@ pub struct ConvictionVoting {
 }
 
 impl ConvictionVoting {
-    fn conviction(&self, stated: Option<Conviction>) -> Conviction {
-        stated.unwrap_or(self.default)
+    /// The vote's own conviction, else the default.
+    fn conviction(&self, vote: &Vote, source: &std::path::Path) -> Result<Conviction> {
+        match vote.attributes.get(ATTRIBUTE) {
+            None => Ok(self.default),
+            Some(text) => text.parse().map_err(|e: crate::conviction::ConvictionError| {
+                Error::input(
+                    Location::line(source, vote.line).with_field(ATTRIBUTE),
+                    e.to_string(),
+                )
+            }),
+        }
     }
 }
 
@@ -36,7 +90,7 @@ impl Mechanism for ConvictionVoting {
             .iter()
             .zip(e.weights)
             .map(|(v, w)| {
-                self.conviction(v.conviction)
+                self.conviction(v, e.source)?
                     .checked_votes(w.base_units())
                     .map(Power::from_units)
                     .ok_or_else(|| {
@@ -53,7 +107,11 @@ impl Mechanism for ConvictionVoting {
         // Per conviction: voters, capital, votes, lock periods.
         let mut levels: BTreeMap<Conviction, (u64, u128, u128)> = BTreeMap::new();
         for ((v, w), p) in e.votes.iter().zip(e.weights).zip(powers) {
-            let slot = levels.entry(self.conviction(v.conviction)).or_default();
+            // Unreadable convictions failed assign_power already.
+            let Ok(c) = self.conviction(v, e.source) else {
+                continue;
+            };
+            let slot = levels.entry(c).or_default();
             slot.0 += 1;
             slot.1 = slot.1.saturating_add(w.base_units());
             slot.2 = slot.2.saturating_add(p.units());
@@ -76,7 +134,7 @@ impl Mechanism for ConvictionVoting {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vote::{Selection, Vote, Voter};
+    use crate::vote::{Attributes, Selection, Voter};
 
     #[test]
     fn pallet_vectors_as_powers() {
@@ -91,7 +149,7 @@ mod tests {
                 weight: None,
                 cast_at: None,
                 line: i as u64 + 1,
-                conviction: Some(c.parse().unwrap()),
+                attributes: Attributes::new().with(ATTRIBUTE, c),
             })
             .collect();
         let weights: Vec<Amount> = [2u128, 5, 10]

@@ -18,12 +18,67 @@
 //! created).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use num_bigint::BigUint;
 
-use super::{Electorate, Identities, Mechanism};
-use crate::amount::{Amount, Power};
-use crate::error::{Error, Location, Result};
+use super::{BuildContext, Electorate, Identities, Mechanism, MechanismPlugin};
+use crate::amount::{Amount, AmountUnit, Power};
+use crate::error::{Error, ErrorKind, Location, Result};
+
+/// The registry entry: `kind = "quadratic"`.
+pub(super) fn plugin() -> Arc<dyn MechanismPlugin> {
+    Arc::new(Plugin)
+}
+
+struct Plugin;
+
+/// `[mechanism]` options of `kind = "quadratic"`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Take the root of base units (default) or of whole tokens.
+    unit: Option<AmountUnit>,
+    /// `address,identity` CSV merging the wallets of one person.
+    identities: Option<PathBuf>,
+}
+
+impl MechanismPlugin for Plugin {
+    fn name(&self) -> &'static str {
+        "quadratic"
+    }
+    fn summary(&self) -> &'static str {
+        "power = floor square root of the token weight (options: unit = \"token\" for whole \
+         tokens, identities = FILE to merge wallets)"
+    }
+    fn variants(&self) -> Vec<(&'static str, &'static str)> {
+        vec![("quadratic", ""), ("quadratic-tokens", "unit = \"token\"")]
+    }
+    fn build(&self, options: &toml::Table, ctx: &BuildContext<'_>) -> Result<Arc<dyn Mechanism>> {
+        let o: Options = ctx.options(options)?;
+        let identities = match o.identities {
+            None => None,
+            Some(path) => Some(crate::io::identities::read(&ctx.path(&path)).map_err(|e| {
+                match e.into_kind() {
+                    // A file that cannot be opened is named by its key.
+                    ErrorKind::Io { path, source } => ctx.error(
+                        "identities",
+                        format!("cannot read {}: {source}", path.display()),
+                    ),
+                    kind => Error::from_kind(kind),
+                }
+            })?),
+        };
+        Ok(Arc::new(Quadratic {
+            root_of: match o.unit {
+                Some(AmountUnit::Token) => RootOf::WholeTokens,
+                Some(AmountUnit::Base) | None => RootOf::BaseUnits,
+            },
+            identities,
+        }))
+    }
+}
 
 /// What the square root is taken of.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
