@@ -27,7 +27,7 @@ pub use cap::Cap;
 pub use conviction::ConvictionVoting;
 pub use identity::Identities;
 pub use quadratic::{Quadratic, RootOf};
-pub use registry::{BuildContext, MechanismPlugin, MechanismSpec, Registry};
+pub use registry::{BuildContext, MechanismPlugin, MechanismSpec, OptionTable, Registry};
 pub use token_weighted::TokenWeighted;
 
 

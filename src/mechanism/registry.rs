@@ -19,6 +19,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::{Cap, Mechanism};
+
+/// A mechanism's options as written (the `[mechanism]` table without
+/// `kind` and `cap`), re-exported so plugins need no direct `toml`
+/// dependency.
+pub type OptionTable = toml::Table;
 use crate::error::{Error, Location, Result};
 
 /// A mechanism as the registry knows it: how to build it from options.
@@ -47,7 +52,7 @@ pub trait MechanismPlugin: Send + Sync {
     /// other than `kind` and `cap` (use [`BuildContext::options`] to read
     /// them into the plugin's own options struct). Files the options name
     /// are read here, through [`crate::io`], once per proposal.
-    fn build(&self, options: &toml::Table, ctx: &BuildContext<'_>) -> Result<Arc<dyn Mechanism>>;
+    fn build(&self, options: &OptionTable, ctx: &BuildContext<'_>) -> Result<Arc<dyn Mechanism>>;
 }
 
 /// What a plugin may know while it builds: the token, where relative paths
@@ -163,7 +168,7 @@ pub struct MechanismSpec {
     /// The plugin's name.
     pub kind: &'static str,
     /// The options it was built from.
-    pub options: toml::Table,
+    pub options: OptionTable,
     /// The per-vote attributes it reads.
     pub attributes: &'static [&'static str],
     /// The mechanism.
@@ -300,7 +305,7 @@ impl Registry {
     pub fn build(
         &self,
         kind: &str,
-        options: &toml::Table,
+        options: &OptionTable,
         ctx: &BuildContext<'_>,
     ) -> Result<MechanismSpec> {
         let plugin = self
