@@ -18,7 +18,7 @@ use crate::amount::{Amount, AmountUnit};
 use crate::compare::{compare_with_scenarios, Comparison, Variant};
 use crate::error::{Error, Result};
 use crate::io::csv_file::CsvFile;
-use crate::io::{csv_votes, normalize_proposal_id, GovernorLog, OfficialStatus, VoteFormat};
+use crate::io::{normalize_proposal_id, OfficialStatus, VoteFormat};
 use crate::proposal::{BatchSpec, LoadedVotes, Proposal};
 use crate::scenario::Scenario;
 
@@ -105,46 +105,21 @@ pub fn compare_all(
         Some(spec) => read_metadata(spec, template.decimals)?,
         None => None,
     };
-    // (id, votes or why not, official outcome from the source)
-    let mut items: Vec<(String, Result<LoadedVotes>)> = Vec::new();
-    match template.votes.format {
-        VoteFormat::GovernorEvents => {
-            let log = GovernorLog::read(&template.votes.path, None)?;
-            for p in log.proposals {
-                if p.status == OfficialStatus::Canceled {
-                    continue;
-                }
-                items.push((
-                    p.id,
-                    Ok(LoadedVotes {
-                        votes: p.votes,
-                        choices: None,
-                        official: Some(p.status),
-                    }),
-                ));
-            }
-        }
-        VoteFormat::Csv => {
-            let choices = template.choices_for_csv()?;
-            let opts = template.csv_options(&choices);
-            for (id, votes) in csv_votes::read_all(&template.votes.path, &opts)? {
-                items.push((
-                    id,
-                    votes.map(|votes| LoadedVotes {
-                        votes,
-                        choices: None,
-                        official: None,
-                    }),
-                ));
-            }
-        }
-        VoteFormat::SnapshotJson => {
-            return Err(Error::invalid(
-                "--all reads governor event logs and vote CSVs; for Snapshot JSON, one proposal \
-                 per file",
-            ))
-        }
-    }
+    let template = &template.reading_attributes_of(variants.iter().map(|v| &v.mechanism));
+    // Every proposal of the source, through the same reader as a single
+    // proposal's votes. Canceled governor proposals are left out (and not
+    // yet listed as skipped).
+    let choices = match template.votes.format {
+        VoteFormat::Csv => Some(template.choices_for_csv()?),
+        _ => None,
+    };
+    let items: Vec<(String, Result<LoadedVotes>)> = template
+        .vote_source()?
+        .read_all(&template.vote_request(choices.as_ref()))?
+        .into_iter()
+        .filter(|p| !matches!(&p.votes, Ok(v) if v.official == Some(OfficialStatus::Canceled)))
+        .map(|p| (p.id, p.votes))
+        .collect();
     let total = items.len();
     let mut batch = Batch {
         comparisons: Vec::new(),

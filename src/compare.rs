@@ -14,9 +14,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::control::{Distribution, ProposalControl, Threshold};
+use crate::delegation::{DelegationStage, Policy};
 use crate::error::{Error, Result};
 use crate::io::OfficialStatus;
-use crate::delegation::{DelegationStage, Policy};
 use crate::mechanism::{Cap, MechanismSpec, Registry};
 use crate::proposal::{Prepared, Proposal};
 use crate::report::ChoiceResult;

@@ -74,6 +74,17 @@ pub enum ErrorKind {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// A file named by a setting (a proposal key, a flag) could not be
+    /// read: reported at the setting, with the operating system's error
+    /// kept as the cause.
+    Unreadable {
+        /// The setting that names the file.
+        location: Location,
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// A value in an input file is malformed or not allowed.
     Input {
         /// Where the value is.
@@ -106,6 +117,33 @@ impl Error {
 
     pub(crate) fn from_kind(kind: ErrorKind) -> Self {
         Error(Box::new(kind))
+    }
+
+    /// Where in the input the error is, when it is about one place: a
+    /// value (file, line, field), a setting naming an unreadable file, or
+    /// the operands of an overflow.
+    pub fn location(&self) -> Option<&Location> {
+        match &*self.0 {
+            ErrorKind::Input { location, .. } | ErrorKind::Unreadable { location, .. } => {
+                Some(location)
+            }
+            ErrorKind::Overflow { location, .. } => location.as_ref(),
+            ErrorKind::Io { .. } | ErrorKind::Invalid(_) => None,
+        }
+    }
+
+    /// A file that cannot be opened is reported at the setting that names
+    /// it (so the user knows which key or flag to fix); other errors pass
+    /// through.
+    pub fn named_by(self, setting: impl FnOnce() -> Location) -> Error {
+        match *self.0 {
+            ErrorKind::Io { path, source } => Error(Box::new(ErrorKind::Unreadable {
+                location: setting(),
+                path,
+                source,
+            })),
+            kind => Error::from_kind(kind),
+        }
     }
 
     /// A file that could not be read or written.
@@ -141,6 +179,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
             ErrorKind::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            ErrorKind::Unreadable {
+                location,
+                path,
+                source,
+            } => write!(f, "{location}: cannot read {}: {source}", path.display()),
             ErrorKind::Input { location, message } => write!(f, "{location}: {message}"),
             ErrorKind::Overflow {
                 location: Some(location),
@@ -158,7 +201,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.0 {
-            ErrorKind::Io { source, .. } => Some(source),
+            ErrorKind::Io { source, .. } | ErrorKind::Unreadable { source, .. } => Some(source),
             _ => None,
         }
     }

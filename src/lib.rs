@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use govkit::{
-//!     Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, 
+//!     Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation,
 //!     Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles, Selection, Vote,
 //!     VoteSet, Voter,
 //! };

@@ -17,12 +17,13 @@ use crate::amount::{Amount, AmountUnit};
 use crate::ballot::{BallotKind, BallotType};
 use crate::choices::Choices;
 use crate::delegation::{DelegationStage, Order, Policy};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::delegations::{self, DelegationColumns, DelegationFormat, DelegationSource};
+pub use crate::io::LoadedVotes;
 use crate::io::{
-    csv_votes, snapshot_json, GovernorLog, Holders, HoldersSource, OfficialStatus, VoteColumns,
-    VoteFormat,
+    csv_votes, source, Holders, HoldersSource, OfficialStatus, VoteColumns, VoteFormat,
+    VoteRequest, VoteSource,
 };
 use crate::mechanism::{BuildContext, Cap, MechanismSpec, Registry};
 use crate::report::Report;
@@ -137,7 +138,8 @@ fn default_decimals() -> u8 {
 #[serde(deny_unknown_fields)]
 struct VotesSection {
     path: PathBuf,
-    format: VoteFormat,
+    /// Detected from the file when absent.
+    format: Option<VoteFormat>,
     proposal_id: Option<String>,
     unit: Option<AmountUnit>,
     #[serde(default)]
@@ -372,7 +374,12 @@ impl Proposal {
                 }
             }
         }
-        if file.votes.format == VoteFormat::GovernorEvents && file.ballot != BallotKind::Basic {
+        let vote_format = match file.votes.format {
+            Some(f) => f,
+            None => VoteFormat::detect(&base.join(&file.votes.path))
+                .map_err(|e| e.named_by(|| key_at("votes.path")))?,
+        };
+        if vote_format == VoteFormat::GovernorEvents && file.ballot != BallotKind::Basic {
             return Err(Error::input(
                 key_at("ballot"),
                 "governor event logs carry For/Against/Abstain votes: use ballot = \"basic\"",
@@ -575,7 +582,7 @@ impl Proposal {
             decimals,
             votes: VotesSpec {
                 path: base.join(&file.votes.path),
-                format: file.votes.format,
+                format: vote_format,
                 proposal_id: file.votes.proposal_id,
                 unit: file.votes.unit.unwrap_or_default(),
                 columns: file.votes.columns,
@@ -624,13 +631,7 @@ impl Proposal {
     /// A data file that cannot be opened is reported with the proposal key
     /// that names it, so the user knows which setting to fix.
     fn name_source(&self, e: Error, key: &str) -> Error {
-        match e.into_kind() {
-            ErrorKind::Io { path, source } => Error::input(
-                self.key_at(key),
-                format!("cannot read {}: {source}", path.display()),
-            ),
-            kind => Error::from_kind(kind),
-        }
+        e.named_by(|| self.key_at(key))
     }
 
     fn key_at(&self, key: &str) -> Location {
@@ -764,56 +765,38 @@ impl Proposal {
         Ok(rules)
     }
 
+    /// How to ask this proposal's vote source for its votes.
+    pub fn vote_request<'a>(&'a self, choices: Option<&'a Choices>) -> VoteRequest<'a> {
+        VoteRequest {
+            decimals: self.decimals,
+            unit: self.votes.unit,
+            columns: &self.votes.columns,
+            proposal_id: self.votes.proposal_id.as_deref(),
+            choices,
+            shape: self.ballot.ballot_type().shape(),
+            attributes: &self.attributes,
+        }
+    }
+
+    /// The vote file as a source.
+    pub fn vote_source(&self) -> Result<Box<dyn VoteSource>> {
+        source::open(&self.votes.path, Some(self.votes.format))
+    }
+
     /// Reads the votes (and, for fixtures, the choices they carry).
     pub fn read_votes(&self) -> Result<LoadedVotes> {
-        let v = &self.votes;
-        let pid = v.proposal_id.as_deref();
-        match v.format {
-            VoteFormat::GovernorEvents => {
-                let Some(id) = pid else {
-                    return Err(Error::input(
-                        self.key_at("votes.format"),
-                        "a governor event log holds many proposals: set proposal_id",
-                    ));
-                };
-                let log = GovernorLog::read(&v.path, Some(id))?;
-                let p = log.proposals.into_iter().next().ok_or_else(|| {
-                    Error::input(
-                        Location::file(&v.path).with_field("proposalId"),
-                        format!("no events for proposal {id:?}"),
-                    )
-                })?;
-                Ok(LoadedVotes {
-                    votes: p.votes,
-                    choices: None,
-                    official: Some(p.status),
-                })
-            }
-            VoteFormat::SnapshotJson => {
-                let s = snapshot_json::read_with(
-                    &v.path,
-                    &snapshot_json::JsonVoteOptions {
-                        decimals: self.decimals,
-                        proposal_id: pid,
-                        attributes: &self.attributes,
-                    },
-                )?;
-                Ok(LoadedVotes {
-                    votes: s.votes,
-                    choices: s.choices,
-                    official: None,
-                })
-            }
-            VoteFormat::Csv => {
-                let choices = self.choices_for_csv()?;
-                let votes = csv_votes::read(&v.path, &self.csv_options(&choices))?;
-                Ok(LoadedVotes {
-                    votes,
-                    choices: None,
-                    official: None,
-                })
-            }
+        if self.votes.format == VoteFormat::GovernorEvents && self.votes.proposal_id.is_none() {
+            return Err(Error::input(
+                self.key_at("votes.format"),
+                "a governor event log holds many proposals: set proposal_id",
+            ));
         }
+        let choices = match self.votes.format {
+            VoteFormat::Csv => Some(self.choices_for_csv()?),
+            _ => None,
+        };
+        self.vote_source()?
+            .read(&self.vote_request(choices.as_ref()))
     }
 
     /// Reads every file the proposal names and evaluates it.
@@ -930,15 +913,4 @@ impl Prepared {
     pub fn run(&self) -> Result<Report> {
         self.evaluation().run(&self.votes, self.holders.as_ref())
     }
-}
-
-/// Votes read for a proposal.
-#[derive(Clone, Debug)]
-pub struct LoadedVotes {
-    /// One vote per voter.
-    pub votes: VoteSet,
-    /// Choices carried by the vote file (snapshot.js fixtures).
-    pub choices: Option<Vec<String>>,
-    /// The official outcome (governor logs).
-    pub official: Option<OfficialStatus>,
 }

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use govkit::ballot::CountedBallot;
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, Power, Score, Selection,
-    Tally, Vote, VoteSet, Voter,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, Power, Score, Selection, Tally, Vote,
+    VoteSet, Voter,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;

@@ -3,8 +3,7 @@
 //! capital (turnout) behind For and Abstain.
 
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, Roles, Selection, Vote,
-    VoteSet, Voter,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, Roles, Selection, Vote, VoteSet, Voter,
 };
 
 /// (ayes, nays, support) for votes of (choice, capital, conviction).

@@ -13,8 +13,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use govkit::{
-    Amount, BallotKind, Choices, DecisionRules, Evaluation, GovernorLog, Outcome,
-    PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles,
+    Amount, BallotKind, Choices, DecisionRules, Evaluation, GovernorLog, Outcome, PassRule, Quorum,
+    QuorumRounding, QuorumThreshold, Roles,
 };
 
 #[derive(Default)]

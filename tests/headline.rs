@@ -44,7 +44,8 @@ fn check_against_evaluate(
     quorum_of: impl Fn(&str) -> Option<Amount>,
 ) -> usize {
     let template = Proposal::load(root().join("proposals/headline").join(template)).unwrap();
-    let variants = vec![Variant::parse("token-weighted", 18, &govkit::Registry::builtin()).unwrap()];
+    let variants =
+        vec![Variant::parse("token-weighted", 18, &govkit::Registry::builtin()).unwrap()];
     let batch = compare_all(&template, &variants, &[], 1, &mut |_, _| {}).unwrap();
     let mut checked = 0;
     for c in batch.comparisons.iter().step_by(every) {

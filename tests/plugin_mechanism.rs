@@ -131,10 +131,13 @@ fn a_registered_mechanism_evaluates_from_a_proposal_file() {
     assert_eq!(powers, ["3", "1", "0"]);
 
     // Its option and its per-vote attribute, read from a renamed column.
-    let r = Proposal::load_with(proposal_file(dir.path(), "require_verified = true"), &registry)
-        .unwrap()
-        .evaluate()
-        .unwrap();
+    let r = Proposal::load_with(
+        proposal_file(dir.path(), "require_verified = true"),
+        &registry,
+    )
+    .unwrap()
+    .evaluate()
+    .unwrap();
     let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
     assert_eq!(powers, ["2", "1", "0"]);
 }
@@ -142,9 +145,12 @@ fn a_registered_mechanism_evaluates_from_a_proposal_file() {
 #[test]
 fn unknown_options_and_unregistered_names_are_refused_with_the_key() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Proposal::load_with(proposal_file(dir.path(), "verified_only = true"), &registry())
-        .unwrap_err()
-        .to_string();
+    let err = Proposal::load_with(
+        proposal_file(dir.path(), "verified_only = true"),
+        &registry(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("mechanism.verified_only"), "{err}");
     assert!(err.contains("line 12"), "{err}");
     // Without the plugin, the built-in registry does not know the name
@@ -201,18 +207,22 @@ fn a_registered_mechanism_compares_beside_the_built_in_ones() {
 
 #[test]
 fn a_registered_mechanism_evaluates_in_memory() {
-    let votes: Vec<Vote> = [("0xa", 1, 1, "no"), ("0xb", 1, 2, "yes"), ("0xd", 2, 100, "yes")]
-        .iter()
-        .enumerate()
-        .map(|(i, &(voter, choice, tokens, verified))| Vote {
-            voter: Some(Voter::new(voter)),
-            selection: Selection::Single(choice),
-            weight: Some(Amount::from_base_units(tokens)),
-            cast_at: None,
-            line: i as u64 + 1,
-            attributes: Attributes::new().with("verified", verified),
-        })
-        .collect();
+    let votes: Vec<Vote> = [
+        ("0xa", 1, 1, "no"),
+        ("0xb", 1, 2, "yes"),
+        ("0xd", 2, 100, "yes"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, &(voter, choice, tokens, verified))| Vote {
+        voter: Some(Voter::new(voter)),
+        selection: Selection::Single(choice),
+        weight: Some(Amount::from_base_units(tokens)),
+        cast_at: None,
+        line: i as u64 + 1,
+        attributes: Attributes::new().with("verified", verified),
+    })
+    .collect();
     let votes = VoteSet::latest_per_voter("memory".into(), votes);
     let ballot = BallotKind::Basic.ballot_type();
     let mechanism = OneAddressOneVote {

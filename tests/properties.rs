@@ -1,8 +1,8 @@
 //! Property tests: exactness and order independence.
 
 use govkit::{
-    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, Power,
-    Report, Score, Selection, Share, Vote, VoteSet, Voter,
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, Power, Report, Score,
+    Selection, Share, Vote, VoteSet, Voter,
 };
 use proptest::prelude::*;
 
@@ -99,8 +99,8 @@ proptest! {
 
 mod mechanisms {
     use govkit::{
-        Amount, Cap, Electorate, Mechanism, Power, Quadratic, Selection, Share,
-        TokenWeighted, Vote, Voter,
+        Amount, Cap, Electorate, Mechanism, Power, Quadratic, Selection, Share, TokenWeighted,
+        Vote, Voter,
     };
     use proptest::prelude::*;
 

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use govkit::io::csv_votes::{self, CsvVoteOptions};
 use govkit::io::{ChoiceShape, VoteColumns};
 use govkit::{
-    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, Selection,
-    Tally, Vote, VoteSet, Voter,
+    Amount, AmountUnit, BallotKind, Choices, DecisionRules, Evaluation, Selection, Tally, Vote,
+    VoteSet, Voter,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;

@@ -87,7 +87,11 @@ impl DelegationStage {
         let r = self.resolve(votes, holders)?;
         Ok(votes
             .iter()
-            .map(|v| v.voter.as_ref().map_or(Amount::ZERO, |voter| r.power(voter)))
+            .map(|v| {
+                v.voter
+                    .as_ref()
+                    .map_or(Amount::ZERO, |voter| r.power(voter))
+            })
             .collect())
     }
 

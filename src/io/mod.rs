@@ -13,6 +13,7 @@ pub mod governor_events;
 pub mod holders;
 pub mod identities;
 pub mod snapshot_json;
+pub mod source;
 
 use serde::Deserialize;
 
@@ -21,6 +22,7 @@ use crate::error::{Error, Location, Result};
 
 pub use governor_events::{GovernorLog, GovernorProposal, OfficialStatus};
 pub use holders::{Holders, HoldersSource};
+pub use source::{LoadedVotes, SourcedProposal, VoteRequest, VoteSource};
 
 /// The formats a vote file can come in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -96,6 +98,27 @@ pub fn normalize_proposal_id(id: &str) -> String {
         return if t.is_empty() { "0".into() } else { t.into() };
     }
     id.to_string()
+}
+
+/// The first `lines` lines of a file (format sniffing), without reading
+/// the rest.
+pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut head = String::new();
+    for _ in 0..lines {
+        let mut line = Vec::new();
+        if reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(path, e))?
+            == 0
+        {
+            break;
+        }
+        head.push_str(&String::from_utf8_lossy(&line));
+    }
+    Ok(head)
 }
 
 /// Reads a whole text file (a proposal or parameter TOML).

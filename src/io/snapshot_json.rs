@@ -237,7 +237,9 @@ fn read_vote(
     };
     let weight = match amount.map(|a| unquote(a.get())) {
         None | Some("null") => None,
-        Some(t) => Some(parse_amount(t, AmountUnit::Token, opts.decimals, || at(field))?),
+        Some(t) => Some(parse_amount(t, AmountUnit::Token, opts.decimals, || {
+            at(field)
+        })?),
     };
     let cast_at = raw
         .created
@@ -248,9 +250,8 @@ fn read_vote(
     if !opts.attributes.is_empty() {
         // Only proposals whose mechanisms declare attributes pay for
         // the second look at the vote's fields.
-        let fields: std::collections::HashMap<String, &RawValue> =
-            serde_json::from_str(item.get())
-                .map_err(|e| Error::input(at(""), format!("not a vote: {e}")))?;
+        let fields: std::collections::HashMap<String, &RawValue> = serde_json::from_str(item.get())
+            .map_err(|e| Error::input(at(""), format!("not a vote: {e}")))?;
         for &name in opts.attributes {
             if let Some(value) = fields.get(name) {
                 attributes.set(name, unquote(value.get()));

@@ -70,12 +70,14 @@ impl ConvictionVoting {
     fn conviction(&self, vote: &Vote, source: &std::path::Path) -> Result<Conviction> {
         match vote.attributes.get(ATTRIBUTE) {
             None => Ok(self.default),
-            Some(text) => text.parse().map_err(|e: crate::conviction::ConvictionError| {
-                Error::input(
-                    Location::line(source, vote.line).with_field(ATTRIBUTE),
-                    e.to_string(),
-                )
-            }),
+            Some(text) => text
+                .parse()
+                .map_err(|e: crate::conviction::ConvictionError| {
+                    Error::input(
+                        Location::line(source, vote.line).with_field(ATTRIBUTE),
+                        e.to_string(),
+                    )
+                }),
         }
     }
 }

@@ -30,7 +30,6 @@ pub use quadratic::{Quadratic, RootOf};
 pub use registry::{BuildContext, MechanismPlugin, MechanismSpec, OptionTable, Registry};
 pub use token_weighted::TokenWeighted;
 
-
 /// The mechanisms that ship with govkit, in the order help texts list
 /// them: one line per mechanism file.
 const BUILTIN: &[fn() -> Arc<dyn MechanismPlugin>] = &[

@@ -25,7 +25,7 @@ use num_bigint::BigUint;
 
 use super::{BuildContext, Electorate, Identities, Mechanism, MechanismPlugin};
 use crate::amount::{Amount, AmountUnit, Power};
-use crate::error::{Error, ErrorKind, Location, Result};
+use crate::error::{Error, Location, Result};
 
 /// The registry entry: `kind = "quadratic"`.
 pub(super) fn plugin() -> Arc<dyn MechanismPlugin> {
@@ -60,13 +60,9 @@ impl MechanismPlugin for Plugin {
         let identities = match o.identities {
             None => None,
             Some(path) => Some(crate::io::identities::read(&ctx.path(&path)).map_err(|e| {
-                match e.into_kind() {
-                    // A file that cannot be opened is named by its key.
-                    ErrorKind::Io { path, source } => ctx.error(
-                        "identities",
-                        format!("cannot read {}: {source}", path.display()),
-                    ),
-                    kind => Error::from_kind(kind),
+                match ctx.location("identities") {
+                    Some(at) => e.named_by(|| at),
+                    None => e,
                 }
             })?),
         };

@@ -330,9 +330,9 @@ impl Registry {
                 self.labels().join(", ")
             ))
         })?;
-        let options: toml::Table = options
-            .parse()
-            .map_err(|e| Error::invalid(format!("mechanism {label:?}: bad built-in options: {e}")))?;
+        let options: toml::Table = options.parse().map_err(|e| {
+            Error::invalid(format!("mechanism {label:?}: bad built-in options: {e}"))
+        })?;
         let ctx = BuildContext::for_label(decimals, label);
         Ok(MechanismSpec {
             kind: plugin.name(),
