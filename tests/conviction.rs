@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use govkit::conviction::{
     self, AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
-    RefOutcome, Tally, VoteBook, VoteThreshold,
+    RefOutcome, ReferendumTally, VoteBook, VoteThreshold,
 };
 use predicates::prelude::*;
 use serde_json::Value;
@@ -46,30 +46,30 @@ fn anchors_1hive_conviction_and_thresholds() {
 #[test]
 fn anchors_polkadot_tallies() {
     let tally = |v: AccountVote| {
-        let mut t = Tally::default();
+        let mut t = ReferendumTally::default();
         t.add(v).unwrap();
         t
     };
     use Conviction::*;
     assert_eq!(
         tally(AccountVote::aye(2, Locked5x)),
-        Tally::from_parts(10, 0, 2)
+        ReferendumTally::from_parts(10, 0, 2)
     );
     assert_eq!(
         tally(AccountVote::nay(2, Locked5x)),
-        Tally::from_parts(0, 10, 0)
+        ReferendumTally::from_parts(0, 10, 0)
     );
     assert_eq!(
         tally(AccountVote::aye(5, Locked1x)),
-        Tally::from_parts(5, 0, 5)
+        ReferendumTally::from_parts(5, 0, 5)
     );
     assert_eq!(
         tally(AccountVote::aye(10, None)),
-        Tally::from_parts(1, 0, 10)
+        ReferendumTally::from_parts(1, 0, 10)
     );
     assert_eq!(
         tally(AccountVote::Split { aye: 10, nay: 0 }),
-        Tally::from_parts(1, 0, 10)
+        ReferendumTally::from_parts(1, 0, 10)
     );
     // Account 1 delegates 5 at 1x to account 2; 2 votes aye(10, 0x); 3 and 4
     // vote nay(10, 0x): ayes 1 + 5, nays 1 + 1, support 10 + 5.
@@ -78,7 +78,7 @@ fn anchors_polkadot_tallies() {
     book.vote("2", AccountVote::aye(10, None)).unwrap();
     book.vote("3", AccountVote::nay(10, None)).unwrap();
     book.vote("4", AccountVote::nay(10, None)).unwrap();
-    assert_eq!(book.tally(), Tally::from_parts(6, 2, 15));
+    assert_eq!(book.tally(), ReferendumTally::from_parts(6, 2, 15));
     assert!(book.delegate("1", "1", Locked1x, 5).is_err());
     // Lock periods 0, 1, 2, 4, 8, 16, 32.
     let periods: Vec<u32> = Conviction::ALL.iter().map(|c| c.lock_periods()).collect();
@@ -188,7 +188,7 @@ fn bundled_referendum_example() {
     // 1600 + erin's 500 abstain + 100 = 2200.
     assert_eq!(
         d.tally,
-        Tally::from_parts(tokens(4800), tokens(3200), tokens(2200))
+        ReferendumTally::from_parts(tokens(4800), tokens(3200), tokens(2200))
     );
     assert_eq!(d.approval, Perbill::from_percent(60));
     // Winning-side locks: alice 3x (4 periods), frank 6x (32); carol is

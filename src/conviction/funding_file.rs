@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 use toml::Spanned;
 
-use super::contract::ThresholdError;
+use super::contract::FundingThresholdError;
 use super::funding::{Funding, FundingParams, Simulation, StakeEvent};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
@@ -211,12 +211,12 @@ impl FundingFile {
             }
             if let Some(refusal) = params.refusal(requested, funds) {
                 let why = match refusal {
-                    ThresholdError::OverMaxRatio => format!(
+                    FundingThresholdError::OverMaxRatio => format!(
                         "is at least max_ratio × funds = {} × {}",
                         format_scaled(params.max_ratio, 7),
                         format_scaled(funds, request_decimals)
                     ),
-                    ThresholdError::Arithmetic => "is so close to max_ratio × funds that the \
+                    FundingThresholdError::Arithmetic => "is so close to max_ratio × funds that the \
                         contract's threshold arithmetic fails (uint256 overflow or division by zero)"
                         .to_string(),
                 };

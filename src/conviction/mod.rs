@@ -13,7 +13,7 @@
 //! **Lock-multiplier conviction** (Polkadot OpenGov, [`polkadot`],
 //! [`curve`], [`referendum`]): a voter multiplies its votes by locking its
 //! balance longer ([`Conviction`]: 0.1x unlocked to 6x for 32 lock
-//! periods); a [`Tally`] keeps ayes, nays and support exactly as
+//! periods); a [`ReferendumTally`] keeps ayes, nays and support exactly as
 //! `pallet-conviction-voting`, with one-hop delegation ([`VoteBook`]); a
 //! [`Track`]'s approval and support [`Curve`]s (Perbill arithmetic as
 //! `sp-arithmetic`) decide a referendum over its decision and confirm
@@ -43,10 +43,12 @@ pub use curve::{Curve, FixedI64, Perbill, Rounding};
 pub use funding::{Funding, FundingParams, ParamError, Segment, Simulation, StakeEvent};
 pub use funding_file::{FundingFile, FundingOutcome, FundingReport, Request, Timeline};
 pub use polkadot::{
-    AccountVote, Conviction, ConvictionError, Delegations, DemocracyTally, Tally, Vote, VoteBook,
-    VoteThreshold, Voting, VotingError,
+    AccountVote, Conviction, ConvictionDelegations, ConvictionError, DemocracyTally,
+    ReferendumTally, StandardVote, VoteBook, VoteThreshold, Voting, VotingError,
 };
-pub use referendum::{Action, Confirmation, Decision, Lock, RefOutcome, TimedAction, Track};
+pub use referendum::{
+    Action, Confirmation, Lock, RefOutcome, ReferendumDecision, TimedAction, Track,
+};
 pub use referendum_file::{ReferendumFile, ReferendumReport};
 
 use crate::error::{Error, Location, Result};

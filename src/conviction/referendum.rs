@@ -25,7 +25,7 @@
 //! cost grows with the votes, not the blocks.
 
 use super::curve::{Curve, Perbill};
-use super::polkadot::{AccountVote, Conviction, Tally, VoteBook, VoteThreshold};
+use super::polkadot::{AccountVote, Conviction, ReferendumTally, VoteBook, VoteThreshold};
 use crate::error::{Error, Result};
 
 /// A track's timing and curves.
@@ -129,7 +129,7 @@ pub struct Lock {
 
 /// The decision and everything that led to it.
 #[derive(Clone, Debug)]
-pub struct Decision {
+pub struct ReferendumDecision {
     /// When deciding began.
     pub deciding_since: u64,
     /// Approved or rejected, and when.
@@ -137,7 +137,7 @@ pub struct Decision {
     /// Every confirmation period started.
     pub confirmations: Vec<Confirmation>,
     /// The tally at the decision.
-    pub tally: Tally,
+    pub tally: ReferendumTally,
     /// Approval at the decision.
     pub approval: Perbill,
     /// Support at the decision.
@@ -182,7 +182,7 @@ impl Track {
     }
 
     /// `pallet-referenda`'s `is_passing`.
-    pub fn is_passing(&self, tally: &Tally, elapsed: u64, total_issuance: u128) -> bool {
+    pub fn is_passing(&self, tally: &ReferendumTally, elapsed: u64, total_issuance: u128) -> bool {
         let x = self.x(elapsed);
         self.min_support.passing(x, tally.support(total_issuance))
             && self.min_approval.passing(x, tally.approval())
@@ -198,7 +198,7 @@ impl Track {
         total_issuance: u128,
         actions: &[TimedAction],
         adaptive: Option<VoteThreshold>,
-    ) -> Result<Decision> {
+    ) -> Result<ReferendumDecision> {
         self.check().map_err(Error::invalid)?;
         if total_issuance == 0 {
             return Err(Error::invalid("total issuance must be positive"));
@@ -378,7 +378,7 @@ impl Track {
                 });
             }
         }
-        Ok(Decision {
+        Ok(ReferendumDecision {
             deciding_since: since,
             outcome,
             confirmations,
@@ -399,7 +399,7 @@ impl Track {
     /// block: the curves never rise).
     fn first_passing(
         &self,
-        tally: &Tally,
+        tally: &ReferendumTally,
         since: u64,
         lo: u64,
         hi: u64,

@@ -39,7 +39,7 @@ use toml::Spanned;
 
 use super::curve::{Curve, FixedI64, Perbill};
 use super::polkadot::{AccountVote, Conviction, VoteThreshold};
-use super::referendum::{Action, Decision, RefOutcome, TimedAction, Track};
+use super::referendum::{Action, RefOutcome, ReferendumDecision, TimedAction, Track};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
 use crate::toml_util::{self, at, NumberText};
@@ -501,7 +501,7 @@ pub struct ReferendumReport {
     /// The file decided.
     pub file: ReferendumFile,
     /// The decision.
-    pub decision: Decision,
+    pub decision: ReferendumDecision,
 }
 
 impl ReferendumReport {
