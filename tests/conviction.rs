@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use govkit::conviction::{
-    self, AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
+    AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
     RefOutcome, ReferendumTally, VoteBook, VoteThreshold,
 };
+use govkit::io::conviction_files;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -116,11 +117,11 @@ fn anchors_adaptive_quorum_biasing() {
 #[test]
 fn bundled_funding_example() {
     let ConvictionFile::Funding(file) =
-        conviction::load(bundled("conviction-funding.toml")).unwrap()
+        conviction_files::load(bundled("conviction-funding.toml")).unwrap()
     else {
         panic!("a funding file");
     };
-    let report = file.run(None).unwrap();
+    let report = conviction_files::simulate(&file, None).unwrap();
     let by_id = |id: &str| {
         report
             .proposals
@@ -155,7 +156,7 @@ fn bundled_funding_example() {
         (25, 8_280, 2_048, 5_000)
     );
     // Until block 10: bridge has not passed yet.
-    let report = file.run(Some(10)).unwrap();
+    let report = conviction_files::simulate(&file, Some(10)).unwrap();
     assert_eq!(report.proposals[1].passes_at, None);
     assert_eq!(report.proposals[0].passes_at, Some(8));
 }
@@ -163,7 +164,7 @@ fn bundled_funding_example() {
 #[test]
 fn bundled_referendum_example() {
     let ConvictionFile::Referendum(file) =
-        conviction::load(bundled("referendum-small-spend.toml")).unwrap()
+        conviction_files::load(bundled("referendum-small-spend.toml")).unwrap()
     else {
         panic!("a referendum file");
     };

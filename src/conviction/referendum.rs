@@ -25,7 +25,8 @@
 //! cost grows with the votes, not the blocks.
 
 use super::curve::{Curve, Perbill};
-use super::polkadot::{AccountVote, Conviction, ReferendumTally, VoteBook, VoteThreshold};
+use super::polkadot::{AccountVote, ReferendumTally, VoteBook, VoteThreshold};
+use super::Conviction;
 use crate::error::{Error, Result};
 
 /// A track's timing and curves.

@@ -6,12 +6,14 @@
 //! read once into a string and votes are borrowed from it.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
+pub mod conviction_files;
 pub(crate) mod csv_file;
 pub mod csv_votes;
 pub mod delegations;
 pub mod governor_events;
 pub mod holders;
 pub mod snapshot_json;
+pub(crate) mod toml_file;
 
 use serde::Deserialize;
 
