@@ -160,6 +160,17 @@ pub struct ReferendumDecision {
     pub adaptive_quorum: Option<(VoteThreshold, bool)>,
 }
 
+/// Starts a confirmation at block `at`; the block it ends at.
+fn start_confirming(confirmations: &mut Vec<Confirmation>, at: u64, period: u64) -> Option<u64> {
+    let ends = at.saturating_add(period);
+    confirmations.push(Confirmation {
+        started: at,
+        ends,
+        aborted: None,
+    });
+    Some(ends)
+}
+
 impl Track {
     /// Checks the curves and periods.
     pub fn check(&self) -> std::result::Result<(), String> {
@@ -249,12 +260,7 @@ impl Track {
         let mut confirmations: Vec<Confirmation> = Vec::new();
         let mut confirming: Option<u64> = None;
         if passing(&book, since) {
-            confirming = Some(since.saturating_add(self.confirm_period));
-            confirmations.push(Confirmation {
-                started: since,
-                ends: since.saturating_add(self.confirm_period),
-                aborted: None,
-            });
+            confirming = start_confirming(&mut confirmations, since, self.confirm_period);
         }
         let mut b = since;
         let outcome = loop {
@@ -281,13 +287,7 @@ impl Track {
                 };
                 match first {
                     Some(p) if p <= reject_at => {
-                        let c = p.saturating_add(self.confirm_period);
-                        confirming = Some(c);
-                        confirmations.push(Confirmation {
-                            started: p,
-                            ends: c,
-                            aborted: None,
-                        });
+                        confirming = start_confirming(&mut confirmations, p, self.confirm_period);
                         b = p;
                         continue;
                     }
@@ -303,13 +303,7 @@ impl Track {
                     Some(t) if b >= t => break RefOutcome::Approved(b),
                     Some(_) => {}
                     None => {
-                        let c = b.saturating_add(self.confirm_period);
-                        confirming = Some(c);
-                        confirmations.push(Confirmation {
-                            started: b,
-                            ends: c,
-                            aborted: None,
-                        });
+                        confirming = start_confirming(&mut confirmations, b, self.confirm_period);
                     }
                 }
             } else {
