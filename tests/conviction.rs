@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use govkit::conviction::{
     AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
-    RefOutcome, ReferendumTally, VoteBook, VoteThreshold,
+    RefOutcome, ReferendumTally, TimelineRow, VoteBook, VoteThreshold,
 };
 use govkit::io::conviction_files;
+use govkit::Location;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -410,4 +411,59 @@ fn a_file_of_neither_kind_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("neither a funding file"));
+}
+
+/// An embedder without files: the funding file's text and its timeline rows
+/// in memory give the same report as reading them from disk.
+#[test]
+fn funding_in_memory_matches_the_files() {
+    let path = bundled("conviction-funding.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ConvictionFile::Funding(file) = ConvictionFile::from_toml(&path, &text).unwrap() else {
+        panic!("a funding file");
+    };
+    let rows = [
+        ("0", "alice", "garden", "1000"),
+        ("0", "bob", "bridge", "3000"),
+        ("5", "carol", "garden", "2000"),
+        ("12", "dave", "bridge", "6000"),
+        ("20", "erin", "zine", "500"),
+        ("25", "alice", "garden", "0"),
+    ];
+    let mut timeline = file.timeline();
+    for (i, &(block, account, proposal, amount)) in rows.iter().enumerate() {
+        let line = i as u64 + 2;
+        let row = TimelineRow {
+            block,
+            account,
+            proposal,
+            amount,
+        };
+        timeline
+            .push(line, row, |_| Location::line("memory", line))
+            .unwrap();
+    }
+    let in_memory = file.simulate(&timeline.finish(), None).unwrap();
+    let from_files = conviction_files::simulate(&file, None).unwrap();
+    assert_eq!(in_memory.proposals, from_files.proposals);
+    assert_eq!(in_memory.to_json(), from_files.to_json());
+
+    // Rows are checked as the CSV's are, at the location the caller gives.
+    let mut timeline = file.timeline();
+    let row = TimelineRow {
+        block: "7",
+        account: "zed",
+        proposal: "nope",
+        amount: "1",
+    };
+    let e = timeline
+        .push(9, row, |f| {
+            Location::line("memory", 9).with_field(format!("{f:?}"))
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("memory line 9: field 'Proposal': no [[proposal]] with id \"nope\""),
+        "{e}"
+    );
 }
