@@ -328,9 +328,9 @@ impl Proposal {
     /// Reads and validates a proposal file whose mechanism may be any in
     /// `registry` (e.g. one an embedding program registered).
     pub fn load_with(path: impl AsRef<Path>, registry: &Registry) -> Result<Proposal> {
-        let path = path.as_ref();
-        let text = crate::io::read_text(path)?;
-        Proposal::from_toml_with(path, &text, registry)
+        crate::io::toml_file::load(path.as_ref(), |path, text| {
+            Proposal::from_toml_with(path, text, registry)
+        })
     }
 
     /// Validates a proposal given as text; `path` names it and anchors

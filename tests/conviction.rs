@@ -7,9 +7,11 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use govkit::conviction::{
-    self, AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
-    RefOutcome, Tally, VoteBook, VoteThreshold,
+    AccountVote, Conviction, ConvictionFile, Curve, DemocracyTally, FundingParams, Perbill,
+    RefOutcome, ReferendumTally, TimelineRow, VoteBook, VoteThreshold,
 };
+use govkit::io::conviction_files;
+use govkit::Location;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -46,30 +48,30 @@ fn anchors_1hive_conviction_and_thresholds() {
 #[test]
 fn anchors_polkadot_tallies() {
     let tally = |v: AccountVote| {
-        let mut t = Tally::default();
+        let mut t = ReferendumTally::default();
         t.add(v).unwrap();
         t
     };
     use Conviction::*;
     assert_eq!(
         tally(AccountVote::aye(2, Locked5x)),
-        Tally::from_parts(10, 0, 2)
+        ReferendumTally::from_parts(10, 0, 2)
     );
     assert_eq!(
         tally(AccountVote::nay(2, Locked5x)),
-        Tally::from_parts(0, 10, 0)
+        ReferendumTally::from_parts(0, 10, 0)
     );
     assert_eq!(
         tally(AccountVote::aye(5, Locked1x)),
-        Tally::from_parts(5, 0, 5)
+        ReferendumTally::from_parts(5, 0, 5)
     );
     assert_eq!(
         tally(AccountVote::aye(10, None)),
-        Tally::from_parts(1, 0, 10)
+        ReferendumTally::from_parts(1, 0, 10)
     );
     assert_eq!(
         tally(AccountVote::Split { aye: 10, nay: 0 }),
-        Tally::from_parts(1, 0, 10)
+        ReferendumTally::from_parts(1, 0, 10)
     );
     // Account 1 delegates 5 at 1x to account 2; 2 votes aye(10, 0x); 3 and 4
     // vote nay(10, 0x): ayes 1 + 5, nays 1 + 1, support 10 + 5.
@@ -78,7 +80,7 @@ fn anchors_polkadot_tallies() {
     book.vote("2", AccountVote::aye(10, None)).unwrap();
     book.vote("3", AccountVote::nay(10, None)).unwrap();
     book.vote("4", AccountVote::nay(10, None)).unwrap();
-    assert_eq!(book.tally(), Tally::from_parts(6, 2, 15));
+    assert_eq!(book.tally(), ReferendumTally::from_parts(6, 2, 15));
     assert!(book.delegate("1", "1", Locked1x, 5).is_err());
     // Lock periods 0, 1, 2, 4, 8, 16, 32.
     let periods: Vec<u32> = Conviction::ALL.iter().map(|c| c.lock_periods()).collect();
@@ -116,11 +118,11 @@ fn anchors_adaptive_quorum_biasing() {
 #[test]
 fn bundled_funding_example() {
     let ConvictionFile::Funding(file) =
-        conviction::load(bundled("conviction-funding.toml")).unwrap()
+        conviction_files::load(bundled("conviction-funding.toml")).unwrap()
     else {
         panic!("a funding file");
     };
-    let report = file.run(None).unwrap();
+    let report = conviction_files::simulate(&file, None).unwrap();
     let by_id = |id: &str| {
         report
             .proposals
@@ -155,7 +157,7 @@ fn bundled_funding_example() {
         (25, 8_280, 2_048, 5_000)
     );
     // Until block 10: bridge has not passed yet.
-    let report = file.run(Some(10)).unwrap();
+    let report = conviction_files::simulate(&file, Some(10)).unwrap();
     assert_eq!(report.proposals[1].passes_at, None);
     assert_eq!(report.proposals[0].passes_at, Some(8));
 }
@@ -163,7 +165,7 @@ fn bundled_funding_example() {
 #[test]
 fn bundled_referendum_example() {
     let ConvictionFile::Referendum(file) =
-        conviction::load(bundled("referendum-small-spend.toml")).unwrap()
+        conviction_files::load(bundled("referendum-small-spend.toml")).unwrap()
     else {
         panic!("a referendum file");
     };
@@ -188,7 +190,7 @@ fn bundled_referendum_example() {
     // 1600 + erin's 500 abstain + 100 = 2200.
     assert_eq!(
         d.tally,
-        Tally::from_parts(tokens(4800), tokens(3200), tokens(2200))
+        ReferendumTally::from_parts(tokens(4800), tokens(3200), tokens(2200))
     );
     assert_eq!(d.approval, Perbill::from_percent(60));
     // Winning-side locks: alice 3x (4 periods), frank 6x (32); carol is
@@ -409,4 +411,59 @@ fn a_file_of_neither_kind_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("neither a funding file"));
+}
+
+/// An embedder without files: the funding file's text and its timeline rows
+/// in memory give the same report as reading them from disk.
+#[test]
+fn funding_in_memory_matches_the_files() {
+    let path = bundled("conviction-funding.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let ConvictionFile::Funding(file) = ConvictionFile::from_toml(&path, &text).unwrap() else {
+        panic!("a funding file");
+    };
+    let rows = [
+        ("0", "alice", "garden", "1000"),
+        ("0", "bob", "bridge", "3000"),
+        ("5", "carol", "garden", "2000"),
+        ("12", "dave", "bridge", "6000"),
+        ("20", "erin", "zine", "500"),
+        ("25", "alice", "garden", "0"),
+    ];
+    let mut timeline = file.timeline();
+    for (i, &(block, account, proposal, amount)) in rows.iter().enumerate() {
+        let line = i as u64 + 2;
+        let row = TimelineRow {
+            block,
+            account,
+            proposal,
+            amount,
+        };
+        timeline
+            .push(line, row, |_| Location::line("memory", line))
+            .unwrap();
+    }
+    let in_memory = file.simulate(&timeline.finish(), None).unwrap();
+    let from_files = conviction_files::simulate(&file, None).unwrap();
+    assert_eq!(in_memory.proposals, from_files.proposals);
+    assert_eq!(in_memory.to_json(), from_files.to_json());
+
+    // Rows are checked as the CSV's are, at the location the caller gives.
+    let mut timeline = file.timeline();
+    let row = TimelineRow {
+        block: "7",
+        account: "zed",
+        proposal: "nope",
+        amount: "1",
+    };
+    let e = timeline
+        .push(9, row, |f| {
+            Location::line("memory", 9).with_field(format!("{f:?}"))
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("memory line 9: field 'Proposal': no [[proposal]] with id \"nope\""),
+        "{e}"
+    );
 }

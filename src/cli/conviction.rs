@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use govkit::conviction::{self, ConvictionFile};
+use govkit::io::conviction_files::{self, RunOptions};
 
 use super::Format;
 
@@ -33,29 +33,14 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
-    match conviction::load(&args.file)? {
-        ConvictionFile::Funding(file) => {
-            let report = file.run(args.until)?;
-            if let Some(path) = &args.series {
-                report.write_series(path, args.step)?;
-            }
-            Ok(match args.format {
-                Format::Table => report.to_table(),
-                Format::Json => report.to_json() + "\n",
-            })
-        }
-        ConvictionFile::Referendum(file) => {
-            if args.until.is_some() {
-                return Err(conviction::funding_only("--until"));
-            }
-            if args.series.is_some() {
-                return Err(conviction::funding_only("--series"));
-            }
-            let report = file.run()?;
-            Ok(match args.format {
-                Format::Table => report.to_table(),
-                Format::Json => report.to_json() + "\n",
-            })
-        }
-    }
+    let options = RunOptions {
+        until: args.until,
+        series: args.series,
+        step: args.step,
+    };
+    let report = conviction_files::run(&args.file, &options)?;
+    Ok(match args.format {
+        Format::Table => report.to_table(),
+        Format::Json => report.to_json() + "\n",
+    })
 }

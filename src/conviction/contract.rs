@@ -133,7 +133,7 @@ impl DecayPowers {
 
 /// Why the contract refuses a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThresholdError {
+pub enum FundingThresholdError {
     /// `requested ≥ maxRatio × funds`: `CV_AMOUNT_OVER_MAX_RATIO`; such a
     /// proposal can never pass.
     OverMaxRatio,
@@ -152,8 +152,8 @@ pub(crate) fn threshold_factor(
     weight: u128,
     requested: u128,
     funds: u128,
-) -> Result<U256, ThresholdError> {
-    use ThresholdError::{Arithmetic, OverMaxRatio};
+) -> Result<U256, FundingThresholdError> {
+    use FundingThresholdError::{Arithmetic, OverMaxRatio};
     if U256::mul_wide(max_ratio, funds) <= U256::mul_wide(requested, D) {
         return Err(OverMaxRatio);
     }
@@ -244,7 +244,7 @@ mod tests {
         // beta · R = 3000.
         assert_eq!(
             threshold_factor(DECAY, MAX_RATIO, WEIGHT, 3000, 15_000),
-            Err(ThresholdError::OverMaxRatio)
+            Err(FundingThresholdError::OverMaxRatio)
         );
         assert!(threshold_factor(DECAY, MAX_RATIO, WEIGHT, 2999, 15_000).is_ok());
     }

@@ -42,7 +42,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use super::contract::{self, DecayPowers, ThresholdError, D, ONE_HUNDRED_PERCENT};
+use super::contract::{self, DecayPowers, FundingThresholdError, D, ONE_HUNDRED_PERCENT};
 use super::u256::U256;
 use crate::decimal::DecimalLiteral;
 use crate::error::{Error, Result};
@@ -301,7 +301,7 @@ impl FundingParams {
     }
 
     /// Why the contract refuses `requested` out of `funds`, if it does.
-    pub(crate) fn refusal(&self, requested: u128, funds: u128) -> Option<ThresholdError> {
+    pub(crate) fn refusal(&self, requested: u128, funds: u128) -> Option<FundingThresholdError> {
         contract::threshold_factor(self.decay, self.max_ratio, self.weight, requested, funds).err()
     }
 
@@ -330,7 +330,7 @@ impl FundingParams {
         let beta = big(self.max_ratio) / &d;
         if funds == 0 || big(requested) / big(funds) >= beta {
             return Err(Error::invalid(threshold_message(
-                ThresholdError::OverMaxRatio,
+                FundingThresholdError::OverMaxRatio,
                 requested,
                 funds,
                 self.max_ratio,
@@ -366,14 +366,19 @@ fn overflow_conviction(t: u64, y0: u128, x: u128) -> Error {
     )
 }
 
-fn threshold_message(e: ThresholdError, requested: u128, funds: u128, max_ratio: u128) -> String {
+fn threshold_message(
+    e: FundingThresholdError,
+    requested: u128,
+    funds: u128,
+    max_ratio: u128,
+) -> String {
     match e {
-        ThresholdError::OverMaxRatio => format!(
+        FundingThresholdError::OverMaxRatio => format!(
             "requested {requested} is at least max_ratio × funds = {} × {funds}: it can never \
              pass (the contract reverts with CV_AMOUNT_OVER_MAX_RATIO)",
             crate::decimal::format_scaled(max_ratio, 7)
         ),
-        ThresholdError::Arithmetic => format!(
+        FundingThresholdError::Arithmetic => format!(
             "the contract's threshold arithmetic fails for requested {requested} of funds \
              {funds} (uint256 overflow or a zero denominator: the request is too close to \
              max_ratio × funds): it can never pass"

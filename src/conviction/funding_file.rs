@@ -22,16 +22,15 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use csv::StringRecord;
 use serde::Deserialize;
 use serde_json::json;
 use toml::Spanned;
 
-use super::contract::ThresholdError;
+use super::contract::FundingThresholdError;
 use super::funding::{Funding, FundingParams, Simulation, StakeEvent};
+use crate::amount::{Amount, AmountUnit};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
-use crate::io::csv_file::CsvFile;
 use crate::toml_util::{self, at, NumberText};
 
 #[derive(Deserialize)]
@@ -64,6 +63,16 @@ struct ProposalEntry {
     title: Option<String>,
     requested: Spanned<NumberText>,
 }
+
+/// The header of the conviction curve CSV ([`FundingReport::series_rows`]).
+pub const SERIES_HEADER: [&str; 6] = [
+    "block",
+    "proposal",
+    "staked",
+    "conviction",
+    "threshold",
+    "passing",
+];
 
 /// One funding request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,13 +114,6 @@ pub struct Timeline {
 }
 
 impl FundingFile {
-    /// Reads and validates a funding file.
-    pub fn load(path: impl AsRef<Path>) -> Result<FundingFile> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        FundingFile::from_toml(path, &text)
-    }
-
     /// Validates a funding file given as text; `path` names it and anchors
     /// the timeline path.
     pub fn from_toml(path: &Path, text: &str) -> Result<FundingFile> {
@@ -211,12 +213,12 @@ impl FundingFile {
             }
             if let Some(refusal) = params.refusal(requested, funds) {
                 let why = match refusal {
-                    ThresholdError::OverMaxRatio => format!(
+                    FundingThresholdError::OverMaxRatio => format!(
                         "is at least max_ratio × funds = {} × {}",
                         format_scaled(params.max_ratio, 7),
                         format_scaled(funds, request_decimals)
                     ),
-                    ThresholdError::Arithmetic => "is so close to max_ratio × funds that the \
+                    FundingThresholdError::Arithmetic => "is so close to max_ratio × funds that the \
                         contract's threshold arithmetic fails (uint256 overflow or division by zero)"
                         .to_string(),
                 };
@@ -252,92 +254,137 @@ impl FundingFile {
         })
     }
 
-    /// Reads the stake timeline: `block,account,proposal,amount` (amount in
-    /// stake tokens; 0 unstakes), in block order.
-    pub fn read_timeline(&self) -> Result<Timeline> {
-        let mut csv = CsvFile::open(&self.timeline)?;
-        let block_col = csv.required_column(None, &["block", "block_number", "height"])?;
-        let account_col = csv.required_column(None, &["account", "staker", "voter", "address"])?;
-        let proposal_col = csv.required_column(None, &["proposal", "proposal_id", "id"])?;
-        let amount_col = csv.required_column(None, &["amount", "stake", "staked"])?;
-        let index: HashMap<&str, u32> = self
-            .proposals
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i as u32))
-            .collect();
-        let mut accounts: HashMap<String, u32> = HashMap::new();
-        let mut names = Vec::new();
-        let mut events = Vec::new();
-        let mut record = StringRecord::new();
-        let mut previous: Option<(u64, u64)> = None;
-        while let Some(line) = csv.next_record(&mut record)? {
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
-            let block: u64 = field(block_col).parse().map_err(|_| {
-                Error::input(
-                    csv.at(line, block_col),
-                    format!("{:?} is not a block number", field(block_col)),
-                )
-            })?;
-            if let Some((prev, prev_line)) = previous {
-                if block < prev {
-                    return Err(Error::input(
-                        csv.at(line, block_col),
-                        format!(
-                            "block {block} comes before block {prev} (line {prev_line}): time \
-                             cannot go backwards; sort the timeline by block"
-                        ),
-                    ));
-                }
-            }
-            previous = Some((block, line));
-            let account_name = field(account_col);
-            if account_name.is_empty() {
-                return Err(Error::input(csv.at(line, account_col), "is empty"));
-            }
-            let next_id = names.len() as u32;
-            let account = *accounts.entry(account_name.to_string()).or_insert_with(|| {
-                names.push(account_name.to_string());
-                next_id
-            });
-            let proposal = *index.get(field(proposal_col)).ok_or_else(|| {
-                let mut known: Vec<&str> = index.keys().copied().collect();
-                known.sort_unstable();
-                Error::input(
-                    csv.at(line, proposal_col),
-                    format!(
-                        "no [[proposal]] with id {:?} (the file has: {})",
-                        field(proposal_col),
-                        known.join(", ")
-                    ),
-                )
-            })?;
-            let amount = crate::io::parse_amount(
-                field(amount_col),
-                crate::AmountUnit::Token,
-                self.decimals,
-                || csv.at(line, amount_col),
-            )?
-            .base_units();
-            events.push(StakeEvent {
-                block,
-                account,
-                proposal,
-                amount,
-            });
+    /// An empty stake timeline for this file's requests, to be filled row
+    /// by row ([`TimelineBuilder::push`]) by whoever reads the rows
+    /// (`io::conviction_files::read_timeline` for a CSV file).
+    pub fn timeline(&self) -> TimelineBuilder<'_> {
+        TimelineBuilder {
+            decimals: self.decimals,
+            index: self
+                .proposals
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), i as u32))
+                .collect(),
+            accounts: HashMap::new(),
+            timeline: Timeline::default(),
+            previous: None,
         }
-        Ok(Timeline {
-            events,
-            accounts: names,
-        })
     }
 
-    /// Reads the timeline and simulates up to `until` (default: forever).
-    pub fn run(&self, until: Option<u64>) -> Result<FundingReport> {
-        let timeline = self.read_timeline()?;
+    /// Simulates the requests over `timeline` up to `until` (default:
+    /// forever).
+    pub fn simulate(&self, timeline: &Timeline, until: Option<u64>) -> Result<FundingReport> {
         let requests: Vec<u128> = self.proposals.iter().map(|p| p.requested).collect();
         let sim = self.funding.simulate(&requests, &timeline.events, until)?;
         FundingReport::new(self.clone(), sim, until, timeline.events.len())
+    }
+}
+
+/// One row of a stake timeline, as written: `block,account,proposal,amount`
+/// (amount in stake tokens; 0 unstakes).
+#[derive(Clone, Copy, Debug)]
+pub struct TimelineRow<'a> {
+    /// Block number.
+    pub block: &'a str,
+    /// The staking account.
+    pub account: &'a str,
+    /// The id of a `[[proposal]]`.
+    pub proposal: &'a str,
+    /// The stake after this row, in stake tokens.
+    pub amount: &'a str,
+}
+
+/// A field of a [`TimelineRow`], for error locations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineField {
+    /// `block`.
+    Block,
+    /// `account`.
+    Account,
+    /// `proposal`.
+    Proposal,
+    /// `amount`.
+    Amount,
+}
+
+/// Builds a [`Timeline`] from rows in block order, checking each.
+#[derive(Debug)]
+pub struct TimelineBuilder<'f> {
+    decimals: u8,
+    index: HashMap<&'f str, u32>,
+    accounts: HashMap<String, u32>,
+    timeline: Timeline,
+    previous: Option<(u64, u64)>,
+}
+
+impl TimelineBuilder<'_> {
+    /// Adds the row on `line`; `at` locates a field of it for errors.
+    pub fn push(
+        &mut self,
+        line: u64,
+        row: TimelineRow<'_>,
+        at: impl Fn(TimelineField) -> Location,
+    ) -> Result<()> {
+        let block_text = row.block.trim();
+        let block: u64 = block_text.parse().map_err(|_| {
+            Error::input(
+                at(TimelineField::Block),
+                format!("{block_text:?} is not a block number"),
+            )
+        })?;
+        if let Some((prev, prev_line)) = self.previous {
+            if block < prev {
+                return Err(Error::input(
+                    at(TimelineField::Block),
+                    format!(
+                        "block {block} comes before block {prev} (line {prev_line}): time \
+                         cannot go backwards; sort the timeline by block"
+                    ),
+                ));
+            }
+        }
+        self.previous = Some((block, line));
+        let account_name = row.account.trim();
+        if account_name.is_empty() {
+            return Err(Error::input(at(TimelineField::Account), "is empty"));
+        }
+        let names = &mut self.timeline.accounts;
+        let next_id = names.len() as u32;
+        let account = *self
+            .accounts
+            .entry(account_name.to_string())
+            .or_insert_with(|| {
+                names.push(account_name.to_string());
+                next_id
+            });
+        let proposal_id = row.proposal.trim();
+        let proposal = *self.index.get(proposal_id).ok_or_else(|| {
+            let mut known: Vec<&str> = self.index.keys().copied().collect();
+            known.sort_unstable();
+            Error::input(
+                at(TimelineField::Proposal),
+                format!(
+                    "no [[proposal]] with id {proposal_id:?} (the file has: {})",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let amount = Amount::parse(row.amount.trim(), AmountUnit::Token, self.decimals)
+            .map_err(|e| Error::input(at(TimelineField::Amount), e.to_string()))?
+            .base_units();
+        self.timeline.events.push(StakeEvent {
+            block,
+            account,
+            proposal,
+            amount,
+        });
+        Ok(())
+    }
+
+    /// The timeline built so far.
+    pub fn finish(self) -> Timeline {
+        self.timeline
     }
 }
 
@@ -558,11 +605,16 @@ impl FundingReport {
         out
     }
 
-    /// Writes the conviction curves as CSV (`block,proposal,staked,
-    /// conviction,threshold,passing`): for each proposal, every `step`
-    /// blocks (default: about 500 rows over the run) plus its stake changes
-    /// and its passing block, up to `until` or the last interesting block.
-    pub fn write_series(&self, path: &Path, step: Option<u64>) -> Result<()> {
+    /// The conviction curves as CSV rows under [`SERIES_HEADER`]: for each
+    /// proposal, every `step` blocks (default: about 500 rows over the run)
+    /// plus its stake changes and its passing block, up to `until` or the
+    /// last interesting block. Each row goes to `row` in order
+    /// (`io::conviction_files::write_series` writes them to a file).
+    pub fn series_rows(
+        &self,
+        step: Option<u64>,
+        mut row: impl FnMut([String; 6]) -> Result<()>,
+    ) -> Result<()> {
         let sim = &self.simulation;
         let latest_pass = self.proposals.iter().filter_map(|o| o.passes_at).max();
         let end = self
@@ -574,19 +626,6 @@ impl FundingReport {
             })
             .max(1);
         let step = step.unwrap_or_else(|| end.div_ceil(500)).max(1);
-        let io = |e: std::io::Error| Error::io(path, e);
-        let mut w =
-            csv::Writer::from_path(path).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
-        let csv_err = |e: csv::Error| Error::io(path, std::io::Error::other(e));
-        w.write_record([
-            "block",
-            "proposal",
-            "staked",
-            "conviction",
-            "threshold",
-            "passing",
-        ])
-        .map_err(csv_err)?;
         for (p, o) in self.proposals.iter().enumerate() {
             let mut blocks: Vec<u64> = (0..=end / step).map(|i| i * step).collect();
             blocks.push(end);
@@ -602,17 +641,16 @@ impl FundingReport {
             for b in blocks {
                 let y = sim.conviction_at(p, b)?;
                 let t = sim.threshold_at(p, b)?;
-                w.write_record([
+                row([
                     b.to_string(),
                     o.id.clone(),
                     self.stake(sim.staked_at(p, b)),
                     self.stake(y),
                     self.stake(t),
                     (y > t).to_string(),
-                ])
-                .map_err(csv_err)?;
+                ])?;
             }
         }
-        w.flush().map_err(io)
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //! [`Conviction::None`] counts a tenth of the capital and locks nothing;
 //! `Locked1x` … `Locked6x` multiply by 1 … 6 and lock for 1, 2, 4, 8, 16, 32
 //! lock periods, and only if the vote was on the winning side.
-//! A [`Tally`] keeps `ayes` and `nays` in convicted votes and `support` in
+//! A [`ReferendumTally`] keeps `ayes` and `nays` in convicted votes and `support` in
 //! plain capital of aye (and abstain) votes. Policy, as in the pallet:
 //! - split and split-abstain votes count at 0.1x (no conviction); abstain
 //!   capital counts toward support only;
@@ -18,161 +18,29 @@
 //!
 //! Deviation, on purpose: the pallet saturates `Conviction::votes` at the
 //! balance type's maximum and adds delegations with saturation; govkit's
-//! [`Tally`] refuses overflow instead ([`Conviction::votes`] saturates for
+//! [`ReferendumTally`] refuses overflow instead ([`Conviction::votes`] saturates for
 //! compatibility, [`Conviction::checked_votes`] does not).
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
+
+use super::lock::Conviction;
 
 use crate::error::{Error, Result};
 
-/// How strongly a vote is locked, and so how much it counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Conviction {
-    /// 0.1x votes, unlocked.
-    #[default]
-    None,
-    /// 1x votes, locked for one lock period after a winning vote.
-    Locked1x,
-    /// 2x votes, locked for 2 periods.
-    Locked2x,
-    /// 3x votes, locked for 4 periods.
-    Locked3x,
-    /// 4x votes, locked for 8 periods.
-    Locked4x,
-    /// 5x votes, locked for 16 periods.
-    Locked5x,
-    /// 6x votes, locked for 32 periods.
-    Locked6x,
-}
-
 impl Conviction {
-    /// All convictions, weakest first.
-    pub const ALL: [Conviction; 7] = [
-        Conviction::None,
-        Conviction::Locked1x,
-        Conviction::Locked2x,
-        Conviction::Locked3x,
-        Conviction::Locked4x,
-        Conviction::Locked5x,
-        Conviction::Locked6x,
-    ];
-
-    /// Lock periods a winning voter's balance stays locked: 0, 1, 2, 4, 8,
-    /// 16, 32.
-    pub fn lock_periods(self) -> u32 {
-        match self {
-            Conviction::None => 0,
-            c => 1 << (u8::from(c) - 1),
-        }
-    }
-
-    /// Votes for `capital`: `capital / 10` for `None`, else `capital ×
-    /// {1..6}`, saturating at `u128::MAX` as the pallet does.
-    ///
-    /// ```
-    /// use govkit::conviction::Conviction;
-    /// assert_eq!(Conviction::Locked5x.votes(2), 10);
-    /// assert_eq!(Conviction::None.votes(10), 1);
-    /// assert_eq!(Conviction::Locked3x.lock_periods(), 4);
-    /// ```
-    pub fn votes(self, capital: u128) -> u128 {
-        self.checked_votes(capital).unwrap_or(u128::MAX)
-    }
-
-    /// Votes for `capital`, `None` on overflow.
-    pub fn checked_votes(self, capital: u128) -> Option<u128> {
-        match self {
-            Conviction::None => Some(capital / 10),
-            c => capital.checked_mul(u128::from(u8::from(c))),
-        }
-    }
-
-    /// Votes and capital for `capital` ([`Delegations`] as the pallet calls
+    /// Votes and capital for `capital` ([`ConvictionDelegations`] as the pallet calls
     /// the pair).
-    pub fn delegations(self, capital: u128) -> Option<Delegations> {
-        Some(Delegations {
+    pub fn delegations(self, capital: u128) -> Option<ConvictionDelegations> {
+        Some(ConvictionDelegations {
             votes: self.checked_votes(capital)?,
             capital,
         })
     }
-
-    /// The multiplier as people write it: `0.1x`, `1x`, … `6x`.
-    pub fn multiplier(self) -> &'static str {
-        ["0.1x", "1x", "2x", "3x", "4x", "5x", "6x"][usize::from(u8::from(self))]
-    }
 }
 
-impl From<Conviction> for u8 {
-    fn from(c: Conviction) -> u8 {
-        c as u8
-    }
-}
-
-impl TryFrom<u8> for Conviction {
-    type Error = u8;
-    fn try_from(i: u8) -> std::result::Result<Conviction, u8> {
-        Conviction::ALL.get(usize::from(i)).copied().ok_or(i)
-    }
-}
-
-impl fmt::Display for Conviction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.multiplier())
-    }
-}
-
-/// Why a text is not a conviction.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a conviction (write none, 0.1x or 0..6, 1x..6x, locked1x..locked6x)")]
-pub struct ConvictionError(pub String);
-
-impl FromStr for Conviction {
-    type Err = ConvictionError;
-
-    /// `none`, `0.1x`, `0`, `0x` → None; `3`, `3x`, `locked3x` → Locked3x
-    /// (case-insensitive).
-    fn from_str(text: &str) -> std::result::Result<Conviction, ConvictionError> {
-        let s = text.trim().to_ascii_lowercase();
-        let s = s.strip_prefix("locked").unwrap_or(&s);
-        if matches!(s, "none" | "0.1x" | "0.1") {
-            return Ok(Conviction::None);
-        }
-        let digits = s.strip_suffix('x').unwrap_or(s);
-        digits
-            .parse::<u8>()
-            .ok()
-            .and_then(|n| Conviction::try_from(n).ok())
-            .ok_or_else(|| ConvictionError(text.to_string()))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Conviction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Visit;
-        impl serde::de::Visitor<'_> for Visit {
-            type Value = Conviction;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a conviction: \"none\", \"1x\" … \"6x\", or 0 … 6")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Conviction, E> {
-                v.parse().map_err(E::custom)
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Conviction, E> {
-                u8::try_from(v)
-                    .ok()
-                    .and_then(|n| Conviction::try_from(n).ok())
-                    .ok_or_else(|| E::custom(ConvictionError(v.to_string())))
-            }
-        }
-        d.deserialize_any(Visit)
-    }
-}
-
-/// A standard vote: a side and a conviction.
+/// A standard vote: a side and a conviction (the pallet's `Vote`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Vote {
+pub struct StandardVote {
     /// True for aye.
     pub aye: bool,
     /// The conviction.
@@ -185,7 +53,7 @@ pub enum AccountVote {
     /// One side, with a conviction.
     Standard {
         /// Side and conviction.
-        vote: Vote,
+        vote: StandardVote,
         /// Capital voted.
         balance: u128,
     },
@@ -212,7 +80,7 @@ impl AccountVote {
     /// A standard aye.
     pub fn aye(balance: u128, conviction: Conviction) -> AccountVote {
         AccountVote::Standard {
-            vote: Vote {
+            vote: StandardVote {
                 aye: true,
                 conviction,
             },
@@ -223,7 +91,7 @@ impl AccountVote {
     /// A standard nay.
     pub fn nay(balance: u128, conviction: Conviction) -> AccountVote {
         AccountVote::Standard {
-            vote: Vote {
+            vote: StandardVote {
                 aye: false,
                 conviction,
             },
@@ -265,34 +133,36 @@ impl AccountVote {
     }
 }
 
-/// Votes (after conviction) and capital (before).
+/// Votes (after conviction) and capital (before): the pallet's
+/// `Delegations`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Delegations {
+pub struct ConvictionDelegations {
     /// Convicted votes.
     pub votes: u128,
     /// Raw capital (counts for support).
     pub capital: u128,
 }
 
-impl Delegations {
-    fn checked_add(self, o: Delegations) -> Option<Delegations> {
-        Some(Delegations {
+impl ConvictionDelegations {
+    fn checked_add(self, o: ConvictionDelegations) -> Option<ConvictionDelegations> {
+        Some(ConvictionDelegations {
             votes: self.votes.checked_add(o.votes)?,
             capital: self.capital.checked_add(o.capital)?,
         })
     }
 
-    fn checked_sub(self, o: Delegations) -> Option<Delegations> {
-        Some(Delegations {
+    fn checked_sub(self, o: ConvictionDelegations) -> Option<ConvictionDelegations> {
+        Some(ConvictionDelegations {
             votes: self.votes.checked_sub(o.votes)?,
             capital: self.capital.checked_sub(o.capital)?,
         })
     }
 }
 
-/// An ongoing referendum's tally, as `pallet-conviction-voting` keeps it.
+/// An ongoing referendum's tally, as `pallet-conviction-voting` keeps it
+/// (the pallet's `Tally`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
+pub struct ReferendumTally {
     /// Aye votes, after conviction.
     pub ayes: u128,
     /// Nay votes, after conviction.
@@ -301,10 +171,10 @@ pub struct Tally {
     pub support: u128,
 }
 
-impl Tally {
-    /// `Tally::from_parts(ayes, nays, support)`, as the pallet's tests write it.
-    pub const fn from_parts(ayes: u128, nays: u128, support: u128) -> Tally {
-        Tally {
+impl ReferendumTally {
+    /// `from_parts(ayes, nays, support)`, as the pallet's tests write `Tally::from_parts`.
+    pub const fn from_parts(ayes: u128, nays: u128, support: u128) -> ReferendumTally {
+        ReferendumTally {
             ayes,
             nays,
             support,
@@ -314,83 +184,67 @@ impl Tally {
     /// Adds a vote; `None` on overflow (the pallet's `add`).
     ///
     /// ```
-    /// use govkit::conviction::{AccountVote, Conviction, Tally};
-    /// let mut t = Tally::default();
+    /// use govkit::conviction::{AccountVote, Conviction, ReferendumTally};
+    /// let mut t = ReferendumTally::default();
     /// t.add(AccountVote::aye(2, Conviction::Locked5x)).unwrap();
-    /// assert_eq!(t, Tally::from_parts(10, 0, 2));
+    /// assert_eq!(t, ReferendumTally::from_parts(10, 0, 2));
     /// ```
     pub fn add(&mut self, vote: AccountVote) -> Option<()> {
-        let none = Conviction::None;
-        match vote {
-            AccountVote::Standard { vote, balance } => {
-                let d = vote.conviction.delegations(balance)?;
-                if vote.aye {
-                    self.support = self.support.checked_add(d.capital)?;
-                    self.ayes = self.ayes.checked_add(d.votes)?;
-                } else {
-                    self.nays = self.nays.checked_add(d.votes)?;
-                }
-            }
-            AccountVote::Split { aye, nay } => {
-                self.support = self.support.checked_add(aye)?;
-                self.ayes = self.ayes.checked_add(none.votes(aye))?;
-                self.nays = self.nays.checked_add(none.votes(nay))?;
-            }
-            AccountVote::SplitAbstain { aye, nay, abstain } => {
-                self.support = self.support.checked_add(aye)?.checked_add(abstain)?;
-                self.ayes = self.ayes.checked_add(none.votes(aye))?;
-                self.nays = self.nays.checked_add(none.votes(nay))?;
-            }
-        }
-        Some(())
+        self.apply(ReferendumTally::of_vote(vote)?, u128::checked_add)
     }
 
     /// Removes a vote added before; `None` if it was not there.
     pub fn remove(&mut self, vote: AccountVote) -> Option<()> {
-        let none = Conviction::None;
-        match vote {
-            AccountVote::Standard { vote, balance } => {
-                let d = vote.conviction.delegations(balance)?;
-                if vote.aye {
-                    self.support = self.support.checked_sub(d.capital)?;
-                    self.ayes = self.ayes.checked_sub(d.votes)?;
-                } else {
-                    self.nays = self.nays.checked_sub(d.votes)?;
-                }
-            }
-            AccountVote::Split { aye, nay } => {
-                self.support = self.support.checked_sub(aye)?;
-                self.ayes = self.ayes.checked_sub(none.votes(aye))?;
-                self.nays = self.nays.checked_sub(none.votes(nay))?;
-            }
-            AccountVote::SplitAbstain { aye, nay, abstain } => {
-                self.support = self.support.checked_sub(aye)?.checked_sub(abstain)?;
-                self.ayes = self.ayes.checked_sub(none.votes(aye))?;
-                self.nays = self.nays.checked_sub(none.votes(nay))?;
-            }
-        }
-        Some(())
+        self.apply(ReferendumTally::of_vote(vote)?, u128::checked_sub)
     }
 
     /// Adds delegated votes to one side (capital to support for aye).
-    pub fn increase(&mut self, aye: bool, d: Delegations) -> Option<()> {
-        if aye {
-            self.support = self.support.checked_add(d.capital)?;
-            self.ayes = self.ayes.checked_add(d.votes)?;
-        } else {
-            self.nays = self.nays.checked_add(d.votes)?;
-        }
-        Some(())
+    pub fn increase(&mut self, aye: bool, d: ConvictionDelegations) -> Option<()> {
+        self.apply(ReferendumTally::of_side(aye, d), u128::checked_add)
     }
 
     /// Removes delegated votes from one side.
-    pub fn reduce(&mut self, aye: bool, d: Delegations) -> Option<()> {
+    pub fn reduce(&mut self, aye: bool, d: ConvictionDelegations) -> Option<()> {
+        self.apply(ReferendumTally::of_side(aye, d), u128::checked_sub)
+    }
+
+    /// What one vote counts: a standard vote its convicted votes on its
+    /// side (and its capital as support if aye); split and split-abstain
+    /// votes 0.1x on each side, aye and abstain capital as support.
+    fn of_vote(vote: AccountVote) -> Option<ReferendumTally> {
+        let none = Conviction::None;
+        Some(match vote {
+            AccountVote::Standard { vote, balance } => {
+                ReferendumTally::of_side(vote.aye, vote.conviction.delegations(balance)?)
+            }
+            AccountVote::Split { aye, nay } => {
+                ReferendumTally::from_parts(none.votes(aye), none.votes(nay), aye)
+            }
+            AccountVote::SplitAbstain { aye, nay, abstain } => ReferendumTally::from_parts(
+                none.votes(aye),
+                none.votes(nay),
+                aye.checked_add(abstain)?,
+            ),
+        })
+    }
+
+    /// Votes on one side (capital as support for aye).
+    fn of_side(aye: bool, d: ConvictionDelegations) -> ReferendumTally {
         if aye {
-            self.support = self.support.checked_sub(d.capital)?;
-            self.ayes = self.ayes.checked_sub(d.votes)?;
+            ReferendumTally::from_parts(d.votes, 0, d.capital)
         } else {
-            self.nays = self.nays.checked_sub(d.votes)?;
+            ReferendumTally::from_parts(0, d.votes, 0)
         }
+    }
+
+    /// Adds or subtracts `other` part by part; unchanged and `None` if any
+    /// part overflows (or goes below zero).
+    fn apply(&mut self, other: ReferendumTally, op: fn(u128, u128) -> Option<u128>) -> Option<()> {
+        *self = ReferendumTally {
+            ayes: op(self.ayes, other.ayes)?,
+            nays: op(self.nays, other.nays)?,
+            support: op(self.support, other.support)?,
+        };
         Some(())
     }
 
@@ -415,7 +269,7 @@ pub enum Voting {
         /// The account's vote, if any.
         vote: Option<AccountVote>,
         /// Delegations received.
-        delegations: Delegations,
+        delegations: ConvictionDelegations,
     },
     /// Delegating its voting power.
     Delegating {
@@ -426,7 +280,7 @@ pub enum Voting {
         /// The delegator's conviction.
         conviction: Conviction,
         /// Delegations this account received (not passed on: one hop).
-        delegations: Delegations,
+        delegations: ConvictionDelegations,
     },
 }
 
@@ -434,7 +288,7 @@ impl Default for Voting {
     fn default() -> Voting {
         Voting::Casting {
             vote: None,
-            delegations: Delegations::default(),
+            delegations: ConvictionDelegations::default(),
         }
     }
 }
@@ -463,27 +317,27 @@ pub enum VotingError {
 }
 
 /// The votes and delegations of every account on one referendum, and the
-/// resulting [`Tally`].
+/// resulting [`ReferendumTally`].
 ///
 /// ```
-/// use govkit::conviction::{AccountVote, Conviction, Tally, VoteBook};
+/// use govkit::conviction::{AccountVote, Conviction, ReferendumTally, VoteBook};
 /// // ANCHORS: 1 delegates 5 at 1x to 2; 2 votes aye(10, 0x); 3 and 4 nay(10, 0x).
 /// let mut book = VoteBook::default();
 /// book.delegate("1", "2", Conviction::Locked1x, 5).unwrap();
 /// book.vote("2", AccountVote::aye(10, Conviction::None)).unwrap();
 /// book.vote("3", AccountVote::nay(10, Conviction::None)).unwrap();
 /// book.vote("4", AccountVote::nay(10, Conviction::None)).unwrap();
-/// assert_eq!(book.tally(), Tally::from_parts(6, 2, 15));
+/// assert_eq!(book.tally(), ReferendumTally::from_parts(6, 2, 15));
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct VoteBook {
     accounts: HashMap<String, Voting>,
-    tally: Tally,
+    tally: ReferendumTally,
 }
 
 impl VoteBook {
     /// The current tally.
-    pub fn tally(&self) -> Tally {
+    pub fn tally(&self) -> ReferendumTally {
         self.tally
     }
 
@@ -574,7 +428,7 @@ impl VoteBook {
                 return Err(VotingError::AlreadyVoting(account.to_string()))
             }
             Some(Voting::Casting { delegations, .. }) => *delegations,
-            None => Delegations::default(),
+            None => ConvictionDelegations::default(),
         };
         self.change_upstream(target, amount, true)?;
         self.accounts.insert(
@@ -622,7 +476,7 @@ impl VoteBook {
     fn change_upstream(
         &mut self,
         target: &str,
-        amount: Delegations,
+        amount: ConvictionDelegations,
         add: bool,
     ) -> std::result::Result<(), VotingError> {
         let mut tally = self.tally;
@@ -767,7 +621,7 @@ impl DemocracyTally {
     }
 
     /// Adds delegated votes to the delegate's side (capital to turnout).
-    pub fn increase(&mut self, aye: bool, d: Delegations) -> Option<()> {
+    pub fn increase(&mut self, aye: bool, d: ConvictionDelegations) -> Option<()> {
         self.turnout = self.turnout.checked_add(d.capital)?;
         if aye {
             self.ayes = self.ayes.checked_add(d.votes)?;
@@ -803,8 +657,8 @@ mod tests {
     use super::*;
     use Conviction::*;
 
-    fn tally_of(votes: &[AccountVote]) -> Tally {
-        let mut t = Tally::default();
+    fn tally_of(votes: &[AccountVote]) -> ReferendumTally {
+        let mut t = ReferendumTally::default();
         for v in votes {
             t.add(*v).unwrap();
         }
@@ -816,27 +670,27 @@ mod tests {
         // pallet-conviction-voting tests.rs, Tally::from_parts(ayes, nays, support).
         assert_eq!(
             tally_of(&[AccountVote::aye(2, Locked5x)]),
-            Tally::from_parts(10, 0, 2)
+            ReferendumTally::from_parts(10, 0, 2)
         );
         assert_eq!(
             tally_of(&[AccountVote::nay(2, Locked5x)]),
-            Tally::from_parts(0, 10, 0)
+            ReferendumTally::from_parts(0, 10, 0)
         );
         assert_eq!(
             tally_of(&[AccountVote::aye(5, Locked1x)]),
-            Tally::from_parts(5, 0, 5)
+            ReferendumTally::from_parts(5, 0, 5)
         );
         assert_eq!(
             tally_of(&[AccountVote::aye(10, None)]),
-            Tally::from_parts(1, 0, 10)
+            ReferendumTally::from_parts(1, 0, 10)
         );
         assert_eq!(
             tally_of(&[AccountVote::Split { aye: 10, nay: 0 }]),
-            Tally::from_parts(1, 0, 10)
+            ReferendumTally::from_parts(1, 0, 10)
         );
         assert_eq!(
             tally_of(&[AccountVote::Split { aye: 5, nay: 5 }]),
-            Tally::from_parts(0, 0, 5)
+            ReferendumTally::from_parts(0, 0, 5)
         );
         // abstain_voting_works: (0,0,10) then 6 votes split_abstain(10,0,20) -> (1,0,40).
         let t = tally_of(&[
@@ -851,29 +705,7 @@ mod tests {
                 abstain: 20,
             },
         ]);
-        assert_eq!(t, Tally::from_parts(1, 0, 40));
-    }
-
-    #[test]
-    fn conviction_table() {
-        let votes: Vec<u128> = Conviction::ALL.iter().map(|c| c.votes(100)).collect();
-        assert_eq!(votes, [10, 100, 200, 300, 400, 500, 600]);
-        let locks: Vec<u32> = Conviction::ALL.iter().map(|c| c.lock_periods()).collect();
-        assert_eq!(locks, [0, 1, 2, 4, 8, 16, 32]);
-        assert_eq!(Locked6x.votes(u128::MAX), u128::MAX);
-        assert_eq!(Locked6x.checked_votes(u128::MAX), Option::None);
-        for (text, c) in [
-            ("none", None),
-            ("0.1x", None),
-            ("0", None),
-            ("1x", Locked1x),
-            ("Locked6x", Locked6x),
-            ("3", Locked3x),
-        ] {
-            assert_eq!(text.parse::<Conviction>().unwrap(), c, "{text}");
-        }
-        assert!("7x".parse::<Conviction>().is_err());
-        assert!("2.5x".parse::<Conviction>().is_err());
+        assert_eq!(t, ReferendumTally::from_parts(1, 0, 40));
     }
 
     #[test]
@@ -883,17 +715,17 @@ mod tests {
         book.vote("2", AccountVote::aye(10, None)).unwrap();
         book.vote("3", AccountVote::nay(10, None)).unwrap();
         book.vote("4", AccountVote::nay(10, None)).unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(6, 2, 15));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(6, 2, 15));
         // Changing the delegate's vote carries the delegation along.
         book.vote("2", AccountVote::nay(10, None)).unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(0, 8, 0));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(0, 8, 0));
         // A split vote does not carry delegations.
         book.vote("2", AccountVote::Split { aye: 10, nay: 0 })
             .unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(1, 2, 10));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(1, 2, 10));
         book.vote("2", AccountVote::aye(10, None)).unwrap();
         book.undelegate("1").unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(1, 2, 10));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(1, 2, 10));
         assert_eq!(
             book.delegate("5", "5", Locked1x, 1),
             Err(VotingError::SelfDelegation("5".into()))
@@ -903,16 +735,16 @@ mod tests {
             Err(VotingError::AlreadyVoting("3".into()))
         );
         book.delegate("6", "2", Locked2x, 3).unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(7, 2, 13));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(7, 2, 13));
         assert!(matches!(
             book.vote("6", AccountVote::aye(1, None)),
             Err(VotingError::AlreadyDelegating(_))
         ));
         // Second level: 7 delegates to 6, which delegates: not passed on.
         book.delegate("7", "6", Locked6x, 100).unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(7, 2, 13));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(7, 2, 13));
         book.remove_vote("2").unwrap();
-        assert_eq!(book.tally(), Tally::from_parts(0, 2, 0));
+        assert_eq!(book.tally(), ReferendumTally::from_parts(0, 2, 0));
         assert!(book.remove_vote("2").is_err());
     }
 

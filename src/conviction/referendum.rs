@@ -25,7 +25,8 @@
 //! cost grows with the votes, not the blocks.
 
 use super::curve::{Curve, Perbill};
-use super::polkadot::{AccountVote, Conviction, Tally, VoteBook, VoteThreshold};
+use super::polkadot::{AccountVote, ReferendumTally, VoteBook, VoteThreshold};
+use super::Conviction;
 use crate::error::{Error, Result};
 
 /// A track's timing and curves.
@@ -129,7 +130,7 @@ pub struct Lock {
 
 /// The decision and everything that led to it.
 #[derive(Clone, Debug)]
-pub struct Decision {
+pub struct ReferendumDecision {
     /// When deciding began.
     pub deciding_since: u64,
     /// Approved or rejected, and when.
@@ -137,7 +138,7 @@ pub struct Decision {
     /// Every confirmation period started.
     pub confirmations: Vec<Confirmation>,
     /// The tally at the decision.
-    pub tally: Tally,
+    pub tally: ReferendumTally,
     /// Approval at the decision.
     pub approval: Perbill,
     /// Support at the decision.
@@ -157,6 +158,17 @@ pub struct Decision {
     /// The democracy pallet's adaptive quorum biasing on the final tally,
     /// when asked for.
     pub adaptive_quorum: Option<(VoteThreshold, bool)>,
+}
+
+/// Starts a confirmation at block `at`; the block it ends at.
+fn start_confirming(confirmations: &mut Vec<Confirmation>, at: u64, period: u64) -> Option<u64> {
+    let ends = at.saturating_add(period);
+    confirmations.push(Confirmation {
+        started: at,
+        ends,
+        aborted: None,
+    });
+    Some(ends)
 }
 
 impl Track {
@@ -182,7 +194,7 @@ impl Track {
     }
 
     /// `pallet-referenda`'s `is_passing`.
-    pub fn is_passing(&self, tally: &Tally, elapsed: u64, total_issuance: u128) -> bool {
+    pub fn is_passing(&self, tally: &ReferendumTally, elapsed: u64, total_issuance: u128) -> bool {
         let x = self.x(elapsed);
         self.min_support.passing(x, tally.support(total_issuance))
             && self.min_approval.passing(x, tally.approval())
@@ -198,7 +210,7 @@ impl Track {
         total_issuance: u128,
         actions: &[TimedAction],
         adaptive: Option<VoteThreshold>,
-    ) -> Result<Decision> {
+    ) -> Result<ReferendumDecision> {
         self.check().map_err(Error::invalid)?;
         if total_issuance == 0 {
             return Err(Error::invalid("total issuance must be positive"));
@@ -248,12 +260,7 @@ impl Track {
         let mut confirmations: Vec<Confirmation> = Vec::new();
         let mut confirming: Option<u64> = None;
         if passing(&book, since) {
-            confirming = Some(since.saturating_add(self.confirm_period));
-            confirmations.push(Confirmation {
-                started: since,
-                ends: since.saturating_add(self.confirm_period),
-                aborted: None,
-            });
+            confirming = start_confirming(&mut confirmations, since, self.confirm_period);
         }
         let mut b = since;
         let outcome = loop {
@@ -280,13 +287,7 @@ impl Track {
                 };
                 match first {
                     Some(p) if p <= reject_at => {
-                        let c = p.saturating_add(self.confirm_period);
-                        confirming = Some(c);
-                        confirmations.push(Confirmation {
-                            started: p,
-                            ends: c,
-                            aborted: None,
-                        });
+                        confirming = start_confirming(&mut confirmations, p, self.confirm_period);
                         b = p;
                         continue;
                     }
@@ -302,13 +303,7 @@ impl Track {
                     Some(t) if b >= t => break RefOutcome::Approved(b),
                     Some(_) => {}
                     None => {
-                        let c = b.saturating_add(self.confirm_period);
-                        confirming = Some(c);
-                        confirmations.push(Confirmation {
-                            started: b,
-                            ends: c,
-                            aborted: None,
-                        });
+                        confirming = start_confirming(&mut confirmations, b, self.confirm_period);
                     }
                 }
             } else {
@@ -378,7 +373,7 @@ impl Track {
                 });
             }
         }
-        Ok(Decision {
+        Ok(ReferendumDecision {
             deciding_since: since,
             outcome,
             confirmations,
@@ -399,7 +394,7 @@ impl Track {
     /// block: the curves never rise).
     fn first_passing(
         &self,
-        tally: &Tally,
+        tally: &ReferendumTally,
         since: u64,
         lo: u64,
         hi: u64,

@@ -38,8 +38,9 @@ use serde_json::json;
 use toml::Spanned;
 
 use super::curve::{Curve, FixedI64, Perbill};
-use super::polkadot::{AccountVote, Conviction, VoteThreshold};
-use super::referendum::{Action, Decision, RefOutcome, TimedAction, Track};
+use super::polkadot::{AccountVote, VoteThreshold};
+use super::referendum::{Action, RefOutcome, ReferendumDecision, TimedAction, Track};
+use super::{Conviction, ConvictionError};
 use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
 use crate::toml_util::{self, at, NumberText};
@@ -270,13 +271,6 @@ fn curve_from(entry: &CurveEntry, here: &dyn Fn(String) -> Error) -> Result<Curv
 }
 
 impl ReferendumFile {
-    /// Reads and validates a referendum file.
-    pub fn load(path: impl AsRef<Path>) -> Result<ReferendumFile> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        ReferendumFile::from_toml(path, &text)
-    }
-
     /// Validates a referendum file given as text.
     pub fn from_toml(path: &Path, text: &str) -> Result<ReferendumFile> {
         let file: FileSchema = toml_util::parse(path, text)?;
@@ -351,13 +345,9 @@ impl ReferendumFile {
             };
             let conviction = || -> Result<Conviction> {
                 match &v.conviction {
-                    Some(c) => {
-                        c.get_ref()
-                            .parse()
-                            .map_err(|e: super::polkadot::ConvictionError| {
-                                Error::input(at(path, text, c, "vote.conviction"), e.to_string())
-                            })
-                    }
+                    Some(c) => c.get_ref().parse().map_err(|e: ConvictionError| {
+                        Error::input(at(path, text, c, "vote.conviction"), e.to_string())
+                    }),
                     None => Err(Error::input(
                         vote_at.clone(),
                         format!("a {kind} needs 'conviction' (none for 0.1x, 1x .. 6x)"),
@@ -501,7 +491,7 @@ pub struct ReferendumReport {
     /// The file decided.
     pub file: ReferendumFile,
     /// The decision.
-    pub decision: Decision,
+    pub decision: ReferendumDecision,
 }
 
 impl ReferendumReport {

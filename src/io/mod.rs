@@ -6,6 +6,7 @@
 //! read once into a string and votes are borrowed from it.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
+pub mod conviction_files;
 pub(crate) mod csv_file;
 pub mod csv_votes;
 pub mod delegations;
@@ -14,6 +15,7 @@ pub mod holders;
 pub mod identities;
 pub mod snapshot_json;
 pub mod source;
+pub(crate) mod toml_file;
 
 use serde::Deserialize;
 
@@ -119,11 +121,6 @@ pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
         head.push_str(&String::from_utf8_lossy(&line));
     }
     Ok(head)
-}
-
-/// Reads a whole text file (a proposal or parameter TOML).
-pub fn read_text(path: &std::path::Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
 /// Votes of a multi-proposal file grouped by proposal, in order of first
