@@ -17,8 +17,9 @@ use crate::control::{Distribution, ProposalControl, Threshold};
 use crate::delegation::{DelegationStage, Policy};
 use crate::error::{Error, Result};
 use crate::io::OfficialStatus;
-use crate::mechanism::{Cap, MechanismSpec, Registry};
+use crate::mechanism::{Cap, MechanismSpec};
 use crate::proposal::{Prepared, Proposal};
+use crate::registry::Registry;
 use crate::report::ChoiceResult;
 use crate::rules::Outcome;
 use crate::scenario::Scenario;
@@ -64,7 +65,9 @@ impl Variant {
             "capped" => Some("token-weighted"),
             _ => name.strip_suffix("-capped"),
         };
-        let mut mechanism = registry.build_label(base.unwrap_or(name), decimals)?;
+        let mut mechanism = registry
+            .mechanisms
+            .build_label(base.unwrap_or(name), decimals)?;
         match (base, cap) {
             (Some(_), Some(c)) => {
                 mechanism.cap = Some(
@@ -124,7 +127,7 @@ impl Variant {
             .iter()
             .map(|name| {
                 let name = name.trim();
-                let token_weighted = || registry.build_label("token-weighted", decimals);
+                let token_weighted = || registry.mechanisms.build_label("token-weighted", decimals);
                 if name == "no-delegation" {
                     return Ok(Variant {
                         label: name.to_string(),

@@ -58,7 +58,7 @@
 //!             counts: vec![0], // For only, as in Compound Bravo
 //!             rounding: QuorumRounding::Exact,
 //!         }),
-//!         pass: PassRule::Majority,
+//!         pass: PassRule::majority(),
 //!         roles: Some(Roles::BASIC),
 //!     },
 //!     decimals: 18,
@@ -91,7 +91,9 @@ pub mod evaluate;
 pub mod html;
 pub mod io;
 pub mod mechanism;
+pub mod options;
 pub mod proposal;
+pub mod registry;
 pub mod report;
 mod rng;
 pub mod rules;
@@ -112,10 +114,11 @@ pub use evaluate::{Evaluation, Tally, VoteCounts};
 pub use io::delegations::{DelegationFormat, DelegationSource};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
 pub use mechanism::{
-    BuildContext, Cap, Electorate, Identities, Mechanism, MechanismPlugin, MechanismSpec,
-    Quadratic, Registry, RootOf, TokenWeighted,
+    BuildContext, Cap, Electorate, Identities, Mechanism, MechanismPlugin, MechanismRegistry,
+    MechanismSpec, Quadratic, RootOf, TokenWeighted,
 };
 pub use proposal::{Prepared, Proposal};
+pub use registry::Registry;
 pub use report::Report;
 pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 pub use score::Score;

@@ -25,9 +25,12 @@ use crate::io::{
     csv_votes, source, Holders, HoldersSource, OfficialStatus, VoteColumns, VoteFormat,
     VoteRequest, VoteSource,
 };
-use crate::mechanism::{BuildContext, Cap, MechanismSpec, Registry};
+use crate::mechanism::{BuildContext, Cap, MechanismSpec};
+use crate::registry::Registry;
 use crate::report::Report;
-use crate::rules::{DecisionRules, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
+use crate::rules::{
+    DecisionRules, PassRule, Quorum, QuorumRole, QuorumRounding, QuorumThreshold, Roles,
+};
 use crate::share::Share;
 use crate::toml_util::{self, key_lines, line_at, NumberText};
 use crate::vote::VoteSet;
@@ -163,8 +166,9 @@ enum HoldersFormat {
     Json,
 }
 
+/// `[rules]`: the quorum, the choice roles and `pass`; every other key is
+/// an option of the passing rule (checked by the rule's plugin).
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RulesSection {
     quorum: Option<Spanned<NumberText>>,
     quorum_counts: Option<Vec<Spanned<String>>>,
@@ -172,14 +176,26 @@ struct RulesSection {
     quorum_rounding: QuorumRounding,
     quorum_type: Option<QuorumType>,
     min_participation: Option<Share>,
-    pass: Option<PassSpec>,
-    support_threshold: Option<Share>,
-    min_approval: Option<Share>,
+    pass: Option<String>,
     for_choice: Option<Spanned<String>>,
     against_choice: Option<Spanned<String>>,
     abstain_choice: Option<Spanned<String>>,
     total_supply: Option<Spanned<NumberText>>,
 }
+
+/// The `[rules]` keys that are not a passing rule's options.
+const CORE_RULE_KEYS: &[&str] = &[
+    "quorum",
+    "quorum_counts",
+    "quorum_rounding",
+    "quorum_type",
+    "min_participation",
+    "pass",
+    "for_choice",
+    "against_choice",
+    "abstain_choice",
+    "total_supply",
+];
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
@@ -202,41 +218,6 @@ struct MechanismSection {
 /// The mission's name for delegation over token weights: token-weighted
 /// voting with a `[delegation]` section.
 const DELEGATED: &str = "delegated";
-
-/// `pass = "majority" | "plurality" | "aragon" | "2/3" | ">2/3" | "66.7%"`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum PassSpec {
-    Majority,
-    Plurality,
-    Aragon,
-    Ratio { ratio: Share, strict: bool },
-}
-
-impl<'de> Deserialize<'de> for PassSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(match text.trim() {
-            "majority" => PassSpec::Majority,
-            "plurality" => PassSpec::Plurality,
-            "aragon" => PassSpec::Aragon,
-            other => {
-                let (strict, ratio) = match other.strip_prefix(">=") {
-                    Some(r) => (false, r),
-                    None => match other.strip_prefix('>') {
-                        Some(r) => (true, r),
-                        None => (false, other),
-                    },
-                };
-                let ratio: Share = ratio.parse().map_err(|e| {
-                    serde::de::Error::custom(format!(
-                        "expected majority, plurality, aragon or a ratio such as \"2/3\": {e}"
-                    ))
-                })?;
-                PassSpec::Ratio { ratio, strict }
-            }
-        })
-    }
-}
 
 /// Where the votes are and how to read them.
 #[derive(Clone, Debug)]
@@ -268,10 +249,7 @@ struct RulesSpec {
     quorum: Option<QuorumThreshold>,
     quorum_counts: Option<Vec<NamedChoice>>,
     rounding: QuorumRounding,
-    pass: Option<PassSpec>,
-    rejection: bool,
-    support_threshold: Option<Share>,
-    min_approval: Option<Share>,
+    pass: PassRule,
     for_choice: Option<NamedChoice>,
     against_choice: Option<NamedChoice>,
     abstain_choice: Option<NamedChoice>,
@@ -401,7 +379,7 @@ impl Proposal {
             kind
         };
         let ctx = BuildContext::for_file(decimals, path, &key_lines);
-        let mut mechanism = registry.build(kind, &m.options, &ctx)?;
+        let mut mechanism = registry.mechanisms.build(kind, &m.options, &ctx)?;
         let attributes = mechanism.attributes.to_vec();
         // Caps are in the mechanism's power units (quorums are in tokens).
         if let Some(cap) = &m.cap {
@@ -410,7 +388,7 @@ impl Proposal {
                     .map_err(|e| Error::input(key_at("mechanism.cap"), e))?,
             );
         }
-        let known_attributes = registry.attributes();
+        let known_attributes = registry.mechanisms.attributes();
         if let Some(column) = file
             .votes
             .columns
@@ -505,23 +483,31 @@ impl Proposal {
                 "quorum_type = \"rejection\" decides by the Against votes alone; remove `pass`",
             ));
         }
-        let is_aragon = r.pass == Some(PassSpec::Aragon);
-        if is_aragon != r.support_threshold.is_some() {
-            return Err(Error::input(
-                key_at(if is_aragon {
-                    "rules.pass"
-                } else {
-                    "rules.support_threshold"
-                }),
-                "support_threshold goes with pass = \"aragon\" (and pass = \"aragon\" needs it)",
-            ));
-        }
-        if r.min_approval.is_some() && !is_aragon {
-            return Err(Error::input(
-                key_at("rules.min_approval"),
-                "min_approval is an Aragon rule: set pass = \"aragon\"",
-            ));
-        }
+        // The passing rule, from the registry, with its own options: the
+        // [rules] keys that are no core setting.
+        let has_roles = file.ballot == BallotKind::Basic
+            || (r.for_choice.is_some() && r.against_choice.is_some());
+        let pass_text = match (&r.pass, rejection, has_roles) {
+            (Some(p), _, _) => p.as_str(),
+            (None, true, _) => "snapshot-rejection",
+            (None, false, true) => "majority",
+            (None, false, false) => "plurality",
+        };
+        let raw: toml::Table = toml::from_str(text).unwrap_or_default();
+        let pass_options: crate::options::OptionTable = raw
+            .get("rules")
+            .and_then(toml::Value::as_table)
+            .map(|t| {
+                t.iter()
+                    .filter(|(k, _)| !CORE_RULE_KEYS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rules_ctx = BuildContext::for_section(decimals, path, &key_lines, "rules", "pass");
+        let pass = registry
+            .rules
+            .pass_rule(pass_text, &pass_options, &rules_ctx)?;
         let rounding =
             if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
                 QuorumRounding::Ceil
@@ -546,10 +532,7 @@ impl Proposal {
                     .collect()
             }),
             rounding,
-            pass: r.pass,
-            rejection,
-            support_threshold: r.support_threshold,
-            min_approval: r.min_approval,
+            pass,
             for_choice: named(&r.for_choice, "rules.for_choice"),
             against_choice: named(&r.against_choice, "rules.against_choice"),
             abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
@@ -707,27 +690,11 @@ impl Proposal {
                 ))
             }
         };
-        let pass = if r.rejection {
-            PassRule::SnapshotRejection
-        } else {
-            match &r.pass {
-                None if roles.is_some() => PassRule::Majority,
-                None => PassRule::Plurality,
-                Some(PassSpec::Majority) => PassRule::Majority,
-                Some(PassSpec::Plurality) => PassRule::Plurality,
-                Some(PassSpec::Aragon) => PassRule::Aragon {
-                    support_threshold: r.support_threshold.clone().expect("validated on load"),
-                    min_approval: r.min_approval.clone(),
-                },
-                Some(PassSpec::Ratio { ratio, strict }) => PassRule::Supermajority {
-                    ratio: ratio.clone(),
-                    strict: *strict,
-                },
-            }
-        };
+        let pass = r.pass.clone();
+        let rejection = pass.test().quorum_role() == QuorumRole::Read;
         let counts = match &r.quorum_counts {
             Some(names) => names.iter().map(resolve).collect::<Result<Vec<_>>>()?,
-            None if r.rejection => match roles {
+            None if rejection => match roles {
                 Some(roles) => vec![roles.against],
                 None => Vec::new(),
             },
@@ -745,12 +712,15 @@ impl Proposal {
         rules
             .validate(choices)
             .map_err(|m| Error::input(self.key_at("rules.pass"), m))?;
-        if let (PassRule::Aragon { .. }, None, None) =
-            (&rules.pass, &self.holders, self.total_supply)
+        if rules.pass.test().needs_supply() && self.holders.is_none() && self.total_supply.is_none()
         {
             return Err(Error::input(
                 self.key_at("rules.pass"),
-                "Aragon rules are fractions of the total supply: add [holders] or rules.total_supply",
+                format!(
+                    "pass = {:?} takes fractions of the total supply: add [holders] or \
+                     rules.total_supply",
+                    rules.pass.test().label()
+                ),
             ));
         }
         if let (Some(QuorumThreshold::OfSupply(_)), None, None) =

@@ -75,7 +75,7 @@ fn governor_rules(quorum_tokens: u128) -> DecisionRules {
             counts: vec![0],
             rounding: QuorumRounding::Exact,
         }),
-        pass: PassRule::Majority,
+        pass: PassRule::majority(),
         roles: Some(Roles::BASIC),
     }
 }

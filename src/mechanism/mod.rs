@@ -27,7 +27,7 @@ pub use cap::Cap;
 pub use conviction::ConvictionVoting;
 pub use identity::Identities;
 pub use quadratic::{Quadratic, RootOf};
-pub use registry::{BuildContext, MechanismPlugin, MechanismSpec, OptionTable, Registry};
+pub use registry::{BuildContext, MechanismPlugin, MechanismRegistry, MechanismSpec, OptionTable};
 pub use token_weighted::TokenWeighted;
 
 /// The mechanisms that ship with govkit, in the order help texts list

@@ -7,24 +7,17 @@
 //! per-vote attributes it reads, and its labels for `compare`. The
 //! registry lists the plugins; the proposal loader, `compare`, the help
 //! texts and the "known: ..." errors all read it. Adding a mechanism is one
-//! new file and one line in [`Registry::builtin`] (see ARCHITECTURE.md,
+//! new file and one line in [`MechanismRegistry::builtin`] (see ARCHITECTURE.md,
 //! "Adding a mechanism"); an embedder registers its own with
-//! [`Registry::register`].
+//! [`MechanismRegistry::register`] (or [`crate::Registry::register`]).
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-
 use super::{Cap, Mechanism};
+pub use crate::options::{BuildContext, OptionTable};
 
-/// A mechanism's options as written (the `[mechanism]` table without
-/// `kind` and `cap`), re-exported so plugins need no direct `toml`
-/// dependency.
-pub type OptionTable = toml::Table;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 
 /// A mechanism as the registry knows it: how to build it from options.
 pub trait MechanismPlugin: Send + Sync {
@@ -53,112 +46,6 @@ pub trait MechanismPlugin: Send + Sync {
     /// them into the plugin's own options struct). Files the options name
     /// are read here, through [`crate::io`], once per proposal.
     fn build(&self, options: &OptionTable, ctx: &BuildContext<'_>) -> Result<Arc<dyn Mechanism>>;
-}
-
-/// What a plugin may know while it builds: the token, where relative paths
-/// start, and where the options came from (for error messages).
-pub struct BuildContext<'a> {
-    /// The token's decimals.
-    pub decimals: u8,
-    base_dir: &'a Path,
-    origin: Origin<'a>,
-}
-
-enum Origin<'a> {
-    File {
-        path: &'a Path,
-        key_lines: &'a BTreeMap<String, u64>,
-    },
-    Label(&'a str),
-}
-
-impl<'a> BuildContext<'a> {
-    /// Options from a proposal file: errors name the file and the line of
-    /// `mechanism.KEY`; relative paths start at the file's folder.
-    pub fn for_file(
-        decimals: u8,
-        path: &'a Path,
-        key_lines: &'a BTreeMap<String, u64>,
-    ) -> BuildContext<'a> {
-        BuildContext {
-            decimals,
-            base_dir: path.parent().unwrap_or(Path::new("")),
-            origin: Origin::File { path, key_lines },
-        }
-    }
-
-    /// Options given in memory or by a `compare` label (`label` names them
-    /// in errors); relative paths start at the working directory.
-    pub fn for_label(decimals: u8, label: &'a str) -> BuildContext<'a> {
-        BuildContext {
-            decimals,
-            base_dir: Path::new(""),
-            origin: Origin::Label(label),
-        }
-    }
-
-    /// Where option `key` is, for error messages.
-    pub fn location(&self, key: &str) -> Option<Location> {
-        match &self.origin {
-            Origin::File { path, key_lines } => {
-                let field = format!("mechanism.{key}");
-                let mut at = Location::file(path).with_field(&field);
-                at.line = key_lines
-                    .get(&field)
-                    .or_else(|| key_lines.get("mechanism.kind"))
-                    .copied();
-                Some(at)
-            }
-            Origin::Label(_) => None,
-        }
-    }
-
-    /// An error about option `key`.
-    pub fn error(&self, key: &str, message: impl fmt::Display) -> Error {
-        match (&self.origin, self.location(key)) {
-            (_, Some(at)) => Error::input(at, message.to_string()),
-            (Origin::Label(label), None) => {
-                Error::invalid(format!("mechanism {label:?}: {key}: {message}"))
-            }
-            (Origin::File { .. }, None) => Error::invalid(format!("{key}: {message}")),
-        }
-    }
-
-    /// Reads the options into the plugin's own struct (use
-    /// `#[serde(deny_unknown_fields)]`); an error names the key it is
-    /// about.
-    pub fn options<T: DeserializeOwned>(&self, table: &toml::Table) -> Result<T> {
-        // Through TOML text, so the parser's span of the error names the
-        // key even when the message does not.
-        let text = toml::to_string(table).map_err(|e| self.error("kind", e))?;
-        toml::from_str::<T>(&text).map_err(|e| {
-            let key = e
-                .span()
-                .map(|span| {
-                    // The line the span starts on.
-                    let start = text[..span.start.min(text.len())]
-                        .rfind('\n')
-                        .map_or(0, |i| i + 1);
-                    text[start..].lines().next().unwrap_or("")
-                })
-                .and_then(|line| line.split('=').next())
-                .map(|k| k.trim().trim_matches('"'))
-                .filter(|k| table.contains_key(*k))
-                .or_else(|| {
-                    table
-                        .keys()
-                        .map(String::as_str)
-                        .find(|k| e.message().contains(&format!("`{k}`")))
-                })
-                .unwrap_or("kind");
-            self.error(key, e.message())
-        })
-    }
-
-    /// A path named by an option, relative to the proposal file.
-    pub fn path(&self, relative: &Path) -> PathBuf {
-        self.base_dir.join(relative)
-    }
 }
 
 /// A built mechanism with the settings that made it: what a proposal's
@@ -202,26 +89,26 @@ impl PartialEq for MechanismSpec {
 
 /// The mechanisms that can be named.
 #[derive(Clone)]
-pub struct Registry {
+pub struct MechanismRegistry {
     plugins: Vec<Arc<dyn MechanismPlugin>>,
 }
 
-impl fmt::Debug for Registry {
+impl fmt::Debug for MechanismRegistry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.names()).finish()
     }
 }
 
-impl Default for Registry {
-    fn default() -> Registry {
-        Registry::builtin()
+impl Default for MechanismRegistry {
+    fn default() -> MechanismRegistry {
+        MechanismRegistry::builtin()
     }
 }
 
-impl Registry {
+impl MechanismRegistry {
     /// The mechanisms that ship with govkit.
-    pub fn builtin() -> Registry {
-        let mut r = Registry::empty();
+    pub fn builtin() -> MechanismRegistry {
+        let mut r = MechanismRegistry::empty();
         for plugin in super::BUILTIN {
             r.plugins.push(plugin());
         }
@@ -229,14 +116,17 @@ impl Registry {
     }
 
     /// No mechanisms at all.
-    pub fn empty() -> Registry {
-        Registry {
+    pub fn empty() -> MechanismRegistry {
+        MechanismRegistry {
             plugins: Vec::new(),
         }
     }
 
     /// Adds a mechanism; its name and compare labels must be new.
-    pub fn register(&mut self, plugin: impl MechanismPlugin + 'static) -> Result<&mut Registry> {
+    pub fn register(
+        &mut self,
+        plugin: impl MechanismPlugin + 'static,
+    ) -> Result<&mut MechanismRegistry> {
         let taken = |label: &str| self.variant(label).is_some() || self.get(label).is_some();
         if let Some(clash) = std::iter::once(plugin.name())
             .chain(plugin.variants().into_iter().map(|(l, _)| l))

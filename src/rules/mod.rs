@@ -1,13 +1,21 @@
 //! Decision rules: quorum and passing, exactly as the reference systems
-//! define them.
+//! define them, each rule one component in one file.
 //!
-//! | system | quorum counts | quorum test | passes iff |
-//! |---|---|---|---|
-//! | OpenZeppelin `GovernorCountingSimple` | For + Abstain | `quorum <= counted` (quorum = floor(supply × fraction)) | For > Against |
-//! | Compound Bravo / Alpha, Uniswap Alpha | For | `For >= quorum` | For > Against |
-//! | Snapshot `default` | all choices | `counted >= quorum` | For > Against |
-//! | Snapshot `rejection` | Against | — | not (Against > quorum) |
-//! | Aragon OSx token voting | all | `counted >= ceil(mp × supply)` | (1 − st)·yes > st·no and yes >= ceil(ma × supply) |
+//! | system | quorum counts | quorum test | passes iff | file |
+//! |---|---|---|---|---|
+//! | OpenZeppelin `GovernorCountingSimple` | For + Abstain | `quorum <= counted` (quorum = floor(supply × fraction)) | For > Against | `majority.rs` |
+//! | Compound Bravo / Alpha, Uniswap Alpha | For | `For >= quorum` | For > Against | `majority.rs` |
+//! | Snapshot `default` | all choices | `counted >= quorum` | For > Against | `majority.rs` |
+//! | Snapshot `rejection` | Against | — | not (Against > quorum) | `rejection.rs` |
+//! | Aragon OSx token voting | all | `counted >= ceil(mp × supply)` | (1 − st)·yes > st·no and yes >= ceil(ma × supply) | `aragon.rs` |
+//! | supermajorities (`2/3`, `>2/3`) | as set | as set | For / (For + Against) >= (or >) ratio | `supermajority.rs` |
+//! | Snapshot multi-choice | as set | as set | a unique top choice | `plurality.rs` |
+//!
+//! The quorum is [`Quorum`] (`quorum.rs`); a passing rule is a
+//! [`PassTest`] behind [`PassRule`], named in proposal files by `pass =`
+//! and found through the [`RuleRegistry`], which also reads each rule's
+//! own options from `[rules]` (Aragon's `support_threshold`). A new rule
+//! is one file and one line in [`RuleRegistry::builtin`].
 //!
 //! Ties and empty votes, by design: For = Against is rejected (every
 //! governor requires For > Against); with no votes at all, a quorum above
@@ -25,9 +33,19 @@
 //!
 //! Architecture invariant: every comparison is between exact rationals.
 
+mod aragon;
+mod majority;
+mod plurality;
+mod quorum;
+mod registry;
+mod rejection;
+mod supermajority;
+
+use std::fmt;
+use std::sync::Arc;
+
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
 
 use crate::amount::Amount;
 use crate::choices::Choices;
@@ -35,41 +53,8 @@ use crate::error::{Error, Result};
 use crate::score::Score;
 use crate::share::Share;
 
-/// How large the quorum is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum QuorumThreshold {
-    /// A fixed amount of tokens, in base units.
-    Absolute(Amount),
-    /// A fraction of the total supply (OpenZeppelin
-    /// `GovernorVotesQuorumFraction`, Aragon minimum participation).
-    OfSupply(Share),
-}
-
-/// How a fractional quorum (`supply × fraction`) is rounded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QuorumRounding {
-    /// Compare against the exact rational. For integer counts this is the
-    /// same as rounding up.
-    #[default]
-    Exact,
-    /// Round down, as Solidity's `supply * numerator / denominator` does
-    /// (OpenZeppelin).
-    Floor,
-    /// Round up, as Aragon's `_applyRatioCeiled` does.
-    Ceil,
-}
-
-/// A quorum: how much of which choices must be cast.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Quorum {
-    /// The threshold.
-    pub threshold: QuorumThreshold,
-    /// 0-based indices of the choices whose scores count toward it.
-    pub counts: Vec<usize>,
-    /// Rounding of a fractional threshold.
-    pub rounding: QuorumRounding,
-}
+pub use quorum::{Quorum, QuorumRounding, QuorumThreshold};
+pub use registry::{PassRulePlugin, RuleRegistry};
 
 /// Which choices mean For, Against and Abstain (0-based indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,33 +76,95 @@ impl Roles {
     };
 }
 
-/// When a proposal passes (given its quorum).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PassRule {
+/// How a passing rule uses the quorum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuorumRole {
+    /// The quorum must be met before the rule is asked (every governor).
+    Gate,
+    /// The rule reads the quorum itself, and "reached" means the count
+    /// exceeds it (Snapshot's rejection quorum).
+    Read,
+}
+
+/// A passing rule: given the standing of the choices (and the quorum's
+/// state), passed or rejected, and why.
+pub trait PassTest: fmt::Debug + Send + Sync {
+    /// How proposal files write it (`majority`, `>2/3`, `aragon`).
+    fn label(&self) -> String;
+
+    /// Whether it needs For/Against roles (all but plurality).
+    fn needs_roles(&self) -> bool {
+        true
+    }
+
+    /// Whether it needs the total supply (fractions of it).
+    fn needs_supply(&self) -> bool {
+        false
+    }
+
+    /// How it uses the quorum.
+    fn quorum_role(&self) -> QuorumRole {
+        QuorumRole::Gate
+    }
+
+    /// The verdict. Only asked after a [`QuorumRole::Gate`] quorum is met.
+    fn decide(&self, judging: &Judging<'_>) -> Result<Verdict>;
+}
+
+/// A passing rule, shared and comparable (by its label and settings).
+#[derive(Clone, Debug)]
+pub struct PassRule(Arc<dyn PassTest>);
+
+impl PartialEq for PassRule {
+    fn eq(&self, other: &Self) -> bool {
+        format!("{:?}", self.0) == format!("{:?}", other.0)
+    }
+}
+
+impl Eq for PassRule {}
+
+impl PassRule {
+    /// Any rule.
+    pub fn new(test: impl PassTest + 'static) -> PassRule {
+        PassRule(Arc::new(test))
+    }
+
     /// For > Against.
-    Majority,
-    /// For / (For + Against) >= ratio (or > ratio when `strict`); rejected
-    /// when For + Against is zero.
-    Supermajority {
-        /// The required ratio.
-        ratio: Share,
-        /// Whether the ratio must be exceeded rather than met.
-        strict: bool,
-    },
+    pub fn majority() -> PassRule {
+        PassRule::new(majority::Majority)
+    }
+
+    /// For / (For + Against) >= `ratio` (> when `strict`); rejected when
+    /// For + Against is zero.
+    pub fn supermajority(ratio: Share, strict: bool) -> PassRule {
+        PassRule::new(supermajority::Supermajority { ratio, strict })
+    }
+
     /// Aragon OSx: (1 − st)·For > st·Against (strict), and For >=
-    /// ceil(min_approval × supply) when a minimum approval is set. Minimum
-    /// participation is the quorum.
-    Aragon {
-        /// Support threshold st.
-        support_threshold: Share,
-        /// Minimum approval, as a fraction of the supply.
-        min_approval: Option<Share>,
-    },
+    /// ceil(min_approval × supply) when a minimum approval is set.
+    pub fn aragon(support_threshold: Share, min_approval: Option<Share>) -> PassRule {
+        PassRule::new(aragon::Aragon {
+            support_threshold,
+            min_approval,
+        })
+    }
+
     /// Snapshot's `rejection` quorum type: rejected iff Against > quorum.
-    SnapshotRejection,
-    /// The choice with the most power wins, if it is the only one with that
-    /// score and the score is above zero (multi-choice Snapshot proposals).
-    Plurality,
+    pub fn snapshot_rejection() -> PassRule {
+        PassRule::new(rejection::SnapshotRejection)
+    }
+
+    /// The choice with the most power wins, if it is the only one with
+    /// that score and the score is above zero; with For/Against roles,
+    /// For > Against.
+    pub fn plurality() -> PassRule {
+        PassRule::new(plurality::Plurality)
+    }
+
+    /// The rule itself.
+    pub fn test(&self) -> &dyn PassTest {
+        self.0.as_ref()
+    }
 }
 
 /// Quorum and passing rules of a proposal.
@@ -153,6 +200,7 @@ impl Outcome {
 
 /// The quorum's state after the tally.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct QuorumStatus {
     /// Required power (exact; after rounding).
     pub required: BigRational,
@@ -165,8 +213,54 @@ pub struct QuorumStatus {
     pub counts: Vec<usize>,
 }
 
+/// What a passing rule concludes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// Passed or rejected.
+    pub outcome: Outcome,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The winning choice (0-based), if any.
+    pub winner: Option<usize>,
+    /// Aragon only: whether the vote was already decided before its end.
+    pub early_execution: Option<bool>,
+}
+
+impl Verdict {
+    /// Passed, with the winning choice.
+    pub fn passed(reason: String, winner: Option<usize>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Passed,
+            reason,
+            winner,
+            early_execution: None,
+        }
+    }
+
+    /// Rejected.
+    pub fn rejected(reason: String) -> Verdict {
+        Verdict {
+            outcome: Outcome::Rejected,
+            reason,
+            winner: None,
+            early_execution: None,
+        }
+    }
+
+    /// Passed iff `ok`, with the For choice as winner.
+    pub fn by(ok: bool, reason: String, winner: usize) -> Verdict {
+        if ok {
+            Verdict::passed(reason, Some(winner))
+        } else {
+            Verdict::rejected(reason)
+        }
+    }
+}
+
 /// The result of applying the rules to the scores.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decision {
     /// Quorum state, if the rules have a quorum.
     pub quorum: Option<QuorumStatus>,
@@ -182,12 +276,71 @@ pub struct Decision {
     pub early_execution: Option<bool>,
 }
 
+/// What a passing rule may look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Judging<'a> {
+    /// The choices.
+    pub choices: &'a Choices,
+    /// For/Against/Abstain, when the proposal has them.
+    pub roles: Option<Roles>,
+    /// Power and turnout per choice.
+    pub standing: &'a Standing<'a>,
+    /// The quorum's state, if there is a quorum.
+    pub quorum: Option<&'a QuorumStatus>,
+    /// The total supply, if known.
+    pub supply: Option<Amount>,
+}
+
+impl Judging<'_> {
+    /// The roles (rules that need them are only asked when they exist).
+    pub fn roles(&self) -> Result<Roles> {
+        self.roles
+            .ok_or_else(|| Error::invalid("this pass rule needs For and Against choices"))
+    }
+
+    /// A choice's name.
+    pub fn name(&self, i: usize) -> &str {
+        &self.choices.names()[i]
+    }
+
+    /// A choice's power (passing compares power).
+    pub fn power(&self, i: usize) -> &BigRational {
+        self.standing.scores[i].as_rational()
+    }
+
+    /// A choice's turnout in tokens (quorums and approvals count tokens).
+    pub fn tokens(&self, i: usize) -> &BigRational {
+        self.standing.turnout[i].as_rational()
+    }
+
+    /// A power for a reason sentence.
+    pub fn show_power(&self, r: &BigRational) -> String {
+        Score::from_rational(r.clone()).to_decimal_string(self.standing.power_decimals)
+    }
+
+    /// Tokens for a reason sentence.
+    pub fn show_tokens(&self, r: &BigRational) -> String {
+        Score::from_rational(r.clone()).to_decimal_string(self.standing.token_decimals)
+    }
+
+    /// The total supply, or the error that says how to give it.
+    pub fn supply(&self) -> Result<Amount> {
+        self.supply.ok_or_else(missing_supply)
+    }
+}
+
+fn missing_supply() -> Error {
+    Error::invalid(
+        "the rules need the total supply: add a [holders] snapshot or set rules.total_supply",
+    )
+}
+
 impl DecisionRules {
     /// Majority without quorum: For > Against.
     pub fn majority(roles: Roles) -> DecisionRules {
         DecisionRules {
             quorum: None,
-            pass: PassRule::Majority,
+            pass: PassRule::majority(),
             roles: Some(roles),
         }
     }
@@ -196,7 +349,7 @@ impl DecisionRules {
     pub fn plurality() -> DecisionRules {
         DecisionRules {
             quorum: None,
-            pass: PassRule::Plurality,
+            pass: PassRule::plurality(),
             roles: None,
         }
     }
@@ -216,7 +369,7 @@ impl DecisionRules {
             {
                 return Err("For, Against and Abstain must be different choices".into());
             }
-        } else if self.pass != PassRule::Plurality {
+        } else if self.pass.test().needs_roles() {
             return Err(
                 "this pass rule needs For and Against choices: use ballot = \"basic\" or set \
                  rules.for_choice and rules.against_choice"
@@ -224,12 +377,13 @@ impl DecisionRules {
             );
         }
         if let Some(q) = &self.quorum {
-            if q.counts.iter().any(|&i| i >= n) {
-                return Err("quorum_counts names a choice that does not exist".into());
-            }
+            q.validate(n)?;
         }
-        if matches!(self.pass, PassRule::SnapshotRejection) && self.quorum.is_none() {
-            return Err("quorum_type = \"rejection\" needs a quorum".into());
+        if self.pass.test().quorum_role() == QuorumRole::Read && self.quorum.is_none() {
+            return Err(format!(
+                "pass = {:?} needs a quorum",
+                self.pass.test().label()
+            ));
         }
         Ok(())
     }
@@ -245,198 +399,47 @@ impl DecisionRules {
         supply: Option<Amount>,
     ) -> Result<Decision> {
         self.validate(choices).map_err(Error::invalid)?;
-        let (scores, turnout) = (standing.scores, standing.turnout);
-        if scores.len() != choices.len() || turnout.len() != choices.len() {
+        if standing.scores.len() != choices.len() || standing.turnout.len() != choices.len() {
             return Err(Error::invalid(
                 "one score and one turnout per choice are needed",
             ));
         }
-        let fmt = |r: &BigRational| {
-            Score::from_rational(r.clone()).to_decimal_string(standing.power_decimals)
-        };
-        let tokens = |r: &BigRational| {
-            Score::from_rational(r.clone()).to_decimal_string(standing.token_decimals)
-        };
-        let name = |i: usize| choices.names()[i].as_str();
-        let need_supply = || {
-            supply.ok_or_else(|| {
-                Error::invalid(
-                    "the rules need the total supply: add a [holders] snapshot or set \
-                     rules.total_supply",
+        let test = self.pass.test();
+        let quorum = self
+            .quorum
+            .as_ref()
+            .map(|q| {
+                q.status(
+                    standing.turnout,
+                    supply,
+                    test.quorum_role() == QuorumRole::Read,
                 )
             })
+            .transpose()?;
+        let judging = Judging {
+            choices,
+            roles: self.roles,
+            standing,
+            quorum: quorum.as_ref(),
+            supply,
         };
-
-        let quorum = match &self.quorum {
-            None => None,
-            Some(q) => {
-                let required = match &q.threshold {
-                    QuorumThreshold::Absolute(a) => int(a.base_units()),
-                    QuorumThreshold::OfSupply(share) => {
-                        let exact = share.of(need_supply()?.base_units());
-                        match q.rounding {
-                            QuorumRounding::Exact => exact,
-                            QuorumRounding::Floor => exact.floor(),
-                            QuorumRounding::Ceil => exact.ceil(),
-                        }
-                    }
-                };
-                let counted = Score::sum(q.counts.iter().map(|&i| &turnout[i]));
-                let reached = if self.pass == PassRule::SnapshotRejection {
-                    counted.as_rational() > &required
-                } else {
-                    counted.as_rational() >= &required
-                };
-                Some(QuorumStatus {
-                    required,
-                    counted,
-                    reached,
-                    counts: q.counts.clone(),
-                })
-            }
-        };
-
-        let rejected = |reason: String| Decision {
-            quorum: quorum.clone(),
-            outcome: Outcome::Rejected,
-            reason,
-            winner: None,
-            early_execution: None,
-        };
-        let passed = |reason: String, winner: Option<usize>| Decision {
-            quorum: quorum.clone(),
-            outcome: Outcome::Passed,
-            reason,
-            winner,
-            early_execution: None,
-        };
-
-        if self.pass == PassRule::SnapshotRejection {
-            let q = quorum.as_ref().expect("validated");
-            return Ok(if q.reached {
-                rejected(format!(
-                    "Against ({}) exceeds the rejection quorum ({})",
-                    tokens(q.counted.as_rational()),
-                    tokens(&q.required)
-                ))
-            } else {
-                passed(
-                    format!(
-                        "Against ({}) does not exceed the rejection quorum ({})",
-                        tokens(q.counted.as_rational()),
-                        tokens(&q.required)
-                    ),
-                    self.roles.map(|r| r.for_choice),
-                )
-            });
-        }
-        if let Some(q) = &quorum {
-            if !q.reached {
-                return Ok(rejected(format!(
+        let verdict = match &quorum {
+            Some(q) if !q.reached && test.quorum_role() == QuorumRole::Gate => {
+                Verdict::rejected(format!(
                     "quorum not reached: {} counted, {} required",
-                    tokens(q.counted.as_rational()),
-                    tokens(&q.required)
-                )));
+                    judging.show_tokens(q.counted.as_rational()),
+                    judging.show_tokens(&q.required)
+                ))
             }
-        }
-
-        let Some(roles) = self.roles else {
-            return Ok(plurality(choices, scores, &fmt, quorum.clone()));
+            _ => test.decide(&judging)?,
         };
-        let yes = scores[roles.for_choice].as_rational();
-        let no = scores[roles.against].as_rational();
-        let (f, a) = (name(roles.for_choice), name(roles.against));
-        match &self.pass {
-            PassRule::Majority | PassRule::Plurality if yes > no => Ok(passed(
-                format!("{f} ({}) exceeds {a} ({})", fmt(yes), fmt(no)),
-                Some(roles.for_choice),
-            )),
-            PassRule::Majority | PassRule::Plurality => Ok(rejected(format!(
-                "{f} ({}) does not exceed {a} ({})",
-                fmt(yes),
-                fmt(no)
-            ))),
-            PassRule::Supermajority { ratio, strict } => {
-                let cast = yes + no;
-                if cast.is_zero() {
-                    return Ok(rejected(format!("no {f} or {a} votes")));
-                }
-                let support = yes / &cast;
-                let ok = if *strict {
-                    &support > ratio.as_rational()
-                } else {
-                    &support >= ratio.as_rational()
-                };
-                let text = format!(
-                    "{f} has {} of {f} + {a} ({} of {}); the rule needs {} {ratio}",
-                    Share::from_rational(support),
-                    fmt(yes),
-                    fmt(&cast),
-                    if *strict { "more than" } else { "at least" },
-                );
-                Ok(if ok {
-                    passed(text, Some(roles.for_choice))
-                } else {
-                    rejected(text)
-                })
-            }
-            PassRule::Aragon {
-                support_threshold,
-                min_approval,
-            } => {
-                let st = support_threshold.as_rational();
-                let one_minus = BigRational::one() - st;
-                let support_ok = &one_minus * yes > st * no;
-                let approval_required = match min_approval {
-                    Some(ma) => Some(BigRational::from_integer(
-                        ma.ceil_of(need_supply()?.base_units()),
-                    )),
-                    None => None,
-                };
-                let yes_tokens = turnout[roles.for_choice].as_rational();
-                let approval_ok = approval_required.as_ref().is_none_or(|r| yes_tokens >= r);
-                // Early execution asks whether the tokens not yet cast could
-                // still change the support test: token units throughout.
-                let early = match supply {
-                    Some(n) => {
-                        let abstain = roles
-                            .abstain
-                            .map_or_else(BigRational::zero, |i| turnout[i].as_rational().clone());
-                        let not_yet = int(n.base_units()) - yes_tokens - abstain;
-                        let participation_ok = quorum.as_ref().is_none_or(|q| q.reached);
-                        Some(
-                            &one_minus * yes_tokens > st * not_yet
-                                && participation_ok
-                                && approval_ok,
-                        )
-                    }
-                    None => None,
-                };
-                let mut d = if !support_ok {
-                    rejected(format!(
-                        "support {} of {f} + {a} does not exceed the threshold {support_threshold} \
-                         ((1 - st) * {f} > st * {a} fails)",
-                        fmt(yes)
-                    ))
-                } else if !approval_ok {
-                    rejected(format!(
-                        "approval too low: {f} ({}) below the minimum approval ({})",
-                        tokens(yes_tokens),
-                        tokens(approval_required.as_ref().expect("set"))
-                    ))
-                } else {
-                    passed(
-                        format!(
-                            "support threshold {support_threshold} met and participation reached"
-                        ),
-                        Some(roles.for_choice),
-                    )
-                };
-                d.early_execution = early;
-                Ok(d)
-            }
-            PassRule::SnapshotRejection => unreachable!("handled above"),
-        }
+        Ok(Decision {
+            quorum,
+            outcome: verdict.outcome,
+            reason: verdict.reason,
+            winner: verdict.winner,
+            early_execution: verdict.early_execution,
+        })
     }
 }
 
@@ -470,52 +473,6 @@ fn int(n: u128) -> BigRational {
     BigRational::from_integer(BigInt::from(n))
 }
 
-fn plurality(
-    choices: &Choices,
-    scores: &[Score],
-    fmt: &dyn Fn(&BigRational) -> String,
-    quorum: Option<QuorumStatus>,
-) -> Decision {
-    let max = scores.iter().max().cloned().unwrap_or_default();
-    let top: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] == max).collect();
-    let decision = |outcome, reason, winner| Decision {
-        quorum: quorum.clone(),
-        outcome,
-        reason,
-        winner,
-        early_execution: None,
-    };
-    if max.is_zero() {
-        return decision(
-            Outcome::Rejected,
-            "no choice received any power".into(),
-            None,
-        );
-    }
-    if let [winner] = top[..] {
-        decision(
-            Outcome::Passed,
-            format!(
-                "{:?} has the most power ({})",
-                choices.names()[winner],
-                fmt(max.as_rational())
-            ),
-            Some(winner),
-        )
-    } else {
-        let names: Vec<_> = top.iter().map(|&i| choices.names()[i].as_str()).collect();
-        decision(
-            Outcome::Rejected,
-            format!(
-                "tie at the top between {} ({} each)",
-                names.join(", "),
-                fmt(max.as_rational())
-            ),
-            None,
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,7 +495,7 @@ mod tests {
                 counts: vec![0, 2],
                 rounding: QuorumRounding::Floor,
             }),
-            pass: PassRule::Majority,
+            pass: PassRule::majority(),
             roles: Some(Roles::BASIC),
         }
     }
@@ -575,10 +532,7 @@ mod tests {
                 counts: vec![0, 1, 2],
                 rounding: QuorumRounding::Ceil,
             }),
-            pass: PassRule::Aragon {
-                support_threshold: share("50%"),
-                min_approval: Some(share("21%")),
-            },
+            pass: PassRule::aragon(share("50%"), Some(share("21%"))),
             roles: Some(Roles::BASIC),
         }
     }
@@ -615,7 +569,7 @@ mod tests {
         assert_eq!(decide(&m, &[0, 0, 0], 0).outcome, Outcome::Rejected);
         let p = DecisionRules {
             quorum: None,
-            pass: PassRule::Plurality,
+            pass: PassRule::plurality(),
             roles: None,
         };
         let d = decide(&p, &[3, 3, 1], 0);
@@ -629,10 +583,7 @@ mod tests {
     fn supermajority_boundaries() {
         let r = |strict| DecisionRules {
             quorum: None,
-            pass: PassRule::Supermajority {
-                ratio: share("2/3"),
-                strict,
-            },
+            pass: PassRule::supermajority(share("2/3"), strict),
             roles: Some(Roles::BASIC),
         };
         assert_eq!(decide(&r(false), &[2, 1, 0], 0).outcome, Outcome::Passed);
@@ -648,7 +599,7 @@ mod tests {
                 counts: vec![0],
                 rounding: QuorumRounding::Exact,
             }),
-            pass: PassRule::Majority,
+            pass: PassRule::majority(),
             roles: Some(Roles::BASIC),
         };
         assert_eq!(
@@ -669,10 +620,10 @@ mod tests {
             pass,
             roles: Some(Roles::BASIC),
         };
-        let default = q(vec![0, 1, 2], PassRule::Majority);
+        let default = q(vec![0, 1, 2], PassRule::majority());
         assert_eq!(decide(&default, &[4, 3, 3], 0).outcome, Outcome::Passed);
         assert_eq!(decide(&default, &[4, 3, 2], 0).outcome, Outcome::Rejected);
-        let rejection = q(vec![1], PassRule::SnapshotRejection);
+        let rejection = q(vec![1], PassRule::snapshot_rejection());
         assert_eq!(decide(&rejection, &[0, 10, 0], 0).outcome, Outcome::Passed);
         assert_eq!(
             decide(&rejection, &[50, 11, 0], 0).outcome,

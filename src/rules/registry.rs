@@ -1,0 +1,179 @@
+//! The passing-rule registry: every rule `pass = "..."` can name, with the
+//! `[rules]` keys that are its own options.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::{aragon, majority, plurality, rejection, supermajority, PassRule};
+use crate::error::{Error, Result};
+use crate::options::{BuildContext, OptionTable};
+
+/// A passing rule as the registry knows it.
+pub trait PassRulePlugin: Send + Sync {
+    /// Its name in help texts (and in `pass =`, for most rules).
+    fn name(&self) -> &'static str;
+
+    /// One line for help texts.
+    fn summary(&self) -> &'static str;
+
+    /// The `[rules]` keys that are its options.
+    fn options(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The rule for `pass = TEXT` with its options, or `None` when TEXT
+    /// does not name this rule.
+    fn parse(
+        &self,
+        text: &str,
+        options: &OptionTable,
+        ctx: &BuildContext<'_>,
+    ) -> Option<Result<PassRule>>;
+}
+
+/// The passing rules that can be named.
+#[derive(Clone)]
+pub struct RuleRegistry {
+    pass: Vec<Arc<dyn PassRulePlugin>>,
+}
+
+impl fmt::Debug for RuleRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.pass.iter().map(|p| p.name()))
+            .finish()
+    }
+}
+
+impl Default for RuleRegistry {
+    fn default() -> RuleRegistry {
+        RuleRegistry::builtin()
+    }
+}
+
+impl RuleRegistry {
+    /// The rules that ship with govkit: one line per rule file.
+    pub fn builtin() -> RuleRegistry {
+        let mut r = RuleRegistry { pass: Vec::new() };
+        for plugin in [
+            majority::plugin(),
+            plurality::plugin(),
+            supermajority::plugin(),
+            aragon::plugin(),
+            rejection::plugin(),
+        ] {
+            r.pass.push(plugin);
+        }
+        r
+    }
+
+    /// Adds a passing rule; its name must be new.
+    pub fn register(&mut self, plugin: impl PassRulePlugin + 'static) -> Result<&mut RuleRegistry> {
+        if self.pass.iter().any(|p| p.name() == plugin.name()) {
+            return Err(Error::invalid(format!(
+                "pass rule {:?} is already registered",
+                plugin.name()
+            )));
+        }
+        self.pass.push(Arc::new(plugin));
+        Ok(self)
+    }
+
+    /// Every `[rules]` key some rule takes as an option.
+    pub fn option_keys(&self) -> Vec<&'static str> {
+        self.pass
+            .iter()
+            .flat_map(|p| p.options().iter().copied())
+            .collect()
+    }
+
+    /// One line per rule: `name: summary`.
+    pub fn help(&self) -> String {
+        self.pass
+            .iter()
+            .map(|p| format!("{}: {}", p.name(), p.summary()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The rule `pass = text`, built from its options (the `[rules]` keys
+    /// that are no core setting). An option of another rule is refused
+    /// with the rule it belongs to.
+    pub fn pass_rule(
+        &self,
+        text: &str,
+        options: &OptionTable,
+        ctx: &BuildContext<'_>,
+    ) -> Result<PassRule> {
+        for plugin in &self.pass {
+            let Some(rule) = plugin.parse(text, options, ctx) else {
+                continue;
+            };
+            if let Some(key) = options
+                .keys()
+                .find(|k| !plugin.options().contains(&k.as_str()))
+            {
+                let owner = self
+                    .pass
+                    .iter()
+                    .find(|p| p.options().contains(&key.as_str()));
+                return Err(ctx.error(
+                    key,
+                    match owner {
+                        Some(o) => format!("{key} is an option of pass = {:?}", o.name()),
+                        None => format!("unknown field `{key}`"),
+                    },
+                ));
+            }
+            return rule;
+        }
+        Err(ctx.error(
+            "pass",
+            format!(
+                "expected {}, or a ratio such as \"2/3\"",
+                self.pass
+                    .iter()
+                    .map(|p| p.name())
+                    .filter(|n| *n != "ratio")
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+}
+
+/// A rule without options, named by one word.
+pub(super) struct Named {
+    name: &'static str,
+    summary: &'static str,
+    build: fn(&BuildContext<'_>) -> Result<PassRule>,
+}
+
+pub(super) fn named(
+    name: &'static str,
+    summary: &'static str,
+    build: fn(&BuildContext<'_>) -> Result<PassRule>,
+) -> Arc<dyn PassRulePlugin> {
+    Arc::new(Named {
+        name,
+        summary,
+        build,
+    })
+}
+
+impl PassRulePlugin for Named {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+    fn parse(
+        &self,
+        text: &str,
+        _: &OptionTable,
+        ctx: &BuildContext<'_>,
+    ) -> Option<Result<PassRule>> {
+        (text.trim() == self.name).then(|| (self.build)(ctx))
+    }
+}
