@@ -79,6 +79,7 @@
 pub mod amount;
 pub mod ballot;
 pub mod batch;
+#[cfg(feature = "charts")]
 pub mod charts;
 pub mod choices;
 pub mod compare;
@@ -88,6 +89,7 @@ mod decimal;
 pub mod delegation;
 pub mod error;
 pub mod evaluate;
+#[cfg(feature = "charts")]
 pub mod html;
 pub mod io;
 pub mod mechanism;

@@ -43,8 +43,7 @@ struct ProposalFile {
     #[serde(default = "default_ballot")]
     ballot: BallotKind,
     choices: Option<Spanned<Vec<String>>>,
-    #[serde(default = "default_decimals")]
-    decimals: u8,
+    decimals: Option<Spanned<u8>>,
     votes: VotesSection,
     holders: Option<HoldersSection>,
     #[serde(default)]
@@ -131,10 +130,6 @@ pub struct BatchSpec {
 
 fn default_ballot() -> BallotKind {
     BallotKind::Basic
-}
-
-fn default_decimals() -> u8 {
-    18
 }
 
 #[derive(Deserialize)]
@@ -321,18 +316,12 @@ impl Proposal {
     pub fn from_toml_with(path: &Path, text: &str, registry: &Registry) -> Result<Proposal> {
         let file: ProposalFile = toml_util::parse(path, text)?;
         let at = |span: std::ops::Range<usize>, key: &str| {
-            Location::line(path, line_at(text, span.start)).with_field(key)
+            toml_util::at(path, text, &Spanned::new(span, ()), key)
         };
         let key_lines = key_lines(text);
         let key_at = |key: &str| located(path, &key_lines, key);
         let base = path.parent().unwrap_or(Path::new(""));
-        let decimals = file.decimals;
-        if decimals > 38 {
-            return Err(Error::input(
-                key_at("decimals"),
-                format!("{decimals} decimals do not fit in u128 base units (at most 38)"),
-            ));
-        }
+        let decimals = toml_util::decimals(path, text, file.decimals.as_ref(), 18)?;
         let choices = match &file.choices {
             None => None,
             Some(c) => Some(Choices::new(c.get_ref().clone()).ok_or_else(|| {
@@ -443,8 +432,7 @@ impl Proposal {
                 }
             };
         let amount = |s: &Spanned<NumberText>, key: &str| {
-            Amount::parse(s.get_ref().as_str(), AmountUnit::Token, decimals)
-                .map_err(|e| Error::input(at(s.span(), key), e.to_string()))
+            toml_util::amount(path, text, s, key, decimals).map(Amount::from_base_units)
         };
         let r = file.rules;
         let named = |s: &Option<Spanned<String>>, key: &'static str| {

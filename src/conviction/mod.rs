@@ -40,28 +40,44 @@ pub use lock::{Conviction, ConvictionError};
 
 // The simulators: funding (1Hive) and referendum (OpenGov). Nothing outside
 // `conviction`, `io::conviction_files` and `cli::conviction` uses them.
+#[cfg(feature = "conviction-sim")]
 pub mod contract;
+#[cfg(feature = "conviction-sim")]
 pub mod curve;
+#[cfg(feature = "conviction-sim")]
 pub mod file;
+#[cfg(feature = "conviction-sim")]
 pub mod funding;
+#[cfg(feature = "conviction-sim")]
 pub mod funding_file;
+#[cfg(feature = "conviction-sim")]
 pub mod polkadot;
+#[cfg(feature = "conviction-sim")]
 pub mod referendum;
+#[cfg(feature = "conviction-sim")]
 pub mod referendum_file;
+#[cfg(feature = "conviction-sim")]
 mod u256;
 
+#[cfg(feature = "conviction-sim")]
 pub use curve::{Curve, FixedI64, Perbill, Rounding};
+#[cfg(feature = "conviction-sim")]
 pub use file::{funding_only, ConvictionFile, ConvictionReport};
+#[cfg(feature = "conviction-sim")]
 pub use funding::{Funding, FundingParams, ParamError, Segment, Simulation, StakeEvent};
+#[cfg(feature = "conviction-sim")]
 pub use funding_file::{
     FundingFile, FundingOutcome, FundingReport, Request, Timeline, TimelineBuilder, TimelineField,
     TimelineRow, SERIES_HEADER,
 };
+#[cfg(feature = "conviction-sim")]
 pub use polkadot::{
     AccountVote, ConvictionDelegations, DemocracyTally, ReferendumTally, StandardVote, VoteBook,
     VoteThreshold, Voting, VotingError,
 };
+#[cfg(feature = "conviction-sim")]
 pub use referendum::{
     Action, Confirmation, Lock, RefOutcome, ReferendumDecision, TimedAction, Track,
 };
+#[cfg(feature = "conviction-sim")]
 pub use referendum_file::{ReferendumFile, ReferendumReport};

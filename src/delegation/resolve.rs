@@ -20,7 +20,6 @@ use std::collections::{BTreeMap, HashSet};
 use num_bigint::BigUint;
 use num_integer::Integer;
 use num_traits::{ToPrimitive, Zero};
-use petgraph::graph::{Graph, NodeIndex};
 
 use super::graph::Delegations;
 use super::policy::{Policy, SelfDelegation, Undelegated};
@@ -818,7 +817,7 @@ mod general {
 
         // Cycles: strongly connected groups of more than one node, found by
         // petgraph on the part of the graph that can hold a cycle at all.
-        let (group, mut cycles) = cycle_groups(&outs);
+        let (group, mut cycles) = cycle_groups(&outs)?;
         for c in &mut cycles {
             order_cycle(c, &outs, &group, prep.delegations.nodes());
         }
@@ -1040,7 +1039,7 @@ mod general {
     /// index of i's group in the returned list, or `NONE`). Nodes without a
     /// predecessor or successor left are peeled off first (linear), so
     /// petgraph's `kosaraju_scc` only sees the part that can hold cycles.
-    fn cycle_groups(outs: &[Out]) -> (Vec<u32>, Vec<Vec<u32>>) {
+    fn cycle_groups(outs: &[Out]) -> Result<(Vec<u32>, Vec<Vec<u32>>)> {
         let n = outs.len();
         let mut indeg = vec![0u32; n];
         let mut outdeg = vec![0u32; n];
@@ -1090,6 +1089,31 @@ mod general {
             }
         }
         let core: Vec<u32> = (0..n as u32).filter(|&i| !gone[i as usize]).collect();
+        strongly_connected(n, &core, outs)
+    }
+
+    /// Without petgraph: every node of a non-empty core has a predecessor
+    /// and a successor in it, so the core holds a cycle that cannot be
+    /// split into groups here.
+    #[cfg(not(feature = "delegation-graph"))]
+    fn strongly_connected(n: usize, core: &[u32], _: &[Out]) -> Result<(Vec<u32>, Vec<Vec<u32>>)> {
+        if core.is_empty() {
+            return Ok((vec![NONE; n], Vec::new()));
+        }
+        Err(Error::invalid(
+            "these split delegations form a cycle; finding its groups needs govkit's \
+             `delegation-graph` feature (petgraph)",
+        ))
+    }
+
+    /// petgraph's `kosaraju_scc` on the core.
+    #[cfg(feature = "delegation-graph")]
+    fn strongly_connected(
+        n: usize,
+        core: &[u32],
+        outs: &[Out],
+    ) -> Result<(Vec<u32>, Vec<Vec<u32>>)> {
+        use petgraph::graph::{Graph, NodeIndex};
         let mut local = vec![NONE; n];
         let mut g: Graph<(), (), petgraph::Directed, u32> =
             Graph::with_capacity(core.len(), core.len());
@@ -1097,7 +1121,7 @@ mod general {
             local[v as usize] = k as u32;
             g.add_node(());
         }
-        for &v in &core {
+        for &v in core {
             for t in outs[v as usize].targets() {
                 if local[t as usize] != NONE {
                     g.add_edge(
@@ -1120,7 +1144,7 @@ mod general {
                 cycles.push(members);
             }
         }
-        (group, cycles)
+        Ok((group, cycles))
     }
 
     /// Kahn's algorithm; the graph must be acyclic.
