@@ -429,7 +429,7 @@ impl Comparison {
         let mut table = vec![header];
         for r in &self.rows {
             let mut line = vec![r.label.clone()];
-            line.extend(r.choices.iter().map(|c| crate::report::percent(&c.share)));
+            line.extend(r.choices.iter().map(|c| c.share.percent()));
             line.push(
                 if r.quorum_reached {
                     "reached"

@@ -11,8 +11,6 @@
 //!    counted by reason) and tallies the valid ones into exact scores;
 //! 4. the decision rules compare scores with quorum and thresholds.
 
-use std::collections::BTreeMap;
-
 use crate::amount::{Amount, Power};
 use crate::ballot::{BallotType, CountedBallot};
 use crate::choices::Choices;
@@ -20,7 +18,8 @@ use crate::delegation::{DelegationStage, Order};
 use crate::error::{Error, Location, Result};
 use crate::io::{Holders, OfficialStatus};
 use crate::mechanism::{Cap, Electorate, Mechanism};
-use crate::report::Report;
+use crate::quantity::{Proportion, Quantity};
+use crate::report::{ChoiceResult, QuorumReport, Report, Tally, VoteCounts};
 use crate::rules::{Decision, DecisionRules, Standing};
 use crate::score::Score;
 use crate::vote::{Vote, VoteSet};
@@ -49,45 +48,6 @@ pub struct Evaluation<'a> {
     pub total_supply: Option<Amount>,
     /// The official outcome, when the source records one (governor logs).
     pub official: Option<OfficialStatus>,
-}
-
-/// Counts of votes by fate.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct VoteCounts {
-    /// Votes read for this proposal (before replacements).
-    pub read: u64,
-    /// Valid ballots that were scored.
-    pub counted: u64,
-    /// Ballots the ballot type rejected (see `invalid_reasons`).
-    pub invalid: u64,
-    /// Earlier votes replaced by a later vote of the same voter.
-    pub replaced: u64,
-    /// Invalid ballots by reason.
-    pub invalid_reasons: BTreeMap<String, u64>,
-}
-
-/// The tally before the rules: scores and counts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tally {
-    /// Score of each choice in power units, in choice order.
-    pub scores: Vec<Score>,
-    /// Token weight behind each choice in base units (the same ballot rule
-    /// applied to token weights): the turnout that quorums count.
-    pub turnout: Vec<Score>,
-    /// Each vote's token weight (same order as the votes).
-    pub weights: Vec<Amount>,
-    /// Each vote's power under the mechanism (same order as the votes).
-    pub powers: Vec<Power>,
-    /// The mechanism's account of how the power came about.
-    pub details: Vec<String>,
-    /// Power of the valid ballots.
-    pub counted_power: Power,
-    /// Token weight of the valid ballots.
-    pub counted_tokens: Amount,
-    /// Power of all ballots, valid or not (Snapshot's `scores_total`).
-    pub cast_power: Power,
-    /// What happened to the votes.
-    pub counts: VoteCounts,
 }
 
 impl<'a> Evaluation<'a> {
@@ -311,7 +271,61 @@ impl<'a> Evaluation<'a> {
         let tally = self.tally(votes, holders)?;
         let power_decimals = self.mechanism.power_decimals(self.decimals);
         let decision = self.decide(&tally, holders)?;
-        Ok(Report::new(self, tally, decision, power_decimals))
+        Ok(self.report(tally, decision, power_decimals))
+    }
+
+    /// The result: exact quantities with their units, the decision, and
+    /// the tally behind it.
+    fn report(&self, tally: Tally, d: Decision, power_decimals: u8) -> Report {
+        let names = self.choices.names();
+        let total = Score::sum(&tally.scores);
+        let choices = names
+            .iter()
+            .zip(&tally.scores)
+            .map(|(name, s)| ChoiceResult {
+                name: name.clone(),
+                power: Quantity::new(s.clone(), power_decimals),
+                share: Proportion::new(s.share_of(&total)),
+            })
+            .collect();
+        // Quorums count turnout: tokens, in the token's decimals.
+        let tokens = |s: Score| Quantity::new(s, self.decimals);
+        let quorum = match &d.quorum {
+            Some(q) => QuorumReport {
+                set: true,
+                required: tokens(Score::from_rational(q.required.clone())),
+                counted: tokens(q.counted.clone()),
+                reached: q.reached,
+                counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
+            },
+            None => QuorumReport {
+                set: false,
+                required: Quantity::default(),
+                counted: Quantity::tokens(tally.counted_tokens, self.decimals),
+                reached: true,
+                counts: names.to_vec(),
+            },
+        };
+        Report {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            mechanism: self.mechanism_name(),
+            ballot: self.ballot.name().to_string(),
+            power_decimals,
+            choices,
+            counted_power: Quantity::power(tally.counted_power, power_decimals),
+            cast_power: Quantity::power(tally.cast_power, power_decimals),
+            quorum,
+            outcome: d.outcome,
+            reason: d.reason,
+            winner: d.winner.map(|i| names[i].clone()),
+            early_execution: d.early_execution,
+            votes: tally.counts.clone(),
+            notes: self.mechanism.notes(),
+            mechanism_details: tally.details.clone(),
+            official_outcome: self.official,
+            tally,
+        }
     }
 
     /// Applies the rules to a tally (scores possibly changed by a caller

@@ -28,7 +28,7 @@ pub fn comparison_charts(
                 let values = r
                     .choices
                     .iter()
-                    .map(|ch| 100.0 * share_f64(&ch.share))
+                    .map(|ch| 100.0 * share_f64(&ch.share.to_string()))
                     .collect();
                 (r.label.clone(), values)
             })
@@ -114,7 +114,7 @@ pub fn comparison_html(c: &Comparison, extra_lorenz: &[(String, Vec<(f64, f64)>)
     for r in &c.rows {
         let _ = write!(h, "<tr><td>{}</td>", esc(&r.label));
         for ch in &r.choices {
-            let _ = write!(h, "<td>{}</td>", esc(&ch.power));
+            let _ = write!(h, "<td>{}</td>", esc(&ch.power.to_string()));
         }
         let outcome = match &r.winner {
             Some(w) if r.outcome == crate::rules::Outcome::Passed => format!("passed ({w})"),

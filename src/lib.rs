@@ -95,6 +95,7 @@ pub mod io;
 pub mod mechanism;
 pub mod options;
 pub mod proposal;
+pub mod quantity;
 pub mod registry;
 pub mod report;
 mod rng;
@@ -112,7 +113,8 @@ pub use ballot::{BallotKind, BallotType, InvalidBallot};
 pub use choices::Choices;
 pub use delegation::{Delegation, Delegations};
 pub use error::{Error, ErrorKind, Location, Result};
-pub use evaluate::{Evaluation, Tally, VoteCounts};
+pub use evaluate::Evaluation;
+pub use report::{Tally, VoteCounts};
 pub use io::delegations::{DelegationFormat, DelegationSource};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
 pub use mechanism::{

@@ -4,42 +4,97 @@
 //! exactly (decimal strings in token units, or `a/b` when a fraction does
 //! not terminate). Percentages in the table are rounded for reading only.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use num_rational::BigRational;
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use crate::amount::{Amount, Power};
-use crate::evaluate::{Evaluation, Tally, VoteCounts};
 use crate::io::OfficialStatus;
-use crate::rules::{Decision, Outcome};
+use crate::quantity::{Proportion, Quantity};
+use crate::rules::Outcome;
 use crate::score::Score;
 
+/// Counts of votes by fate.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct VoteCounts {
+    /// Votes read for this proposal (before replacements).
+    pub read: u64,
+    /// Valid ballots that were scored.
+    pub counted: u64,
+    /// Ballots the ballot type rejected (see `invalid_reasons`).
+    pub invalid: u64,
+    /// Earlier votes replaced by a later vote of the same voter.
+    pub replaced: u64,
+    /// Invalid ballots by reason.
+    pub invalid_reasons: BTreeMap<String, u64>,
+}
+
+/// The tally before the rules: scores and counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// Score of each choice in power units, in choice order.
+    pub scores: Vec<Score>,
+    /// Token weight behind each choice in base units (the same ballot rule
+    /// applied to token weights): the turnout that quorums count.
+    pub turnout: Vec<Score>,
+    /// Each vote's token weight (same order as the votes).
+    pub weights: Vec<Amount>,
+    /// Each vote's power under the mechanism (same order as the votes).
+    pub powers: Vec<Power>,
+    /// The mechanism's account of how the power came about.
+    pub details: Vec<String>,
+    /// Power of the valid ballots.
+    pub counted_power: Power,
+    /// Token weight of the valid ballots.
+    pub counted_tokens: Amount,
+    /// Power of all ballots, valid or not (Snapshot's `scores_total`).
+    pub cast_power: Power,
+    /// What happened to the votes.
+    pub counts: VoteCounts,
+}
+
+
 /// One choice's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ChoiceResult {
     /// The choice's name.
     pub name: String,
-    /// Its score in token units, exact (a fraction `a/b` when the decimal
-    /// would not terminate, e.g. weighted or quadratic ballots).
-    pub power: String,
-    /// When `power` is a fraction: the same rounded to 18 decimals, for
-    /// reading (display only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub power_approx: Option<String>,
-    /// Its share of the valid power, rounded to 6 decimals (display only).
-    pub share: String,
+    /// Its score in power units, exact. Written as a decimal, or a
+    /// fraction `a/b` when the decimal would not terminate (weighted or
+    /// quadratic ballots); JSON adds `power_approx`, the same rounded to
+    /// 18 decimals for reading.
+    pub power: Quantity,
+    /// Its share of the valid power, exact (written rounded to 6 decimals).
+    pub share: Proportion,
+}
+
+impl Serialize for ChoiceResult {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let approx = self.power.approx();
+        let mut st = s.serialize_struct("ChoiceResult", 3 + usize::from(approx.is_some()))?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("power", &self.power)?;
+        if let Some(a) = approx {
+            st.serialize_field("power_approx", &a)?;
+        }
+        st.serialize_field("share", &self.share)?;
+        st.end()
+    }
 }
 
 /// Quorum state, in tokens (quorums count turnout, whatever the mechanism).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct QuorumReport {
     /// Whether the rules have a quorum at all.
     pub set: bool,
-    /// Required power ("0" when the rules have no quorum).
-    pub required: String,
-    /// Power counted toward the quorum.
-    pub counted: String,
+    /// Required tokens (0 when the rules have no quorum).
+    pub required: Quantity,
+    /// Tokens counted toward the quorum.
+    pub counted: Quantity,
     /// Whether it was reached (for Snapshot's rejection quorum: whether the
     /// Against votes exceeded it).
     pub reached: bool,
@@ -49,6 +104,7 @@ pub struct QuorumReport {
 
 /// What an evaluation found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Proposal id.
     pub id: String,
@@ -62,10 +118,10 @@ pub struct Report {
     pub power_decimals: u8,
     /// Each choice's power and share.
     pub choices: Vec<ChoiceResult>,
-    /// Power of the valid ballots, in token units.
-    pub counted_power: String,
+    /// Power of the valid ballots.
+    pub counted_power: Quantity,
     /// Power of all ballots including invalid ones (Snapshot `scores_total`).
-    pub cast_power: String,
+    pub cast_power: Quantity,
     /// Quorum state.
     pub quorum: QuorumReport,
     /// `passed` or `rejected`.
@@ -86,91 +142,14 @@ pub struct Report {
     /// The official outcome, when the source records it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_outcome: Option<OfficialStatus>,
-    /// Exact scores in power units, for callers that compute further.
+    /// The tally behind the outcome: exact per-choice scores and turnout,
+    /// each vote's token weight and power (for further analysis: decisive
+    /// sets, what-ifs). Not serialised.
     #[serde(skip)]
-    pub scores: Vec<Score>,
-    /// Token weight behind each choice in base units (what quorums count).
-    #[serde(skip)]
-    pub turnout: Vec<Score>,
-    /// Each vote's token weight, in the order of the votes.
-    #[serde(skip)]
-    pub weights: Vec<Amount>,
-    /// Each vote's power under the mechanism, in the order of the votes.
-    #[serde(skip)]
-    pub powers: Vec<Power>,
+    pub tally: Tally,
 }
 
 impl Report {
-    pub(crate) fn new(e: &Evaluation<'_>, tally: Tally, d: Decision, power_decimals: u8) -> Report {
-        let names = e.choices.names();
-        let total = Score::sum(&tally.scores);
-        let choices = names
-            .iter()
-            .zip(&tally.scores)
-            .map(|(name, s)| {
-                let power = s.to_decimal_string(power_decimals);
-                let power_approx = power.contains('/').then(|| {
-                    let scale = num_traits::pow(
-                        num_bigint::BigInt::from(10u8),
-                        usize::from(power_decimals),
-                    );
-                    crate::decimal::round_half_up(
-                        &(s.as_rational() / BigRational::from_integer(scale)),
-                        18,
-                    )
-                });
-                ChoiceResult {
-                    name: name.clone(),
-                    power,
-                    power_approx,
-                    share: crate::decimal::round_half_up(&s.share_of(&total), 6),
-                }
-            })
-            .collect();
-        // Quorums count turnout: tokens, in the token's decimals.
-        let tokens =
-            |r: &BigRational| Score::from_rational(r.clone()).to_decimal_string(e.decimals);
-        let quorum = match &d.quorum {
-            Some(q) => QuorumReport {
-                set: true,
-                required: tokens(&q.required),
-                counted: tokens(q.counted.as_rational()),
-                reached: q.reached,
-                counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
-            },
-            None => QuorumReport {
-                set: false,
-                required: "0".into(),
-                counted: tally.counted_tokens.to_tokens_string(e.decimals),
-                reached: true,
-                counts: names.to_vec(),
-            },
-        };
-        Report {
-            id: e.id.clone(),
-            title: e.title.clone(),
-            mechanism: e.mechanism_name(),
-            ballot: e.ballot.name().to_string(),
-            power_decimals,
-            choices,
-            counted_power: tally.counted_power.to_decimal_string(power_decimals),
-            cast_power: tally.cast_power.to_decimal_string(power_decimals),
-            quorum,
-            outcome: d.outcome,
-            reason: d.reason,
-            winner: d.winner.map(|i| names[i].clone()),
-            early_execution: d.early_execution,
-            votes: tally.counts,
-            notes: e.mechanism.notes(),
-            mechanism_details: tally.details.clone(),
-            official_outcome: e.official,
-            scores: tally.scores,
-            turnout: tally.turnout,
-            weights: tally.weights,
-            powers: tally.powers,
-        }
-    }
-
     /// Pretty JSON (stable key order).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")
@@ -198,9 +177,9 @@ impl Report {
         let shown: Vec<String> = self
             .choices
             .iter()
-            .map(|c| match &c.power_approx {
+            .map(|c| match c.power.approx() {
                 Some(a) => format!("~{a}"),
-                None => c.power.clone(),
+                None => c.power.to_string(),
             })
             .collect();
         let power_w = shown.iter().map(String::len).max().unwrap_or(5).max(5);
@@ -210,7 +189,7 @@ impl Report {
             "choice", "power", "share"
         );
         for (c, power) in self.choices.iter().zip(&shown) {
-            let pct = percent(&c.share);
+            let pct = c.share.percent();
             let _ = writeln!(out, "  {:<name_w$}  {power:>power_w$}  {pct:>8}", c.name);
         }
         let _ = writeln!(out);
@@ -280,26 +259,14 @@ impl Report {
     }
 }
 
-pub(crate) fn percent(share: &str) -> String {
-    let v: BigRational = crate::decimal::DecimalLiteral::parse(share)
-        .map(|d| d.to_rational())
-        .unwrap_or_default();
-    format!(
-        "{}%",
-        crate::decimal::round_half_up(&(v * BigRational::from_integer(100.into())), 2)
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn rounding_is_half_up_and_exact() {
-        let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        let r = |n: i64, d: i64| num_rational::BigRational::new(n.into(), d.into());
         assert_eq!(crate::decimal::round_half_up(&r(2, 3), 6), "0.666667");
         assert_eq!(crate::decimal::round_half_up(&r(1, 8), 2), "0.13");
         assert_eq!(crate::decimal::round_half_up(&r(1, 1), 6), "1.000000");
-        assert_eq!(percent("0.666667"), "66.67%");
+
     }
 }

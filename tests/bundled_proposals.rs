@@ -32,14 +32,14 @@ fn decentraland_poi_rejected_on_yes_threshold() {
     let r = load("decentraland-poi-14-14.toml");
     assert_eq!(r.outcome, Outcome::Rejected);
     assert!(!r.quorum.reached);
-    assert!(r.choices[0].power.starts_with("499638.57792326"));
+    assert!(r.choices[0].power.to_string().starts_with("499638.57792326"));
     assert_eq!(r.votes.read, 20);
 }
 
 #[test]
 fn snapshot_approval_fixture_scores() {
     let r = load("snapshot-approval.toml");
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["257", "171", "139", "125"]);
     assert_eq!(r.winner.as_deref(), Some("Article 1"));
 }
@@ -76,7 +76,7 @@ fn conviction_mechanism_example() {
     // By hand (see the file): For 100 x 6 = 600, Against 1000 / 10 + 300 x 1
     // = 400, Abstain 50 x 3 = 150; quorum counts capital For + Abstain = 150.
     let r = load("conviction-mechanism.toml");
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["600", "400", "150"]);
     assert_eq!(r.outcome, Outcome::Passed);
     assert_eq!(r.quorum.counted, "150");

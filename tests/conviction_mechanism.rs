@@ -35,10 +35,10 @@ fn tally(votes: &[(u32, u128, &str)]) -> (String, String, String) {
     )
     .run(&set, None)
     .unwrap();
-    let support = report.turnout[0].as_rational() + report.turnout[2].as_rational();
+    let support = report.tally.turnout[0].as_rational() + report.tally.turnout[2].as_rational();
     (
-        report.choices[0].power.clone(),
-        report.choices[1].power.clone(),
+        report.choices[0].power.to_string(),
+        report.choices[1].power.to_string(),
         support.to_string(),
     )
 }

@@ -20,8 +20,8 @@ fn evaluate(extra_delegation: &str, mechanism: &str, votes: &str) -> Report {
         .unwrap()
 }
 
-fn powers(r: &Report) -> Vec<&str> {
-    r.choices.iter().map(|c| c.power.as_str()).collect()
+fn powers(r: &Report) -> Vec<String> {
+    r.choices.iter().map(|c| c.power.to_string()).collect()
 }
 
 #[test]

@@ -127,7 +127,7 @@ fn a_registered_mechanism_evaluates_from_a_proposal_file() {
         .unwrap();
     assert_eq!(r.mechanism, "one address, one vote");
     assert_eq!(r.outcome, Outcome::Passed);
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["3", "1", "0"]);
 
     // Its option and its per-vote attribute, read from a renamed column.
@@ -138,7 +138,7 @@ fn a_registered_mechanism_evaluates_from_a_proposal_file() {
     .unwrap()
     .evaluate()
     .unwrap();
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["2", "1", "0"]);
 }
 
@@ -197,7 +197,7 @@ fn a_registered_mechanism_compares_beside_the_built_in_ones() {
         ]
     );
     // The verified-only row read the attribute: 2 For (b, c), 1 Against.
-    let verified: Vec<&str> = c.rows[2].choices.iter().map(|c| c.power.as_str()).collect();
+    let verified: Vec<String> = c.rows[2].choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(verified, ["2", "1", "0"]);
     // Token-weighted counts tokens: 6 For against 100.
     assert_eq!(c.rows[0].choices[0].power, "6");
@@ -238,7 +238,7 @@ fn a_registered_mechanism_evaluates_in_memory() {
     );
     let r = evaluation.run(&votes, None).unwrap();
     // Verified: b For, d Against: 1 to 1, a tie, which is rejected.
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["1", "1", "0"]);
     assert_eq!(r.outcome, Outcome::Rejected);
 }

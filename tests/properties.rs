@@ -76,7 +76,7 @@ proptest! {
             shuffled.swap(i, (state % (i as u64 + 1)) as usize);
         }
         let (a, b) = (run(ballot, votes), run(ballot, shuffled));
-        prop_assert_eq!(a.scores, b.scores);
+        prop_assert_eq!(a.tally.scores, b.tally.scores);
         prop_assert_eq!(a.outcome, b.outcome);
         prop_assert_eq!(a.winner, b.winner);
         prop_assert_eq!(a.votes, b.votes);
@@ -92,7 +92,7 @@ proptest! {
             .sum();
         let invalid = votes.iter().filter(|v| !matches!(v.selection, Selection::Single(1..=3))).count();
         let report = run(BallotKind::SingleChoice, votes);
-        prop_assert_eq!(Score::sum(&report.scores), Score::from_power(Power::from_units(expected)));
+        prop_assert_eq!(Score::sum(&report.tally.scores), Score::from_power(Power::from_units(expected)));
         prop_assert_eq!(report.votes.invalid, invalid as u64);
     }
 }

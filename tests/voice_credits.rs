@@ -9,7 +9,7 @@ use govkit::{Outcome, Proposal};
 fn over_budget_ballots_are_invalid_and_counted() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/credits/proposal.toml");
     let r = Proposal::load(path).unwrap().evaluate().unwrap();
-    let powers: Vec<&str> = r.choices.iter().map(|c| c.power.as_str()).collect();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
     assert_eq!(powers, ["11", "18", "5"]);
     assert_eq!(r.votes.counted, 3);
     assert_eq!(r.votes.invalid, 1);

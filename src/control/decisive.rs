@@ -130,7 +130,7 @@ impl ProposalControl {
         let holders = prepared.holders.as_ref();
         let report = evaluation.run(&prepared.votes, holders)?;
         let votes = &prepared.votes;
-        let powers: Vec<u128> = report.powers.iter().map(|p| p.units()).collect();
+        let powers: Vec<u128> = report.tally.powers.iter().map(|p| p.units()).collect();
         let cast = powers
             .iter()
             .try_fold(0u128, |s, &p| s.checked_add(p))
@@ -161,7 +161,7 @@ impl ProposalControl {
                     .filter(|(i, v)| {
                         prepared
                             .ballot
-                            .check_with_power(&v.selection, n, report.powers[*i])
+                            .check_with_power(&v.selection, n, report.tally.powers[*i])
                             .is_ok()
                     })
                     .filter(|(_, v)| {
@@ -171,7 +171,7 @@ impl ProposalControl {
                     .collect();
                 let side_values: Vec<(u128, u128)> = side
                     .iter()
-                    .map(|&i| (powers[i], report.weights[i].base_units()))
+                    .map(|&i| (powers[i], report.tally.weights[i].base_units()))
                     .collect();
                 // Switching moves power between the scores and tokens
                 // between the turnouts; the proposal's own rules decide.
@@ -183,8 +183,8 @@ impl ProposalControl {
                         v[to] = Score::from_rational(v[to].as_rational() + &amount);
                         v
                     };
-                    let scores = shift(&report.scores, moved);
-                    let turnout = shift(&report.turnout, tokens);
+                    let scores = shift(&report.tally.scores, moved);
+                    let turnout = shift(&report.tally.turnout, tokens);
                     evaluation
                         .decide_scores(&scores, &turnout, holders)
                         .is_ok_and(|d| d.outcome != report.outcome)
@@ -193,8 +193,8 @@ impl ProposalControl {
                     members: m.members.iter().map(|&j| side[j]).collect(),
                     power: m.power,
                 });
-                let margin = report.scores[roles.for_choice].as_rational()
-                    - report.scores[roles.against].as_rational();
+                let margin = report.tally.scores[roles.for_choice].as_rational()
+                    - report.tally.scores[roles.against].as_rational();
                 (Some((from, to)), flip, Some(margin))
             }
         };
@@ -205,7 +205,7 @@ impl ProposalControl {
                 // their power could do), all For, nobody against.
                 let all: Vec<(u128, u128)> = powers
                     .iter()
-                    .zip(&report.weights)
+                    .zip(&report.tally.weights)
                     .map(|(&p, w)| (p, w.base_units()))
                     .collect();
                 let zero = vec![Score::zero(); n];

@@ -1,0 +1,196 @@
+//! Exact results with their unit: what reports carry instead of strings.
+//!
+//! A [`Quantity`] is an exact rational in integer units (token base units
+//! or a mechanism's power units) together with the decimals of that unit,
+//! so a report keeps the number and knows how to write it. A
+//! [`Proportion`] is an exact share. Both serialise as the documented
+//! text (exact decimals, or `a/b` when a decimal would not terminate; a
+//! share rounded half up to 6 decimals) and compare equal to that text,
+//! so `assert_eq!(report.choices[0].power, "410000.5")` reads as before
+//! while `report.choices[0].power.value()` is the exact number.
+
+use std::fmt;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use serde::{Serialize, Serializer};
+
+use crate::amount::{Amount, Power};
+use crate::score::Score;
+
+/// An exact amount of tokens or power, with the decimals of its unit.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Quantity {
+    value: Score,
+    decimals: u8,
+}
+
+impl Quantity {
+    /// `value` units of a unit with `decimals`.
+    pub fn new(value: Score, decimals: u8) -> Quantity {
+        Quantity { value, decimals }
+    }
+
+    /// Token base units.
+    pub fn tokens(amount: Amount, decimals: u8) -> Quantity {
+        Quantity::new(Score::from_power(Power::from(amount)), decimals)
+    }
+
+    /// Power units.
+    pub fn power(power: Power, decimals: u8) -> Quantity {
+        Quantity::new(Score::from_power(power), decimals)
+    }
+
+    /// An exact rational number of units.
+    pub fn from_rational(value: BigRational, decimals: u8) -> Quantity {
+        Quantity::new(Score::from_rational(value), decimals)
+    }
+
+    /// The exact value in integer units.
+    pub fn value(&self) -> &Score {
+        &self.value
+    }
+
+    /// The exact value in integer units, as a rational.
+    pub fn as_rational(&self) -> &BigRational {
+        self.value.as_rational()
+    }
+
+    /// The decimals of the unit.
+    pub fn decimals(&self) -> u8 {
+        self.decimals
+    }
+
+    /// When the exact text is a fraction (`a/b`): the value rounded half
+    /// up to 18 decimals, for reading only.
+    pub fn approx(&self) -> Option<String> {
+        let text = self.to_string();
+        text.contains('/').then(|| {
+            let scale = num_traits::pow(BigInt::from(10u8), usize::from(self.decimals));
+            crate::decimal::round_half_up(
+                &(self.as_rational() / BigRational::from_integer(scale)),
+                18,
+            )
+        })
+    }
+}
+
+impl fmt::Display for Quantity {
+    /// Exact: a terminating decimal in whole units, else `a/b`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value.to_decimal_string(self.decimals))
+    }
+}
+
+impl fmt::Debug for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Quantity({self})")
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PartialEq<str> for Quantity {
+    fn eq(&self, text: &str) -> bool {
+        self.to_string() == text
+    }
+}
+
+impl PartialEq<&str> for Quantity {
+    fn eq(&self, text: &&str) -> bool {
+        self.to_string() == *text
+    }
+}
+
+impl PartialEq<String> for Quantity {
+    fn eq(&self, text: &String) -> bool {
+        &self.to_string() == text
+    }
+}
+
+/// An exact share (of the counted power, of the holders).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Proportion(BigRational);
+
+impl Proportion {
+    /// Digits shown and serialised.
+    pub const DIGITS: usize = 6;
+
+    /// The share `value`.
+    pub fn new(value: BigRational) -> Proportion {
+        Proportion(value)
+    }
+
+    /// The exact share.
+    pub fn as_rational(&self) -> &BigRational {
+        &self.0
+    }
+
+    /// The share in percent with 2 decimals, from the 6-decimal rounding
+    /// (as reports have always shown it).
+    pub fn percent(&self) -> String {
+        let shown = crate::decimal::DecimalLiteral::parse(&self.to_string())
+            .map(|d| d.to_rational())
+            .unwrap_or_default();
+        format!(
+            "{}%",
+            crate::decimal::round_half_up(&(shown * BigRational::from_integer(100.into())), 2)
+        )
+    }
+}
+
+impl fmt::Display for Proportion {
+    /// Rounded half up to 6 decimals, for reading.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::decimal::round_half_up(&self.0, Proportion::DIGITS))
+    }
+}
+
+impl fmt::Debug for Proportion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Proportion({}/{})", self.0.numer(), self.0.denom())
+    }
+}
+
+impl Serialize for Proportion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PartialEq<&str> for Proportion {
+    fn eq(&self, text: &&str) -> bool {
+        self.to_string() == *text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_write_exact_decimals_or_fractions() {
+        // 410000.5 tokens with 18 decimals.
+        let q = Quantity::tokens(Amount::from_base_units(4_100_005 * 10u128.pow(17)), 18);
+        assert_eq!(q, "410000.5");
+        assert_eq!(q.approx(), None);
+        // 1/3 of a unit with 0 decimals: a fraction, rounded for reading.
+        let third = Quantity::from_rational(BigRational::new(1.into(), 3.into()), 0);
+        assert_eq!(third, "1/3");
+        assert_eq!(third.approx().as_deref(), Some("0.333333333333333333"));
+        assert_eq!(serde_json::to_string(&third).unwrap(), "\"1/3\"");
+    }
+
+    #[test]
+    fn proportions_round_half_up_to_six_digits() {
+        let p = Proportion::new(BigRational::new(2.into(), 3.into()));
+        assert_eq!(p, "0.666667");
+        assert_eq!(p.percent(), "66.67%");
+        let eighth = Proportion::new(BigRational::new(1.into(), 8.into()));
+        assert_eq!(eighth, "0.125000");
+    }
+}
