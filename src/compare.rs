@@ -19,11 +19,11 @@ use crate::error::{Error, Result};
 use crate::io::OfficialStatus;
 use crate::mechanism::{Cap, MechanismSpec};
 use crate::proposal::{Prepared, Proposal};
+use crate::quantity::{Proportion, Quantity};
 use crate::registry::Registry;
 use crate::report::ChoiceResult;
 use crate::rules::Outcome;
 use crate::scenario::Scenario;
-use crate::score::Score;
 
 /// One mechanism to compare, with the label used in reports.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,6 +173,7 @@ impl Variant {
 
 /// One mechanism's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Row {
     /// The variant's label.
     pub label: String,
@@ -188,17 +189,17 @@ pub struct Row {
     pub outcome: Outcome,
     /// The winning choice, if any.
     pub winner: Option<String>,
-    /// For − Against (For/Against proposals), exact, in power units shown
-    /// with `power_decimals`.
-    pub margin: Option<String>,
+    /// For − Against (For/Against proposals), exact, in power units.
+    pub margin: Option<Quantity>,
     /// The smallest number of voters whose switch would flip the outcome.
     pub deciders: Option<usize>,
     /// The smallest number of voters holding more than half the power cast.
     pub majority_voters: Option<usize>,
     /// Nakamoto coefficient (> 1/2) of the power counted.
     pub nakamoto: Option<usize>,
-    /// Gini coefficient of the power counted, rounded to 6 decimals.
-    pub gini: Option<String>,
+    /// Gini coefficient of the power counted, exact (written rounded to 6
+    /// decimals).
+    pub gini: Option<Proportion>,
     /// Whether the outcome differs from the first row's.
     pub differs_from_first: bool,
     /// Caveats of the mechanism.
@@ -211,6 +212,7 @@ pub struct Row {
 
 /// All rows for one proposal.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// Proposal id.
     pub id: String,
@@ -298,13 +300,11 @@ fn compare_variants(
             margin: control
                 .margin
                 .as_ref()
-                .map(|m| Score::from_rational(m.clone()).to_decimal_string(pd)),
+                .map(|m| Quantity::from_rational(m.clone(), pd)),
             deciders: control.min_flip.as_ref().map(|s| s.members.len()),
             majority_voters: control.min_majority.as_ref().map(|s| s.members.len()),
             nakamoto: distribution.nakamoto(&Threshold::majority()),
-            gini: distribution
-                .gini()
-                .map(|g| crate::control::rounded_decimal(&g, 6)),
+            gini: distribution.gini().map(Proportion::new),
             differs_from_first: differs,
             notes: report.notes.clone(),
             lorenz: lorenz_points(&distribution),
@@ -443,10 +443,18 @@ impl Comparison {
                 describe(r.outcome, r.winner.as_deref()),
                 if r.differs_from_first { " *" } else { "" }
             ));
-            line.push(r.margin.clone().unwrap_or_else(|| "-".into()));
+            line.push(
+                r.margin
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
             line.push(r.deciders.map_or("-".into(), |d| d.to_string()));
             line.push(r.nakamoto.map_or("-".into(), |d| d.to_string()));
-            line.push(r.gini.clone().unwrap_or_else(|| "-".into()));
+            line.push(
+                r.gini
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
             table.push(line);
         }
         let widths: Vec<usize> = (0..table[0].len())

@@ -135,10 +135,10 @@ pub fn comparison_html(c: &Comparison, extra_lorenz: &[(String, Vec<(f64, f64)>)
                 "missed"
             },
             esc(&outcome),
-            esc(&r.margin.clone().unwrap_or_else(dash)),
+            esc(&r.margin.as_ref().map_or_else(dash, ToString::to_string)),
             r.deciders.map_or_else(dash, |d| d.to_string()),
             r.nakamoto.map_or_else(dash, |d| d.to_string()),
-            esc(&r.gini.clone().unwrap_or_else(dash)),
+            esc(&r.gini.as_ref().map_or_else(dash, ToString::to_string)),
         );
     }
     let _ = writeln!(h, "</table>");

@@ -114,7 +114,6 @@ pub use choices::Choices;
 pub use delegation::{Delegation, Delegations};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use evaluate::Evaluation;
-pub use report::{Tally, VoteCounts};
 pub use io::delegations::{DelegationFormat, DelegationSource};
 pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
 pub use mechanism::{
@@ -124,6 +123,7 @@ pub use mechanism::{
 pub use proposal::{Prepared, Proposal};
 pub use registry::Registry;
 pub use report::Report;
+pub use report::{Tally, VoteCounts};
 pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
 pub use score::Score;
 pub use share::Share;

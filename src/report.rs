@@ -55,7 +55,6 @@ pub struct Tally {
     pub counts: VoteCounts,
 }
 
-
 /// One choice's result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -267,6 +266,5 @@ mod tests {
         assert_eq!(crate::decimal::round_half_up(&r(2, 3), 6), "0.666667");
         assert_eq!(crate::decimal::round_half_up(&r(1, 8), 2), "0.13");
         assert_eq!(crate::decimal::round_half_up(&r(1, 1), 6), "1.000000");
-
     }
 }

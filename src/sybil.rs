@@ -23,31 +23,57 @@ use crate::error::{Error, Result};
 use crate::evaluate::Evaluation;
 use crate::io::Holders;
 use crate::mechanism::{Cap, Electorate, Mechanism, Quadratic, TokenWeighted};
+use crate::quantity::Quantity;
 use crate::rules::Outcome;
 use crate::vote::{largest_first, Vote, VoteSet, Voter};
 
 /// A mechanism's power for one voter before and after a split.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SplitGain {
     /// Mechanism name.
     pub mechanism: String,
-    /// Power of the single wallet (decimal string in the mechanism's unit).
-    pub before: String,
+    /// Power of the single wallet, in the mechanism's unit.
+    pub before: Quantity,
     /// Total power of the `k` wallets.
-    pub after: String,
-    /// `after / before`, exact ("a/b" if the decimal does not terminate).
-    pub gain: String,
-    /// The gain rounded to 6 decimals, for reading.
-    pub gain_approx: String,
+    pub after: Quantity,
+    /// `after / before`, exact (JSON: a decimal, or "a/b" if the decimal
+    /// does not terminate within 30 digits; `gain_approx` rounds it to 6
+    /// decimals for reading).
+    pub gain: BigRational,
+}
+
+impl SplitGain {
+    /// The gain rounded half up to 6 decimals, for reading.
+    pub fn gain_approx(&self) -> String {
+        let scaled = (&self.gain * BigRational::from_integer(BigInt::from(1_000_000)))
+            .round()
+            .to_integer();
+        crate::decimal::format_scaled(u128::try_from(scaled).unwrap_or(u128::MAX), 6)
+    }
+}
+
+impl Serialize for SplitGain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("SplitGain", 5)?;
+        st.serialize_field("mechanism", &self.mechanism)?;
+        st.serialize_field("before", &self.before)?;
+        st.serialize_field("after", &self.after)?;
+        st.serialize_field("gain", &format_rational(&self.gain, 30))?;
+        st.serialize_field("gain_approx", &self.gain_approx())?;
+        st.end()
+    }
 }
 
 /// What splitting does for one voter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct VoterSplit {
     /// The voter.
     pub voter: String,
-    /// Its token weight, in tokens.
-    pub weight: String,
+    /// Its token weight.
+    pub weight: Quantity,
     /// Number of wallets in the split.
     pub split: u64,
     /// Gain under each mechanism.
@@ -60,6 +86,7 @@ pub struct VoterSplit {
 
 /// The sybil analysis of a proposal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SybilReport {
     /// Proposal id.
     pub id: String,
@@ -210,7 +237,7 @@ pub fn analyze(
                 || format!("vote on line {}", pinned.votes[i].line),
                 |v| v.to_string(),
             ),
-            weight: weights[i].to_tokens_string(evaluation.decimals),
+            weight: Quantity::tokens(weights[i], evaluation.decimals),
             split: k,
             gains,
             flips_at,
@@ -268,18 +295,11 @@ fn gain(
     } else {
         BigRational::new(BigInt::from(after.units()), BigInt::from(before.units()))
     };
-    let approx = {
-        let scaled = (&ratio * BigRational::from_integer(BigInt::from(1_000_000)))
-            .round()
-            .to_integer();
-        crate::decimal::format_scaled(u128::try_from(scaled).unwrap_or(u128::MAX), 6)
-    };
     Ok(SplitGain {
         mechanism: cap.map_or_else(|| m.name(), |c| c.describe(&m.name())),
-        before: before.to_decimal_string(pd),
-        after: after.to_decimal_string(pd),
-        gain: format_rational(&ratio, 30),
-        gain_approx: approx,
+        before: Quantity::power(before, pd),
+        after: Quantity::power(after, pd),
+        gain: ratio,
     })
 }
 
@@ -305,7 +325,10 @@ impl SybilReport {
                 let _ = writeln!(
                     out,
                     "  {:<28} power {} -> {}  gain x{}",
-                    g.mechanism, g.before, g.after, g.gain_approx
+                    g.mechanism,
+                    g.before,
+                    g.after,
+                    g.gain_approx()
                 );
             }
             let _ = match v.flips_at {
@@ -383,8 +406,8 @@ mod tests {
         let v = &r.voters[0];
         assert_eq!(v.flips_at, Some(4));
         // Token-weighted gain is exactly 1; quadratic gain 12/6 = 2 at k = 4.
-        assert_eq!(v.gains[0].gain, "1");
-        assert_eq!(v.gains[1].gain, "2");
+        assert_eq!(v.gains[0].gain, BigRational::from_integer(1.into()));
+        assert_eq!(v.gains[1].gain, BigRational::from_integer(2.into()));
         // The Against voter cannot flip a rejection by adding Against power.
         let r = analyze(
             &evaluation,

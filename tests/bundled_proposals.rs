@@ -32,7 +32,10 @@ fn decentraland_poi_rejected_on_yes_threshold() {
     let r = load("decentraland-poi-14-14.toml");
     assert_eq!(r.outcome, Outcome::Rejected);
     assert!(!r.quorum.reached);
-    assert!(r.choices[0].power.to_string().starts_with("499638.57792326"));
+    assert!(r.choices[0]
+        .power
+        .to_string()
+        .starts_with("499638.57792326"));
     assert_eq!(r.votes.read, 20);
 }
 

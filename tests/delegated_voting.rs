@@ -126,10 +126,10 @@ fn compare_runs_each_delegation_policy_and_without_delegation() {
         .collect();
     let variants = Variant::for_proposal(Some(&names), &p, &govkit::Registry::builtin()).unwrap();
     let c = compare(&p, &variants).unwrap();
-    let margins: Vec<&str> = c
+    let margins: Vec<String> = c
         .rows
         .iter()
-        .map(|r| r.margin.as_deref().unwrap())
+        .map(|r| r.margin.as_ref().unwrap().to_string())
         .collect();
     // one-hop: 104 - 166; transitive: 104 - 182; without delegation each
     // voter has its own balance: 100 - (49 + 36).

@@ -197,7 +197,11 @@ fn a_registered_mechanism_compares_beside_the_built_in_ones() {
         ]
     );
     // The verified-only row read the attribute: 2 For (b, c), 1 Against.
-    let verified: Vec<String> = c.rows[2].choices.iter().map(|c| c.power.to_string()).collect();
+    let verified: Vec<String> = c.rows[2]
+        .choices
+        .iter()
+        .map(|c| c.power.to_string())
+        .collect();
     assert_eq!(verified, ["2", "1", "0"]);
     // Token-weighted counts tokens: 6 For against 100.
     assert_eq!(c.rows[0].choices[0].power, "6");

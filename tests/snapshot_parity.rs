@@ -279,7 +279,11 @@ fn weighted_and_quadratic_drop_invalid_maps_but_count_their_power() {
     ] {
         let raw = fixture_json(name);
         let report = evaluate_text(&variant(name, 1, &extra), ballot, 0);
-        assert_all_close(name, &tokens(&report.tally.scores, 0), &floats(&raw["scores"]));
+        assert_all_close(
+            name,
+            &tokens(&report.tally.scores, 0),
+            &floats(&raw["scores"]),
+        );
         let total = raw["scoresTotal"].as_f64().unwrap() as u64;
         assert_eq!(report.cast_power, (total + 8).to_string());
         assert_eq!(report.counted_power, total.to_string());
