@@ -94,12 +94,16 @@ impl Serialize for Quantity {
     }
 }
 
+// Equal to the documented text: the comparison is with the rendering.
+#[allow(clippy::cmp_owned)]
 impl PartialEq<str> for Quantity {
     fn eq(&self, text: &str) -> bool {
         self.to_string() == text
     }
 }
 
+// Equal to the documented text: the comparison is with the rendering.
+#[allow(clippy::cmp_owned)]
 impl PartialEq<&str> for Quantity {
     fn eq(&self, text: &&str) -> bool {
         self.to_string() == *text
@@ -162,6 +166,8 @@ impl Serialize for Proportion {
     }
 }
 
+// Equal to the documented text: the comparison is with the rendering.
+#[allow(clippy::cmp_owned)]
 impl PartialEq<&str> for Proportion {
     fn eq(&self, text: &&str) -> bool {
         self.to_string() == *text
