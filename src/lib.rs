@@ -108,23 +108,49 @@ pub mod synth;
 mod toml_util;
 pub mod vote;
 
+// The curated API: every name below is unique across the crate, so an
+// embedder can `use govkit::*` for the pipeline; the modules hold the rest.
+
+// Domain values.
 pub use amount::{Amount, AmountError, AmountUnit, Power};
-pub use ballot::{BallotKind, BallotType, InvalidBallot};
 pub use choices::Choices;
-pub use delegation::{Delegation, Delegations};
-pub use error::{Error, ErrorKind, Location, Result};
-pub use evaluate::Evaluation;
-pub use io::delegations::{DelegationFormat, DelegationSource};
-pub use io::{GovernorLog, Holders, HoldersSource, OfficialStatus, VoteFormat};
-pub use mechanism::{
-    BuildContext, Cap, Electorate, Identities, Mechanism, MechanismPlugin, MechanismRegistry,
-    MechanismSpec, Quadratic, RootOf, TokenWeighted,
-};
-pub use proposal::{Prepared, Proposal};
-pub use registry::Registry;
-pub use report::Report;
-pub use report::{Tally, VoteCounts};
-pub use rules::{DecisionRules, Outcome, PassRule, Quorum, QuorumRounding, QuorumThreshold, Roles};
+pub use quantity::{Proportion, Quantity};
 pub use score::Score;
 pub use share::Share;
-pub use vote::{CastAt, Selection, Vote, VoteSet, Voter};
+pub use vote::{Attributes, CastAt, Selection, Vote, VoteSet, Voter};
+
+// Errors.
+pub use error::{Error, ErrorKind, Location, Result};
+
+// Sources: files in, votes and holders out.
+pub use io::delegations::{DelegationFormat, DelegationSource};
+pub use io::{
+    GovernorLog, Holders, HoldersSource, LoadedVotes, OfficialStatus, SourcedProposal, VoteFormat,
+    VoteRequest, VoteSource,
+};
+
+// The pipeline: delegation, mechanism, ballot, rules, result.
+pub use ballot::{BallotKind, BallotType, InvalidBallot};
+pub use delegation::{
+    Delegation, DelegationStage, Delegations, Order as DelegationOrder, Policy as DelegationPolicy,
+};
+pub use evaluate::Evaluation;
+pub use mechanism::{
+    BuildContext, Cap, ConvictionVoting, Electorate, Identities, Mechanism, MechanismPlugin,
+    MechanismRegistry, MechanismSpec, OptionTable, Quadratic, RootOf, TokenWeighted,
+};
+pub use report::{ChoiceResult, QuorumReport, Report, Tally, VoteCounts};
+pub use rules::{
+    Decision, DecisionRules, Judging, Outcome, PassRule, PassRulePlugin, PassTest, Quorum,
+    QuorumRole, QuorumRounding, QuorumStatus, QuorumThreshold, Roles, RuleRegistry, Standing,
+    Verdict,
+};
+
+// Files and names: proposals and the registry of components.
+pub use proposal::{Prepared, Proposal};
+pub use registry::Registry;
+
+// Analyses.
+pub use compare::{Comparison, Variant, VariantDelegation};
+pub use conviction::Conviction;
+pub use sybil::SybilReport;

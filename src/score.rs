@@ -20,7 +20,7 @@ use crate::decimal::format_rational;
 /// from square roots floored at 40 decimal digits
 /// ([`SQRT_DIGITS`](crate::ballot::SQRT_DIGITS)); the rounding and its error
 /// bound are documented in the quadratic ballot type
-/// ([`Quadratic`](crate::ballot::Quadratic)).
+/// ([`QuadraticBallot`](crate::ballot::QuadraticBallot)).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Score(BigRational);
 

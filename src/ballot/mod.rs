@@ -10,7 +10,7 @@
 //! | `basic`, `single-choice` | `single_choice.rs` | one choice | integer sum of power |
 //! | `approval` | `approval.rs` | list of choices | integer sum of power |
 //! | `weighted` | `weighted.rs` | `{choice: weight}` | exact rational |
-//! | `quadratic` | `quadratic.rs` | `{choice: weight}` | rational from floor square roots at 10^-40 (error bound on [`Quadratic`]) |
+//! | `quadratic` | `quadratic.rs` | `{choice: weight}` | rational from floor square roots at 10^-40 (error bound on [`QuadraticBallot`]) |
 //! | `ranked-choice` | `ranked_choice.rs` | full ranking | integer (instant runoff, final round) |
 //! | `copeland` | `copeland.rs` | full ranking | exact rational |
 //!
@@ -37,7 +37,7 @@ use crate::vote::Selection;
 
 pub use approval::Approval;
 pub use copeland::Copeland;
-pub use quadratic::{Quadratic, SQRT_DIGITS};
+pub use quadratic::{QuadraticBallot, SQRT_DIGITS};
 pub use ranked_choice::RankedChoice;
 pub use single_choice::SingleChoice;
 pub use voice_credits::VoiceCredits;
@@ -242,7 +242,7 @@ impl BallotKind {
             BallotKind::SingleChoice => Box::new(SingleChoice::new()),
             BallotKind::Approval => Box::new(Approval),
             BallotKind::Weighted => Box::new(Weighted),
-            BallotKind::Quadratic => Box::new(Quadratic),
+            BallotKind::Quadratic => Box::new(QuadraticBallot),
             BallotKind::RankedChoice => Box::new(RankedChoice),
             BallotKind::Copeland => Box::new(Copeland),
         }

@@ -18,7 +18,7 @@
 //! this ballot type.
 //!
 //! The rounding of the square roots and its error bound are documented on
-//! [`Quadratic`].
+//! [`QuadraticBallot`].
 //!
 //! Cost: linear in the ballots, one big-integer square root per positive
 //! weight.
@@ -79,9 +79,9 @@ pub const SQRT_DIGITS: usize = 40;
 /// be resolved either way. Ties made of the same roots, or of rational
 /// roots, stay exact ties.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Quadratic;
+pub struct QuadraticBallot;
 
-impl BallotType for Quadratic {
+impl BallotType for QuadraticBallot {
     fn name(&self) -> &'static str {
         "quadratic"
     }
@@ -167,7 +167,7 @@ mod tests {
         // T = 29, so scores are 29·25/41 and 29·16/41, exactly.
         let a = weights(&[(1, 1)]);
         let c = weights(&[(2, 7)]);
-        let got = Quadratic
+        let got = QuadraticBallot
             .tally(2, &[ballot(&a, 4), ballot(&a, 9), ballot(&c, 16)])
             .unwrap();
         let r = |n: i64, d: i64| BigRational::new(BigInt::from(n), BigInt::from(d));
@@ -179,7 +179,7 @@ mod tests {
     fn splitting_power_is_rewarded_and_roots_are_floored() {
         // One ballot {1: 1, 2: 1} with power 2: each gets sqrt(1) = 1, equal.
         let s = weights(&[(1, 1), (2, 1)]);
-        let got = Quadratic.tally(2, &[ballot(&s, 2)]).unwrap();
+        let got = QuadraticBallot.tally(2, &[ballot(&s, 2)]).unwrap();
         assert_eq!(got[0], got[1]);
         assert_eq!(got[0].as_rational(), &BigRational::from_integer(1.into()));
         // Choice 1 from two wallets of 1, choice 2 from one wallet of 2:
@@ -187,7 +187,7 @@ mod tests {
         // little more since sqrt 2 is floored at 40 digits.
         let one = weights(&[(1, 1)]);
         let two = weights(&[(2, 1)]);
-        let got = Quadratic
+        let got = QuadraticBallot
             .tally(2, &[ballot(&one, 1), ballot(&one, 1), ballot(&two, 2)])
             .unwrap();
         let first = got[0].as_rational() - BigRational::new(8.into(), 3.into());
@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn zero_power_gives_zero_scores() {
         let s = weights(&[(1, 1)]);
-        let got = Quadratic.tally(2, &[ballot(&s, 0)]).unwrap();
+        let got = QuadraticBallot.tally(2, &[ballot(&s, 0)]).unwrap();
         assert!(got.iter().all(Score::is_zero));
     }
 }
