@@ -89,8 +89,10 @@ mod decimal;
 pub mod delegation;
 pub mod error;
 pub mod evaluate;
+pub mod holders;
 #[cfg(feature = "charts")]
 pub mod html;
+pub mod identities;
 pub mod io;
 pub mod mechanism;
 pub mod options;

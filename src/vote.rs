@@ -76,6 +76,18 @@ impl Selection {
     }
 }
 
+/// How the choices of a ballot are shaped, so that a CSV field such as
+/// `Alice` can be read as a one-element list for an approval ballot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChoiceShape {
+    /// One choice per ballot.
+    Single,
+    /// A list of choices per ballot.
+    List,
+    /// A weight per choice.
+    Weighted,
+}
+
 /// When a vote was cast, as the file states it: a number (unix time, block)
 /// or a sortable text (ISO 8601). Used only to order votes of one voter.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::{
     add_power, has_duplicates, index, scores_of, BallotType, CountedBallot, InvalidBallot,
     TallyOverflow,
 };
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

@@ -31,7 +31,7 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::{check_full_ranking, index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

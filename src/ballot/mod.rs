@@ -31,7 +31,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::amount::Power;
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

@@ -29,7 +29,7 @@ use num_traits::{pow, Zero};
 
 use super::weighted::{check_weights, rescale, Split, Sum, Whole};
 use super::{BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

@@ -28,7 +28,7 @@
 use super::{
     check_full_ranking, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow,
 };
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

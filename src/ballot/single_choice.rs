@@ -5,7 +5,7 @@
 //! score_i = sum of the power of ballots choosing i.
 
 use super::{add_power, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

@@ -19,7 +19,7 @@ use num_traits::Zero;
 use super::weighted::check_weights;
 use super::{index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
 use crate::amount::Power;
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

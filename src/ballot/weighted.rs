@@ -35,7 +35,7 @@ use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
 
 use super::{has_duplicates, index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::io::ChoiceShape;
+use crate::vote::ChoiceShape;
 use crate::score::Score;
 use crate::vote::Selection;
 

@@ -25,7 +25,7 @@ use super::graph::Delegations;
 use super::policy::{Policy, SelfDelegation, Undelegated};
 use crate::amount::Amount;
 use crate::error::{Error, Result};
-use crate::io::Holders;
+use crate::holders::Holders;
 use crate::share::Share;
 use crate::vote::Voter;
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use super::{resolve, Delegations, Policy, Resolution};
 use crate::amount::{Amount, Power};
 use crate::error::{Error, Location, Result};
-use crate::io::Holders;
+use crate::holders::Holders;
 use crate::vote::{Vote, Voter};
 
 /// When the mechanism is applied relative to delegation.

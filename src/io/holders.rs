@@ -4,8 +4,6 @@
 //! an object `{"0xabc…": "12.5", …}` or a list `[{"address": …, "balance": …}]`.
 //! An address listed twice is an error: a snapshot has one balance per holder.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use csv::StringRecord;
@@ -15,6 +13,7 @@ use serde_json::value::RawValue;
 use super::csv_file::CsvFile;
 use super::parse_amount;
 use crate::amount::{Amount, AmountUnit};
+pub use crate::holders::Holders;
 use crate::error::{Error, Location, Result};
 use crate::vote::Voter;
 
@@ -51,63 +50,7 @@ impl HoldersSource {
     }
 }
 
-/// Token balances by holder.
-#[derive(Clone, Debug, Default)]
-pub struct Holders {
-    balances: HashMap<Voter, Amount>,
-    total: Amount,
-}
-
 impl Holders {
-    /// Builds a snapshot from pairs; `None` if an address repeats or the
-    /// total overflows.
-    pub fn from_balances(pairs: impl IntoIterator<Item = (Voter, Amount)>) -> Option<Holders> {
-        let mut h = Holders::default();
-        for (voter, amount) in pairs {
-            h.insert(voter, amount).ok()?;
-        }
-        Some(h)
-    }
-
-    fn insert(&mut self, voter: Voter, amount: Amount) -> std::result::Result<(), &'static str> {
-        self.total = self
-            .total
-            .checked_add(amount)
-            .ok_or("the total supply of the snapshot")?;
-        match self.balances.entry(voter) {
-            Entry::Occupied(_) => Err("duplicate"),
-            Entry::Vacant(v) => {
-                v.insert(amount);
-                Ok(())
-            }
-        }
-    }
-
-    /// The holder's balance (zero if absent: it held nothing at the snapshot).
-    pub fn balance(&self, voter: &Voter) -> Amount {
-        self.balances.get(voter).copied().unwrap_or(Amount::ZERO)
-    }
-
-    /// Sum of all balances.
-    pub fn total(&self) -> Amount {
-        self.total
-    }
-
-    /// Number of holders listed.
-    pub fn len(&self) -> usize {
-        self.balances.len()
-    }
-
-    /// True if no holder is listed.
-    pub fn is_empty(&self) -> bool {
-        self.balances.is_empty()
-    }
-
-    /// Holders and balances, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Voter, Amount)> {
-        self.balances.iter().map(|(v, a)| (v, *a))
-    }
-
     /// Reads a snapshot file.
     pub fn read(source: &HoldersSource, decimals: u8) -> Result<Holders> {
         if source.json {

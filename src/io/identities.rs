@@ -8,7 +8,7 @@ use csv::StringRecord;
 
 use super::csv_file::CsvFile;
 use crate::error::{Error, Result};
-use crate::mechanism::Identities;
+use crate::identities::Identities;
 use crate::vote::Voter;
 
 /// Reads `address,identity` rows (columns `address`/`wallet`/`voter` and

@@ -25,6 +25,7 @@ use crate::error::{Error, Location, Result};
 
 pub use governor_events::{GovernorLog, GovernorProposal, OfficialStatus};
 pub use holders::{Holders, HoldersSource};
+pub use crate::vote::ChoiceShape;
 pub use source::{LoadedVotes, SourcedProposal, VoteRequest, VoteSource};
 
 /// The formats a vote file can come in.
@@ -40,17 +41,6 @@ pub enum VoteFormat {
     GovernorEvents,
 }
 
-/// How the choices of a ballot are shaped, so that a CSV field such as
-/// `Alice` can be read as a one-element list for an approval ballot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChoiceShape {
-    /// One choice per ballot.
-    Single,
-    /// A list of choices per ballot.
-    List,
-    /// A weight per choice.
-    Weighted,
-}
 
 /// Column names of a vote CSV; `None` means "use the default names".
 ///

@@ -11,7 +11,6 @@
 
 mod cap;
 mod conviction;
-mod identity;
 mod quadratic;
 mod registry;
 mod token_weighted;
@@ -20,12 +19,12 @@ use std::sync::Arc;
 
 use crate::amount::{Amount, Power};
 use crate::error::Result;
-use crate::io::Holders;
+use crate::holders::Holders;
 use crate::vote::Vote;
 
 pub use cap::Cap;
 pub use conviction::ConvictionVoting;
-pub use identity::Identities;
+pub use crate::identities::Identities;
 pub use quadratic::{Quadratic, RootOf};
 pub use registry::{BuildContext, MechanismPlugin, MechanismRegistry, MechanismSpec, OptionTable};
 pub use token_weighted::TokenWeighted;

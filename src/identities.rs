@@ -1,5 +1,6 @@
 //! Identities: which wallets belong to one person, for sybil-resistant
-//! quadratic voting ([`crate::io::identities`] reads them from a CSV).
+//! quadratic voting ([`crate::io::identities`] reads them from a CSV; the
+//! quadratic mechanism merges them).
 //!
 //! Addresses that did not vote are simply unused; an address listed twice
 //! is an error (it would belong to two people).
