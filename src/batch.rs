@@ -9,17 +9,12 @@
 //! choices the template does not list) are skipped and reported with the
 //! reason, never silently dropped.
 
-use std::collections::HashMap;
-
-use csv::StringRecord;
 use serde::Serialize;
 
-use crate::amount::{Amount, AmountUnit};
 use crate::compare::{compare_with_scenarios, Comparison, Variant};
-use crate::error::{Error, Result};
-use crate::io::csv_file::CsvFile;
-use crate::io::{normalize_proposal_id, OfficialStatus, VoteFormat};
-use crate::proposal::{BatchSpec, LoadedVotes, Proposal};
+use crate::error::Result;
+use crate::io::{OfficialStatus, VoteFormat};
+use crate::proposal::{LoadedVotes, Proposal};
 use crate::scenario::Scenario;
 
 /// A proposal that was not compared, and why.
@@ -40,58 +35,6 @@ pub struct Batch {
     pub skipped: Vec<Skipped>,
 }
 
-struct Facts {
-    quorum: Option<Amount>,
-    status: Option<OfficialStatus>,
-}
-
-fn read_metadata(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Facts>>> {
-    let Some(path) = &spec.metadata else {
-        return Ok(None);
-    };
-    let mut csv = CsvFile::open(path)?;
-    let id = csv.required_column(Some(&spec.id_column), &[])?;
-    let quorum = spec
-        .quorum_column
-        .as_deref()
-        .map(|c| csv.required_column(Some(c), &[]))
-        .transpose()?;
-    let status = spec
-        .status_column
-        .as_deref()
-        .map(|c| csv.required_column(Some(c), &[]))
-        .transpose()?;
-    let mut facts = HashMap::new();
-    let mut record = StringRecord::new();
-    while let Some(line) = csv.next_record(&mut record)? {
-        let q = match quorum {
-            Some(c) => Some(
-                Amount::parse(&record[c], AmountUnit::Token, decimals)
-                    .map_err(|e| Error::input(csv.at(line, c), e.to_string()))?,
-            ),
-            None => None,
-        };
-        let st = status.and_then(|c| {
-            let v = record[c].trim();
-            if spec.passed.iter().any(|p| p == v) {
-                Some(OfficialStatus::Passed)
-            } else if spec.defeated.iter().any(|d| d == v) {
-                Some(OfficialStatus::Defeated)
-            } else {
-                None
-            }
-        });
-        facts.insert(
-            normalize_proposal_id(&record[id]),
-            Facts {
-                quorum: q,
-                status: st,
-            },
-        );
-    }
-    Ok(Some(facts))
-}
-
 /// Compares every proposal of `template`'s vote file. `progress(done,
 /// total)` is called after each proposal.
 pub fn compare_all(
@@ -102,7 +45,7 @@ pub fn compare_all(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Batch> {
     let metadata = match &template.batch {
-        Some(spec) => read_metadata(spec, template.decimals)?,
+        Some(spec) => crate::io::metadata::read(spec, template.decimals)?,
         None => None,
     };
     let template = &template.reading_attributes_of(variants.iter().map(|v| &v.mechanism));

@@ -25,7 +25,11 @@ impl Holders {
         Some(h)
     }
 
-    pub(crate) fn insert(&mut self, voter: Voter, amount: Amount) -> std::result::Result<(), &'static str> {
+    pub(crate) fn insert(
+        &mut self,
+        voter: Voter,
+        amount: Amount,
+    ) -> std::result::Result<(), &'static str> {
         self.total = self
             .total
             .checked_add(amount)

@@ -20,6 +20,7 @@ use crate::delegation::{DelegationStage, Order, Policy};
 use crate::error::{Error, Location, Result};
 use crate::evaluate::Evaluation;
 use crate::io::delegations::{self, DelegationColumns, DelegationFormat, DelegationSource};
+pub use crate::io::metadata::BatchSpec;
 pub use crate::io::LoadedVotes;
 use crate::io::{
     csv_votes, source, Holders, HoldersSource, OfficialStatus, VoteColumns, VoteFormat,
@@ -107,25 +108,6 @@ struct BatchSection {
     passed: Vec<String>,
     #[serde(default)]
     defeated: Vec<String>,
-}
-
-/// How `govkit compare --all` finds per-proposal facts in a metadata CSV
-/// (e.g. a Snapshot space's proposal export): quorum and official outcome.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BatchSpec {
-    /// The metadata file (resolved path), if any.
-    pub metadata: Option<PathBuf>,
-    /// Column with the proposal id (as in the vote file).
-    pub id_column: String,
-    /// Column with each proposal's quorum in tokens (replaces
-    /// `rules.quorum`).
-    pub quorum_column: Option<String>,
-    /// Column with the official status.
-    pub status_column: Option<String>,
-    /// Status values that mean "passed".
-    pub passed: Vec<String>,
-    /// Status values that mean "defeated".
-    pub defeated: Vec<String>,
 }
 
 fn default_ballot() -> BallotKind {

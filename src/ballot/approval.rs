@@ -8,8 +8,8 @@ use super::{
     add_power, has_duplicates, index, scores_of, BallotType, CountedBallot, InvalidBallot,
     TallyOverflow,
 };
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Any subset of the choices.

@@ -31,8 +31,8 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::{check_full_ranking, index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Full rankings, Copeland's method with snapshot.js's tie-break.

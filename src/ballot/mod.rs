@@ -31,8 +31,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::amount::Power;
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 pub use approval::Approval;

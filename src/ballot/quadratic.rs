@@ -29,8 +29,8 @@ use num_traits::{pow, Zero};
 
 use super::weighted::{check_weights, rescale, Split, Sum, Whole};
 use super::{BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Decimal digits kept in each square root: a root `sqrt(x)` is taken as

@@ -28,8 +28,8 @@
 use super::{
     check_full_ranking, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow,
 };
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Full rankings, instant runoff.

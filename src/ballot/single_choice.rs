@@ -5,8 +5,8 @@
 //! score_i = sum of the power of ballots choosing i.
 
 use super::{add_power, index, scores_of, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// One choice per ballot.

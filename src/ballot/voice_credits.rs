@@ -19,8 +19,8 @@ use num_traits::Zero;
 use super::weighted::check_weights;
 use super::{index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
 use crate::amount::Power;
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Votes bought with voice credits at a quadratic price.

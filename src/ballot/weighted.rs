@@ -35,8 +35,8 @@ use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
 
 use super::{has_duplicates, index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
-use crate::vote::ChoiceShape;
 use crate::score::Score;
+use crate::vote::ChoiceShape;
 use crate::vote::Selection;
 
 /// Power split in proportion to the voter's weights.

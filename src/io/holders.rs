@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 use super::csv_file::CsvFile;
 use super::parse_amount;
 use crate::amount::{Amount, AmountUnit};
-pub use crate::holders::Holders;
 use crate::error::{Error, Location, Result};
+pub use crate::holders::Holders;
 use crate::vote::Voter;
 
 /// Where and how to read a holder snapshot.

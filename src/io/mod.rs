@@ -14,6 +14,7 @@ pub mod delegations;
 pub mod governor_events;
 pub mod holders;
 pub mod identities;
+pub mod metadata;
 pub mod snapshot_json;
 pub mod source;
 pub(crate) mod toml_file;
@@ -23,9 +24,9 @@ use serde::Deserialize;
 use crate::amount::{Amount, AmountUnit};
 use crate::error::{Error, Location, Result};
 
+pub use crate::vote::ChoiceShape;
 pub use governor_events::{GovernorLog, GovernorProposal, OfficialStatus};
 pub use holders::{Holders, HoldersSource};
-pub use crate::vote::ChoiceShape;
 pub use source::{LoadedVotes, SourcedProposal, VoteRequest, VoteSource};
 
 /// The formats a vote file can come in.
@@ -40,7 +41,6 @@ pub enum VoteFormat {
     /// Governor event logs (`VoteCast` / Aave `VoteEmitted` rows).
     GovernorEvents,
 }
-
 
 /// Column names of a vote CSV; `None` means "use the default names".
 ///

@@ -22,9 +22,9 @@ use crate::error::Result;
 use crate::holders::Holders;
 use crate::vote::Vote;
 
+pub use crate::identities::Identities;
 pub use cap::Cap;
 pub use conviction::ConvictionVoting;
-pub use crate::identities::Identities;
 pub use quadratic::{Quadratic, RootOf};
 pub use registry::{BuildContext, MechanismPlugin, MechanismRegistry, MechanismSpec, OptionTable};
 pub use token_weighted::TokenWeighted;

@@ -1,0 +1,90 @@
+//! Per-proposal metadata for batches: a proposal export CSV (e.g. a
+//! Snapshot space's proposals) with each proposal's quorum and official
+//! status, named in a proposal file's `[batch]`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use csv::StringRecord;
+
+use super::csv_file::CsvFile;
+use super::{normalize_proposal_id, OfficialStatus};
+use crate::amount::{Amount, AmountUnit};
+use crate::error::{Error, Result};
+
+/// How `govkit compare --all` finds per-proposal facts in a metadata CSV
+/// (e.g. a Snapshot space's proposal export): quorum and official outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchSpec {
+    /// The metadata file (resolved path), if any.
+    pub metadata: Option<PathBuf>,
+    /// Column with the proposal id (as in the vote file).
+    pub id_column: String,
+    /// Column with each proposal's quorum in tokens (replaces
+    /// `rules.quorum`).
+    pub quorum_column: Option<String>,
+    /// Column with the official status.
+    pub status_column: Option<String>,
+    /// Status values that mean "passed".
+    pub passed: Vec<String>,
+    /// Status values that mean "defeated".
+    pub defeated: Vec<String>,
+}
+
+/// What a metadata row says about one proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// Its quorum in tokens, if the file has a quorum column.
+    pub quorum: Option<Amount>,
+    /// Its official outcome, if the status is one of the listed values.
+    pub status: Option<OfficialStatus>,
+}
+
+/// Reads the metadata file of `spec` (none: `None`), facts by normalised
+/// proposal id.
+pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Facts>>> {
+    let Some(path) = &spec.metadata else {
+        return Ok(None);
+    };
+    let mut csv = CsvFile::open(path)?;
+    let id = csv.required_column(Some(&spec.id_column), &[])?;
+    let quorum = spec
+        .quorum_column
+        .as_deref()
+        .map(|c| csv.required_column(Some(c), &[]))
+        .transpose()?;
+    let status = spec
+        .status_column
+        .as_deref()
+        .map(|c| csv.required_column(Some(c), &[]))
+        .transpose()?;
+    let mut facts = HashMap::new();
+    let mut record = StringRecord::new();
+    while let Some(line) = csv.next_record(&mut record)? {
+        let q = match quorum {
+            Some(c) => Some(
+                Amount::parse(&record[c], AmountUnit::Token, decimals)
+                    .map_err(|e| Error::input(csv.at(line, c), e.to_string()))?,
+            ),
+            None => None,
+        };
+        let st = status.and_then(|c| {
+            let v = record[c].trim();
+            if spec.passed.iter().any(|p| p == v) {
+                Some(OfficialStatus::Passed)
+            } else if spec.defeated.iter().any(|d| d == v) {
+                Some(OfficialStatus::Defeated)
+            } else {
+                None
+            }
+        });
+        facts.insert(
+            normalize_proposal_id(&record[id]),
+            Facts {
+                quorum: q,
+                status: st,
+            },
+        );
+    }
+    Ok(Some(facts))
+}
