@@ -32,7 +32,7 @@ use crate::report::Report;
 use crate::rules::{
     DecisionRules, PassRule, Quorum, QuorumRole, QuorumRounding, QuorumThreshold, Roles,
 };
-use crate::share::Share;
+use crate::share::{Share, ShareOrAmount};
 use crate::toml_util::{self, key_lines, line_at, NumberText};
 use crate::vote::VoteSet;
 
@@ -426,15 +426,11 @@ impl Proposal {
         };
         let quorum = match (&r.quorum, &r.min_participation) {
             (Some(q), None) => Some(
-                if q.get_ref().as_str().trim().ends_with('%') || q.get_ref().as_str().contains('/')
+                match ShareOrAmount::parse(q.get_ref().as_str(), decimals)
+                    .map_err(|e| Error::input(at(q.span(), "rules.quorum"), e))?
                 {
-                    QuorumThreshold::OfSupply(q.get_ref().as_str().parse().map_err(
-                        |e: crate::share::ShareError| {
-                            Error::input(at(q.span(), "rules.quorum"), e.to_string())
-                        },
-                    )?)
-                } else {
-                    QuorumThreshold::Absolute(amount(q, "rules.quorum")?)
+                    ShareOrAmount::Share(s) => QuorumThreshold::OfSupply(s),
+                    ShareOrAmount::Amount(a) => QuorumThreshold::Absolute(a),
                 },
             ),
             (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),

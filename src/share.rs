@@ -73,6 +73,32 @@ impl Share {
     }
 }
 
+/// A threshold written either as a share of a total (`"4%"`, `"1/25"`)
+/// or as an amount in whole units (`"400000"`): the one syntax of quorums
+/// and caps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareOrAmount {
+    /// A fraction of a total.
+    Share(Share),
+    /// An amount in integer units of a unit with the given decimals.
+    Amount(crate::amount::Amount),
+}
+
+impl ShareOrAmount {
+    /// Parses `text`; an amount is in whole units with `decimals`.
+    pub fn parse(text: &str, decimals: u8) -> Result<ShareOrAmount, String> {
+        if text.trim().ends_with('%') || text.contains('/') {
+            text.parse()
+                .map(ShareOrAmount::Share)
+                .map_err(|e: ShareError| e.to_string())
+        } else {
+            crate::amount::Amount::parse(text, crate::amount::AmountUnit::Token, decimals)
+                .map(ShareOrAmount::Amount)
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
 impl FromStr for Share {
     type Err = ShareError;
 

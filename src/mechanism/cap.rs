@@ -7,9 +7,9 @@
 //! rounded down (`floor(total × fraction)`), so that no voter ever exceeds
 //! the stated fraction. A cap never raises anyone's power.
 
-use crate::amount::{Amount, AmountUnit, Power};
+use crate::amount::Power;
 use crate::error::{Error, Result};
-use crate::share::Share;
+use crate::share::{Share, ShareOrAmount};
 
 /// How large the cap is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,15 +25,10 @@ impl Cap {
     /// power, written in whole units of a power with `power_decimals`).
     /// The one cap syntax of proposal files and `compare` labels.
     pub fn parse(text: &str, power_decimals: u8) -> std::result::Result<Cap, String> {
-        if text.trim().ends_with('%') || text.contains('/') {
-            return text
-                .parse()
-                .map(Cap::Fraction)
-                .map_err(|e: crate::share::ShareError| e.to_string());
-        }
-        Amount::parse(text, AmountUnit::Token, power_decimals)
-            .map(|a| Cap::Absolute(Power::from_units(a.base_units())))
-            .map_err(|e| e.to_string())
+        Ok(match ShareOrAmount::parse(text, power_decimals)? {
+            ShareOrAmount::Share(s) => Cap::Fraction(s),
+            ShareOrAmount::Amount(a) => Cap::Absolute(Power::from_units(a.base_units())),
+        })
     }
 
     /// The name of `mechanism` with this cap.
