@@ -7,6 +7,7 @@
 //! | Compound Bravo / Alpha, Uniswap Alpha | For | `For >= quorum` | For > Against | `majority.rs` |
 //! | Snapshot `default` | all choices | `counted >= quorum` | For > Against | `majority.rs` |
 //! | Snapshot `rejection` | Against | — | not (Against > quorum) | `rejection.rs` |
+//! | Aave governance v2 | For | `For > floor(S × q)` | floor(For·10⁴/S) > floor(Against·10⁴/S) + differential | `aave_v2.rs` |
 //! | Aragon OSx token voting | all | `counted >= ceil(mp × supply)` | (1 − st)·yes > st·no and yes >= ceil(ma × supply) | `aragon.rs` |
 //! | supermajorities (`2/3`, `>2/3`) | as set | as set | For / (For + Against) >= (or >) ratio | `supermajority.rs` |
 //! | Snapshot multi-choice | as set | as set | a unique top choice | `plurality.rs` |
@@ -33,6 +34,7 @@
 //!
 //! Architecture invariant: every comparison is between exact rationals.
 
+mod aave_v2;
 mod aragon;
 mod majority;
 mod plurality;
@@ -81,6 +83,9 @@ impl Roles {
 pub enum QuorumRole {
     /// The quorum must be met before the rule is asked (every governor).
     Gate,
+    /// The quorum must be exceeded before the rule is asked (Aave v2's
+    /// `forVotes > minimum`).
+    StrictGate,
     /// The rule reads the quorum itself, and "reached" means the count
     /// exceeds it (Snapshot's rejection quorum).
     Read,
@@ -412,7 +417,7 @@ impl DecisionRules {
                 q.status(
                     standing.turnout,
                     supply,
-                    test.quorum_role() == QuorumRole::Read,
+                    test.quorum_role() != QuorumRole::Gate,
                 )
             })
             .transpose()?;
@@ -424,10 +429,15 @@ impl DecisionRules {
             supply,
         };
         let verdict = match &quorum {
-            Some(q) if !q.reached && test.quorum_role() == QuorumRole::Gate => {
+            Some(q) if !q.reached && test.quorum_role() != QuorumRole::Read => {
                 Verdict::rejected(format!(
-                    "quorum not reached: {} counted, {} required",
+                    "quorum not reached: {} counted, {}{} required",
                     judging.show_tokens(q.counted.as_rational()),
+                    if test.quorum_role() == QuorumRole::StrictGate {
+                        "more than "
+                    } else {
+                        ""
+                    },
                     judging.show_tokens(&q.required)
                 ))
             }

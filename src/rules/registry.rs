@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{aragon, majority, plurality, rejection, supermajority, PassRule};
+use super::{aave_v2, aragon, majority, plurality, rejection, supermajority, PassRule};
 use crate::error::{Error, Result};
 use crate::options::{BuildContext, OptionTable};
 
@@ -60,6 +60,7 @@ impl RuleRegistry {
             plurality::plugin(),
             supermajority::plugin(),
             aragon::plugin(),
+            aave_v2::plugin(),
             rejection::plugin(),
         ] {
             r.pass.push(plugin);
