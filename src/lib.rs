@@ -90,6 +90,7 @@ pub mod html;
 pub mod io;
 pub mod mechanism;
 pub mod proposal;
+pub mod render;
 pub mod report;
 mod rng;
 pub mod rules;

@@ -58,19 +58,9 @@ impl DelegationFormat {
         }
     }
 
-    /// Guesses the format from the header: an `event_name` column means
-    /// governor events, `Has Delegated` a Decentraland export, else csv.
+    /// Guesses the format from the header (see [`super::detect`]).
     pub fn detect(path: &Path) -> Result<DelegationFormat> {
-        let csv = CsvFile::open(path)?;
-        Ok(
-            if csv.column(None, &["event_name", "event"], false)?.is_some() {
-                DelegationFormat::GovernorEvents
-            } else if csv.column(None, &["Has Delegated"], false)?.is_some() {
-                DelegationFormat::DecentralandMembers
-            } else {
-                DelegationFormat::Csv
-            },
-        )
+        super::detect::delegation_format(path)
     }
 }
 

@@ -9,6 +9,7 @@
 pub(crate) mod csv_file;
 pub mod csv_votes;
 pub mod delegations;
+pub mod detect;
 pub mod governor_events;
 pub mod holders;
 pub mod snapshot_json;
