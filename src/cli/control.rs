@@ -12,35 +12,12 @@ use govkit::io::delegations::DelegationSource;
 use govkit::render::control::{render, ControlFormat};
 use govkit::{AmountUnit, HoldersSource};
 
-/// Output formats of `govkit control`.
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    /// A report for people.
-    Table,
-    /// One JSON object.
-    Json,
-    /// Long-form CSV: section,key,value,exact,error.
-    Csv,
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum UnitArg {
     /// Whole tokens ("12.5").
     Token,
     /// Integer base units (wei).
     Base,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum IndicesArg {
-    /// Exact if the game fits the limits, else approximate.
-    Auto,
-    /// Exact counting (refused if the game is too large).
-    Exact,
-    /// Monte Carlo with a Hoeffding bound.
-    Approx,
-    /// No power indices.
-    None,
 }
 
 /// Flags of `govkit control`.
@@ -51,8 +28,8 @@ pub(crate) struct Args {
     #[arg(required_unless_present = "proposal")]
     holders: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ControlFormat::Table)]
+    format: ControlFormat,
     /// The token's decimals.
     #[arg(long, default_value_t = 18)]
     decimals: u8,
@@ -77,8 +54,8 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 10)]
     lorenz_points: usize,
     /// Power indices: auto, exact, approx or none.
-    #[arg(long, value_enum, default_value_t = IndicesArg::Auto)]
-    indices: IndicesArg,
+    #[arg(long, value_enum, default_value_t = IndicesMode::Auto)]
+    indices: IndicesMode,
     /// The quota of the weighted voting game, as a threshold of the total.
     #[arg(long, default_value = ">1/2", value_parser = parse_threshold)]
     quota: Threshold,
@@ -141,12 +118,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     o.thresholds = args.threshold;
     o.top = args.top;
     o.lorenz_points = args.lorenz_points;
-    o.indices = match args.indices {
-        IndicesArg::Auto => IndicesMode::Auto,
-        IndicesArg::Exact => IndicesMode::Exact,
-        IndicesArg::Approx => IndicesMode::Approx,
-        IndicesArg::None => IndicesMode::None,
-    };
+    o.indices = args.indices;
     o.quota = args.quota;
     o.resolution = args.resolution;
     o.players = args.players;
@@ -154,10 +126,5 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     o.delta = args.delta;
     o.seed = args.seed;
     let report = control::analyze(&req, &mut |_| {})?;
-    let format = match args.format {
-        FormatArg::Table => ControlFormat::Table,
-        FormatArg::Json => ControlFormat::Json,
-        FormatArg::Csv => ControlFormat::Csv,
-    };
-    Ok(render(&report, format))
+    Ok(render(&report, args.format))
 }

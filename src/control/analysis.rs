@@ -57,11 +57,12 @@ pub enum DelegationsInput {
 
 /// Which power indices to compute.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum IndicesMode {
     /// Exact if the game fits the limits, else approximate.
     #[default]
     Auto,
-    /// Exact counting (an error if the game is too large).
+    /// Exact counting (refused if the game is too large).
     Exact,
     /// Monte Carlo with a Hoeffding bound.
     Approx,

@@ -21,6 +21,7 @@ use crate::control::{
 
 /// Output formats of `govkit control`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ControlFormat {
     /// A report for people.
     Table,
