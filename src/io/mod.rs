@@ -12,6 +12,7 @@ pub mod delegations;
 pub mod detect;
 pub mod governor_events;
 pub mod holders;
+pub mod proposal_dir;
 pub mod snapshot_json;
 
 use serde::Deserialize;

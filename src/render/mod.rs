@@ -4,6 +4,7 @@
 //! outcomes; this module is where they become a table for people, JSON or
 //! CSV. Nothing here computes a result or reads a file.
 
+pub mod compare;
 pub mod control;
 
 /// A CSV field, quoted when it holds a comma, a quote or a newline.
