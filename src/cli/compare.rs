@@ -6,7 +6,8 @@ use govkit::batch;
 use govkit::compare::{self, Comparison, Variant};
 use govkit::io::proposal_dir::proposal_files;
 use govkit::render::compare::{
-    batches_json, batches_table, comparisons_json, comparisons_table, holders_curve, NamedBatch,
+    batches_json, batches_table, comparisons_json, comparisons_table, holders_curve, Curve,
+    NamedBatch,
 };
 use govkit::scenario::Scenario;
 use govkit::{Proposal, Result};
@@ -88,7 +89,7 @@ fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
 }
 
 /// The HTML report and the SVG charts, where asked.
-fn write_charts(args: &Args, c: &Comparison, curve: &[(String, Vec<(f64, f64)>)]) -> Result<()> {
+fn write_charts(args: &Args, c: &Comparison, curve: &[Curve]) -> Result<()> {
     if let Some(path) = &args.html {
         write(path, &govkit::html::comparison_html(c, curve))?;
     }

@@ -26,9 +26,13 @@ pub fn comparisons_json(list: &[Comparison]) -> String {
     }
 }
 
+/// A named Lorenz curve for the charts: (population share, power share)
+/// points.
+pub type Curve = (String, Vec<(f64, f64)>);
+
 /// The chart curve of the holders' own balances (`holders (tokens)`), to
 /// draw beside the mechanisms' curves; none without a snapshot.
-pub fn holders_curve(holders: Option<&Holders>) -> Result<Vec<(String, Vec<(f64, f64)>)>> {
+pub fn holders_curve(holders: Option<&Holders>) -> Result<Vec<Curve>> {
     Ok(match holders {
         Some(h) => {
             let d = Distribution::new(h.iter().map(|(_, a)| a.base_units()).collect())?;
