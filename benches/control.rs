@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use govkit::control::{approx, Distribution, ExactLimits, Resolution, ScaledGame, Threshold};
+use govkit::control::{approx, Distribution, ExactLimits, ScaledGame, Threshold, WeightResolution};
 
 /// SplitMix64: deterministic synthetic data.
 struct SplitMix64(u64);
@@ -68,7 +68,7 @@ fn metrics(c: &mut Criterion) {
 fn exact(c: &mut Criterion) {
     let scaled = ScaledGame::new(
         &balances(200, 2),
-        Resolution::Total(100_000),
+        WeightResolution::Total(100_000),
         &Threshold::majority(),
     )
     .unwrap();

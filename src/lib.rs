@@ -99,6 +99,7 @@ pub mod options;
 pub mod proposal;
 pub mod quantity;
 pub mod registry;
+pub mod render;
 pub mod report;
 mod rng;
 pub mod rules;

@@ -18,7 +18,7 @@ use crate::rng::Xoshiro256;
 
 /// How balances are distributed.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Distribution {
+pub enum BalanceModel {
     /// Pareto with shape alpha and a minimum of 1 token.
     Pareto(f64),
     /// Log-normal in tokens: exp(mu + sigma * Z).
@@ -27,9 +27,9 @@ pub enum Distribution {
     Airdrop(std::path::PathBuf),
 }
 
-impl FromStr for Distribution {
+impl FromStr for BalanceModel {
     type Err = Error;
-    fn from_str(text: &str) -> Result<Distribution> {
+    fn from_str(text: &str) -> Result<BalanceModel> {
         let bad = || {
             Error::invalid(format!(
                 "{text:?} is not a distribution (pareto:ALPHA, lognormal:MU,SIGMA, airdrop:FILE)"
@@ -42,7 +42,7 @@ impl FromStr for Distribution {
                 if !(alpha > 0.0 && alpha.is_finite()) {
                     return Err(bad());
                 }
-                Ok(Distribution::Pareto(alpha))
+                Ok(BalanceModel::Pareto(alpha))
             }
             "lognormal" => {
                 let (mu, sigma) = arg.split_once(',').ok_or_else(bad)?;
@@ -53,9 +53,9 @@ impl FromStr for Distribution {
                 if !(sigma >= 0.0 && mu.is_finite() && sigma.is_finite()) {
                     return Err(bad());
                 }
-                Ok(Distribution::LogNormal(mu, sigma))
+                Ok(BalanceModel::LogNormal(mu, sigma))
             }
-            "airdrop" => Ok(Distribution::Airdrop(arg.into())),
+            "airdrop" => Ok(BalanceModel::Airdrop(arg.into())),
             _ => Err(bad()),
         }
     }
@@ -67,7 +67,7 @@ pub struct Options {
     /// Number of holders.
     pub holders: usize,
     /// Balance distribution.
-    pub distribution: Distribution,
+    pub distribution: BalanceModel,
     /// Probability that a holder delegates (to a holder drawn in proportion
     /// to balance).
     pub delegation_rate: f64,
@@ -124,13 +124,13 @@ pub fn generate(o: &Options) -> Result<SynthDao> {
     // At most 10^12 tokens per holder, so sums stay far from u128's limit.
     let to_units = |tokens: f64| (tokens.clamp(0.0, 1e12) * scale) as u128;
     let balances: Vec<u128> = match &o.distribution {
-        Distribution::Pareto(alpha) => (0..o.holders)
+        BalanceModel::Pareto(alpha) => (0..o.holders)
             .map(|_| to_units((1.0 - rng.unit_f64()).powf(-1.0 / alpha)))
             .collect(),
-        Distribution::LogNormal(mu, sigma) => (0..o.holders)
+        BalanceModel::LogNormal(mu, sigma) => (0..o.holders)
             .map(|_| to_units((mu + sigma * normal(&mut rng)).exp()))
             .collect(),
-        Distribution::Airdrop(path) => {
+        BalanceModel::Airdrop(path) => {
             let real = Holders::read(&HoldersSource::new(path), o.decimals)?;
             let mut pool: Vec<Amount> = real.iter().map(|(_, a)| a).collect();
             pool.sort();
@@ -246,7 +246,7 @@ mod tests {
     fn options(seed: u64) -> Options {
         Options {
             holders: 2000,
-            distribution: Distribution::Pareto(1.16),
+            distribution: BalanceModel::Pareto(1.16),
             delegation_rate: 0.3,
             turnout: 0.2,
             choice_weights: [60.0, 30.0, 10.0],
@@ -276,15 +276,15 @@ mod tests {
     #[test]
     fn distributions_parse() {
         assert_eq!(
-            "pareto:1.5".parse::<Distribution>().unwrap(),
-            Distribution::Pareto(1.5)
+            "pareto:1.5".parse::<BalanceModel>().unwrap(),
+            BalanceModel::Pareto(1.5)
         );
         assert_eq!(
-            "lognormal:2,1.5".parse::<Distribution>().unwrap(),
-            Distribution::LogNormal(2.0, 1.5)
+            "lognormal:2,1.5".parse::<BalanceModel>().unwrap(),
+            BalanceModel::LogNormal(2.0, 1.5)
         );
         for bad in ["pareto:-1", "pareto:x", "lognormal:1", "zipf:2"] {
-            assert!(bad.parse::<Distribution>().is_err(), "{bad}");
+            assert!(bad.parse::<BalanceModel>().is_err(), "{bad}");
         }
     }
 }

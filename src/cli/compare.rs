@@ -2,10 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use govkit::batch::{self, Batch};
-use govkit::compare::{self, Summary, Variant};
+use govkit::batch;
+use govkit::compare::{self, Comparison, Variant};
+use govkit::io::proposal_dir::proposal_files;
+use govkit::render::compare::{
+    batches_json, batches_table, comparisons_json, comparisons_table, holders_curve, ChartCurve,
+    NamedBatch,
+};
 use govkit::scenario::Scenario;
-use govkit::Proposal;
+use govkit::{Proposal, Result};
 
 use super::Format;
 
@@ -53,35 +58,16 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     if args.all {
         return run_all(&args, &files, &scenarios);
     }
-    let mut tables = Vec::new();
-    let mut json = Vec::new();
+    let mut list = Vec::new();
     for file in &files {
         let proposal = Proposal::load(file)?;
         let variants = variants(&args, &proposal)?;
         let mut prepared = proposal.prepare()?;
         let c = compare::compare_with_scenarios(&mut prepared, &variants, &scenarios, args.seed)?;
-        let holders_curve = match &prepared.holders {
-            Some(h) => {
-                let d = govkit::control::Distribution::new(
-                    h.iter().map(|(_, a)| a.base_units()).collect(),
-                )?;
-                vec![("holders (tokens)".to_string(), compare::lorenz_points(&d))]
-            }
-            None => Vec::new(),
-        };
-        if files.len() == 1 {
-            if let Some(path) = &args.html {
-                write(path, &govkit::html::comparison_html(&c, &holders_curve))?;
-            }
-            if let Some(dir) = &args.svg {
-                std::fs::create_dir_all(dir).map_err(|e| govkit::Error::io(dir, e))?;
-                for (name, svg) in govkit::html::comparison_charts(&c, &holders_curve) {
-                    write(&dir.join(name), &svg)?;
-                }
-            }
+        if files.len() == 1 && (args.html.is_some() || args.svg.is_some()) {
+            write_charts(&args, &c, &holders_curve(prepared.holders.as_ref())?)?;
         }
-        tables.push(c.to_table());
-        json.push(c);
+        list.push(c);
     }
     if files.len() > 1 && (args.html.is_some() || args.svg.is_some()) {
         return Err(govkit::Error::invalid(
@@ -89,9 +75,8 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         ));
     }
     Ok(match args.format {
-        Format::Table => tables.join("\n"),
-        Format::Json if json.len() == 1 => json[0].to_json() + "\n",
-        Format::Json => serde_json::to_string_pretty(&json).expect("serialisable") + "\n",
+        Format::Table => comparisons_table(&list),
+        Format::Json => comparisons_json(&list),
     })
 }
 
@@ -103,85 +88,46 @@ fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
     )
 }
 
-/// The file itself, or every `*.toml` in the folder, sorted.
-fn proposal_files(path: &Path) -> govkit::Result<Vec<PathBuf>> {
-    if !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+/// The HTML report and the SVG charts, where asked.
+fn write_charts(args: &Args, c: &Comparison, curve: &[ChartCurve]) -> Result<()> {
+    if let Some(path) = &args.html {
+        write(path, &govkit::html::comparison_html(c, curve))?;
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| govkit::Error::io(path, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(govkit::Error::invalid(format!(
-            "{} holds no .toml proposal files",
-            path.display()
-        )));
+    if let Some(dir) = &args.svg {
+        std::fs::create_dir_all(dir).map_err(|e| govkit::Error::io(dir, e))?;
+        for (name, svg) in govkit::html::comparison_charts(c, curve) {
+            write(&dir.join(name), &svg)?;
+        }
     }
-    Ok(files)
+    Ok(())
 }
 
-fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> govkit::Result<String> {
+fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<String> {
     // A progress bar on stderr when it is a terminal, nothing otherwise.
     let bar = indicatif::ProgressBar::new(0);
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut results: Vec<(String, Summary, Batch)> = Vec::new();
+    let mut results = Vec::new();
     for file in files {
         let template = Proposal::load(file)?;
         let variants = variants(args, &template)?;
         bar.set_message(file.display().to_string());
-        let batch = batch::compare_all(
-            &template,
-            &variants,
-            scenarios,
-            args.seed,
-            &mut |done, total| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            },
-        )?;
-        let name = file
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        results.push((
-            name,
-            Summary::of(&batch.comparisons, batch.skipped.len()),
-            batch,
-        ));
+        let mut progress = |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        };
+        let batch = batch::compare_all(&template, &variants, scenarios, args.seed, &mut progress)?;
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+        results.push(NamedBatch::new(name.unwrap_or_default(), batch));
     }
     bar.finish_and_clear();
     Ok(match args.format {
-        Format::Table => results
-            .iter()
-            .map(|(name, summary, _)| format!("{name}: {}", summary.to_table()))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Json => {
-            let list: Vec<serde_json::Value> = results
-                .iter()
-                .map(|(name, summary, batch)| {
-                    serde_json::json!({
-                        "source": name,
-                        "summary": summary,
-                        "proposals": batch.comparisons,
-                        "skipped": batch.skipped,
-                    })
-                })
-                .collect();
-            let value = if list.len() == 1 {
-                list.into_iter().next().expect("one")
-            } else {
-                serde_json::Value::Array(list)
-            };
-            serde_json::to_string_pretty(&value).expect("serialisable") + "\n"
-        }
+        Format::Table => batches_table(&results),
+        Format::Json => batches_json(&results),
     })
 }
 
-fn write(path: &Path, text: &str) -> govkit::Result<()> {
+fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| govkit::Error::io(path, e))
 }

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use govkit::delegation::{self as dg, Analysis, FileCheck, Policy, SelfDelegation, Undelegated};
+use govkit::delegation::{self as dg, Policy, SelfDelegation, Undelegated};
 use govkit::io::delegations::{
-    read as read_delegations, Cutoff, DelegationFormat, DelegationSource, MembersExport,
+    analyze, Cutoff, DelegationFormat, DelegationRequest, DelegationSource,
 };
-use govkit::{CastAt, Holders, HoldersSource};
+use govkit::{CastAt, HoldersSource};
 
 use super::Format;
 
@@ -84,7 +84,7 @@ fn parse_format(s: &str) -> Result<DelegationFormat, String> {
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
-    let mut policy = args.policy.clone();
+    let mut policy = args.policy;
     if let Some(u) = args.undelegated {
         policy.undelegated = match u {
             UndelegatedArg::Count => Undelegated::Count,
@@ -95,77 +95,24 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         policy.self_delegation = SelfDelegation::Reject;
     }
     policy.require_holders |= args.require_holders;
-
-    let source = DelegationSource {
-        path: args.delegations.clone(),
-        format: args.from,
-        columns: Default::default(),
-        scope: args.scope.clone(),
-        until: match (args.until_block, &args.until_time) {
-            (Some(b), _) => Some(Cutoff::Block(b)),
-            (None, Some(t)) => Some(Cutoff::Time(CastAt::new(t))),
-            (None, None) => None,
-        },
+    let mut holders = HoldersSource::new(&args.holders);
+    holders.address_column = args.address_column;
+    holders.balance_column = args.balance_column;
+    let mut delegations = DelegationSource::new(&args.delegations);
+    delegations.format = args.from;
+    delegations.scope = args.scope;
+    delegations.until = match (args.until_block, args.until_time) {
+        (Some(b), _) => Some(Cutoff::Block(b)),
+        (None, Some(t)) => Some(Cutoff::Time(CastAt::new(&t))),
+        (None, None) => None,
     };
-    let format = source.format()?;
-    // A Decentraland export carries delegations, own power and its own
-    // per-delegate numbers; read it once.
-    let members = if format == DelegationFormat::DecentralandMembers {
-        Some(MembersExport::read(&args.delegations, args.decimals)?)
-    } else {
-        None
-    };
-    let mut hs = HoldersSource::new(&args.holders);
-    hs.address_column = args.address_column.clone();
-    hs.balance_column = args.balance_column.clone();
-    let holders_is_members = !hs.json
-        && hs.address_column.is_none()
-        && hs.balance_column.is_none()
-        && DelegationFormat::detect(&args.holders)? == DelegationFormat::DecentralandMembers;
-    let holders_owned: Holders;
-    let holders: &Holders = match &members {
-        Some(m) if holders_is_members && same_file(&args.holders, &args.delegations) => &m.holders,
-        _ => {
-            holders_owned = if holders_is_members {
-                MembersExport::read(&args.holders, args.decimals)?.holders
-            } else {
-                Holders::read(&hs, args.decimals)?
-            };
-            &holders_owned
-        }
-    };
-    let delegations_owned;
-    let delegations = match &members {
-        Some(m) => &m.delegations,
-        None => {
-            delegations_owned = read_delegations(&source)?;
-            &delegations_owned
-        }
-    };
-    let resolution = dg::resolve(holders, delegations, &policy, None)?;
-    let mut analysis = Analysis::new(
-        &resolution,
-        &args.holders.display().to_string(),
-        format.name(),
-        args.top,
-        args.decimals,
-    );
-    if let Some(m) = &members {
-        // The export's numbers are one-hop (Snapshot's delegation strategy).
-        if policy.max_depth() == Some(1) {
-            analysis.file_check = Some(FileCheck::new(&resolution, &m.reported, args.decimals));
-        }
-    }
+    let mut req = DelegationRequest::new(holders, delegations);
+    req.policy = policy;
+    req.top = args.top;
+    req.decimals = args.decimals;
+    let analysis = analyze(&req)?;
     Ok(match args.format {
         Format::Table => analysis.to_table(),
         Format::Json => analysis.to_json() + "\n",
     })
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    a == b
-        || matches!(
-            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-            (Ok(x), Ok(y)) if x == y
-        )
 }

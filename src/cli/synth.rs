@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use govkit::synth::{self, Distribution, Options};
+use govkit::synth::{self, BalanceModel, Options};
 
 /// Flags of `govkit synth`.
 #[derive(clap::Args)]
@@ -41,7 +41,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     };
     let dao = synth::generate(&Options {
         holders: args.holders,
-        distribution: args.distribution.parse::<Distribution>()?,
+        distribution: args.distribution.parse::<BalanceModel>()?,
         delegation_rate: args.delegation_rate,
         turnout: args.turnout,
         choice_weights: [f, a, b],

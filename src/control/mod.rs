@@ -1,8 +1,11 @@
 //! Control analysis: how few holders decide.
 //!
 //! Pure functions over voting powers (`&[u128]` in integer power units) and
-//! holder snapshots; no IO and no printing (the CLI's `govkit control` does
-//! both). Three concerns, one file each:
+//! holder snapshots, no printing. Three concerns, one file each, and the
+//! library call behind `govkit control` ([`analysis`]: a [`ControlRequest`]
+//! in, a typed [`ControlReport`] out; the only part that reads files,
+//! through `crate::io`; `crate::render::control` writes it as text, JSON
+//! or CSV):
 //!
 //! - [`concentration`]: Nakamoto coefficient for any threshold, top-k
 //!   shares, Gini, HHI and the effective number of holders, Shannon entropy,
@@ -23,6 +26,7 @@
 //! the powers after delegation (or after a quadratic or capped mechanism)
 //! go in exactly where token balances go now.
 
+pub mod analysis;
 pub mod approx;
 pub mod concentration;
 pub mod decisive;
@@ -37,10 +41,16 @@ use num_rational::BigRational;
 
 use crate::share::Share;
 
+pub use analysis::{
+    analyze, ApproximateIndices, BanzhafIndex, BeforeDelegation, ControlOptions, ControlReport,
+    ControlRequest, ControlSource, ControlStage, DelegationsInput, ExactIndices, Flip, Hhi,
+    HoldersInput, IndexValues, IndicesMode, LorenzRow, NakamotoCount, Player, PowerIndices,
+    ProposalDecisive, TopShare, VoterSet,
+};
 pub use approx::{ApproxIndices, ApproxOptions, Estimate};
 pub use concentration::{Distribution, LorenzPoint};
 pub use decisive::{min_flip_set, min_majority_set, MinSet, ProposalControl};
-pub use power_index::{ExactLimits, Resolution, ScaledGame, WeightedGame};
+pub use power_index::{ExactLimits, ScaledGame, WeightResolution, WeightedGame};
 
 /// A fraction of the total and whether it must be exceeded (`>`) or only
 /// reached (`>=`).

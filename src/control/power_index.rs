@@ -27,7 +27,7 @@
 //! not fit is refused with an error that suggests the approximate mode.
 //!
 //! Real balances are 18-decimal integers; [`ScaledGame::new`] maps them to
-//! a game of small integers at a chosen [`Resolution`], stating the
+//! a game of small integers at a chosen [`WeightResolution`], stating the
 //! rounding.
 
 use num_bigint::{BigInt, BigUint};
@@ -486,7 +486,7 @@ fn limbs_to_biguint(limbs: &[u64]) -> BigUint {
 
 /// How real balances become the small integer weights of a game.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Resolution {
+pub enum WeightResolution {
     /// Scale so the total is about `N` units: w'_i = round(w_i·N / S),
     /// rounded half up (a holder below half a unit becomes a dummy).
     Total(u64),
@@ -500,20 +500,24 @@ pub enum Resolution {
 pub struct ScaledGame {
     /// The integer game (weights in the order given).
     pub game: WeightedGame,
-    /// Base units per game unit (`S / N` for [`Resolution::Total`], the gcd
-    /// for [`Resolution::Exact`]).
+    /// Base units per game unit (`S / N` for [`WeightResolution::Total`], the gcd
+    /// for [`WeightResolution::Exact`]).
     pub unit: BigRational,
     /// Holders with a positive balance whose weight rounded to 0.
     pub rounded_to_zero: usize,
     /// The largest rounding error of one weight, in game units (at most
-    /// 1/2; 0 for [`Resolution::Exact`]).
+    /// 1/2; 0 for [`WeightResolution::Exact`]).
     pub max_rounding_error: BigRational,
 }
 
 impl ScaledGame {
     /// Scales `weights` (base units) and sets the quota to the least
     /// integer weight that meets `quota` of the *scaled* total.
-    pub fn new(weights: &[u128], resolution: Resolution, quota: &Threshold) -> Result<ScaledGame> {
+    pub fn new(
+        weights: &[u128],
+        resolution: WeightResolution,
+        quota: &Threshold,
+    ) -> Result<ScaledGame> {
         let total: BigUint = weights.iter().map(|&w| BigUint::from(w)).sum();
         if total.is_zero() {
             return Err(Error::invalid(
@@ -527,7 +531,7 @@ impl ScaledGame {
             )
         };
         let (scaled, unit, zeros, max_err) = match resolution {
-            Resolution::Total(n) => {
+            WeightResolution::Total(n) => {
                 if n == 0 {
                     return Err(Error::invalid("the resolution must be at least 1"));
                 }
@@ -554,7 +558,7 @@ impl ScaledGame {
                 let unit = BigRational::new(BigInt::from(total.clone()), BigInt::from(n));
                 (out, unit, zeros, max_err)
             }
-            Resolution::Exact => {
+            WeightResolution::Exact => {
                 let g = weights.iter().fold(0u128, |g, &w| g.gcd(&w)).max(1);
                 let out = weights
                     .iter()
@@ -671,12 +675,12 @@ mod tests {
     #[test]
     fn scaling_rounds_half_up_and_states_it() {
         let t = Threshold::majority();
-        let s = ScaledGame::new(&[600, 300, 99, 1], Resolution::Total(10), &t).unwrap();
+        let s = ScaledGame::new(&[600, 300, 99, 1], WeightResolution::Total(10), &t).unwrap();
         assert_eq!(s.game.weights, vec![6, 3, 1, 0]);
         assert_eq!(s.game.quota, 6); // > 1/2 of 10
         assert_eq!(s.rounded_to_zero, 1);
         assert_eq!(s.max_rounding_error, r(1, 100));
-        let s = ScaledGame::new(&[4000, 2000, 2000], Resolution::Exact, &t).unwrap();
+        let s = ScaledGame::new(&[4000, 2000, 2000], WeightResolution::Exact, &t).unwrap();
         assert_eq!(s.game.weights, vec![2, 1, 1]);
         assert_eq!(s.game.quota, 3);
         assert_eq!(s.unit, r(2000, 1));

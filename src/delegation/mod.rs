@@ -117,7 +117,7 @@ pub use graph::{Delegation, DelegationFields, Delegations, ReadCounts};
 pub use policy::{Policy, PolicyError, Reach, SelfDelegation, Undelegated};
 pub use report::{
     Analysis, ChainRow, DelegateRow, FileCheck, FileMismatch, IncompleteDelegate,
-    InconsistentDelegate, RowCounts, Top, TopRow,
+    InconsistentDelegate, ReportedDelegate, RowCounts, Top, TopRow,
 };
 pub use resolve::{resolve, Counts, DelegateInfo, Resolution, Route};
 pub use stage::{DelegationStage, Order};

@@ -11,8 +11,26 @@ use serde::Serialize;
 use super::graph::ReadCounts;
 use super::resolve::{Counts, Resolution};
 use crate::amount::Amount;
-use crate::io::delegations::ReportedDelegate;
 use crate::vote::Voter;
+
+/// What a Decentraland members export states about one delegate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedDelegate {
+    /// The delegate (a member of the file).
+    pub delegate: Voter,
+    /// Its line.
+    pub line: u64,
+    /// The file's `Delegated VP`, as written.
+    pub delegated_vp: String,
+    /// The same, exactly, in base units.
+    pub delegated: Amount,
+    /// The file's `Delegators`, without repeats.
+    pub delegators: Vec<Voter>,
+    /// Addresses listed more than once in `Delegators`.
+    pub repeated: usize,
+    /// Listed delegators that are not members of the file.
+    pub missing: Vec<Voter>,
+}
 
 /// A final delegate: power (exact decimal string in token units), and the
 /// number of holders whose power reached it.

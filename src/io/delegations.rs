@@ -28,10 +28,13 @@ use csv::StringRecord;
 use serde::Deserialize;
 
 use super::csv_file::CsvFile;
-use super::holders::Holders;
+use super::holders::{Holders, HoldersSource};
 use super::{normalize_proposal_id, parse_amount};
 use crate::amount::{Amount, AmountUnit};
-use crate::delegation::{Delegation, DelegationFields, Delegations};
+pub use crate::delegation::ReportedDelegate;
+use crate::delegation::{
+    resolve, Analysis, Delegation, DelegationFields, Delegations, FileCheck, Policy,
+};
 use crate::error::{Error, Location, Result};
 use crate::share::Share;
 use crate::vote::{CastAt, Voter};
@@ -58,19 +61,9 @@ impl DelegationFormat {
         }
     }
 
-    /// Guesses the format from the header: an `event_name` column means
-    /// governor events, `Has Delegated` a Decentraland export, else csv.
+    /// Guesses the format from the header (see [`super::detect`]).
     pub fn detect(path: &Path) -> Result<DelegationFormat> {
-        let csv = CsvFile::open(path)?;
-        Ok(
-            if csv.column(None, &["event_name", "event"], false)?.is_some() {
-                DelegationFormat::GovernorEvents
-            } else if csv.column(None, &["Has Delegated"], false)?.is_some() {
-                DelegationFormat::DecentralandMembers
-            } else {
-                DelegationFormat::Csv
-            },
-        )
+        super::detect::delegation_format(path)
     }
 }
 
@@ -162,6 +155,98 @@ pub fn read(source: &DelegationSource) -> Result<Delegations> {
             read_members(&source.path, None).map(|m| m.delegations)
         }
     }
+}
+
+/// What `govkit delegation` analyses: a holder snapshot (or a
+/// Decentraland members export), a delegation file and the semantics.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct DelegationRequest {
+    /// The holder snapshot (a members export is recognised, see
+    /// [`super::detect`]).
+    pub holders: HoldersSource,
+    /// The delegations.
+    pub delegations: DelegationSource,
+    /// The delegation semantics (default one hop).
+    pub policy: Policy,
+    /// How many of the largest holders to compare before and after
+    /// (default 10).
+    pub top: usize,
+    /// The token's decimals (default 18).
+    pub decimals: u8,
+}
+
+impl DelegationRequest {
+    /// A request with the default policy, top and decimals.
+    pub fn new(holders: HoldersSource, delegations: DelegationSource) -> DelegationRequest {
+        DelegationRequest {
+            holders,
+            delegations,
+            policy: Policy::one_hop(),
+            top: 10,
+            decimals: 18,
+        }
+    }
+}
+
+/// The library call behind `govkit delegation`: reads both files (a
+/// Decentraland export that is both is read once), resolves the
+/// delegations and builds the report; with a members export and a one-hop
+/// policy, the report also compares the file's own per-delegate numbers.
+pub fn analyze(req: &DelegationRequest) -> Result<Analysis> {
+    let format = req.delegations.format()?;
+    let members = if format == DelegationFormat::DecentralandMembers {
+        Some(MembersExport::read(&req.delegations.path, req.decimals)?)
+    } else {
+        None
+    };
+    let holders_is_members = super::detect::holders_format(&req.holders)?
+        == super::detect::HoldersFormat::DecentralandMembers;
+    let holders_owned: Holders;
+    let holders: &Holders = match &members {
+        Some(m) if holders_is_members && same_file(&req.holders.path, &req.delegations.path) => {
+            &m.holders
+        }
+        _ => {
+            holders_owned = if holders_is_members {
+                MembersExport::read(&req.holders.path, req.decimals)?.holders
+            } else {
+                Holders::read(&req.holders, req.decimals)?
+            };
+            &holders_owned
+        }
+    };
+    let delegations_owned;
+    let delegations = match &members {
+        Some(m) => &m.delegations,
+        None => {
+            delegations_owned = read(&req.delegations)?;
+            &delegations_owned
+        }
+    };
+    let resolution = resolve(holders, delegations, &req.policy, None)?;
+    let mut analysis = Analysis::new(
+        &resolution,
+        &req.holders.path.display().to_string(),
+        format.name(),
+        req.top,
+        req.decimals,
+    );
+    if let Some(m) = &members {
+        // The export's numbers are one-hop (Snapshot's delegation strategy).
+        if req.policy.max_depth() == Some(1) {
+            analysis.file_check = Some(FileCheck::new(&resolution, &m.reported, req.decimals));
+        }
+    }
+    Ok(analysis)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// Parses an address field: `0x` and 40 hex digits, or another account
@@ -425,25 +510,6 @@ fn read_events(source: &DelegationSource) -> Result<Delegations> {
     counts.after_cutoff = after_cutoff;
     counts.withdrawn = withdrawn;
     Ok(graph)
-}
-
-/// What a Decentraland members export states about one delegate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReportedDelegate {
-    /// The delegate (a member of the file).
-    pub delegate: Voter,
-    /// Its line.
-    pub line: u64,
-    /// The file's `Delegated VP`, as written.
-    pub delegated_vp: String,
-    /// The same, exactly, in base units.
-    pub delegated: Amount,
-    /// The file's `Delegators`, without repeats.
-    pub delegators: Vec<Voter>,
-    /// Addresses listed more than once in `Delegators`.
-    pub repeated: usize,
-    /// Listed delegators that are not members of the file.
-    pub missing: Vec<Voter>,
 }
 
 /// A Decentraland `members.csv` export, read whole.
