@@ -413,96 +413,25 @@ impl Proposal {
                     })
                 }
             };
-        let amount = |s: &Spanned<NumberText>, key: &str| {
-            toml_util::amount(path, text, s, key, decimals).map(Amount::from_base_units)
-        };
-        let r = file.rules;
-        let named = |s: &Option<Spanned<String>>, key: &'static str| {
-            s.as_ref().map(|s| NamedChoice {
-                name: s.get_ref().clone(),
-                line: line_at(text, s.span().start),
-                key,
-            })
-        };
-        let quorum = match (&r.quorum, &r.min_participation) {
-            (Some(q), None) => Some(
-                match ShareOrAmount::parse(q.get_ref().as_str(), decimals)
-                    .map_err(|e| Error::input(at(q.span(), "rules.quorum"), e))?
-                {
-                    ShareOrAmount::Share(s) => QuorumThreshold::OfSupply(s),
-                    ShareOrAmount::Amount(a) => QuorumThreshold::Absolute(a),
-                },
-            ),
-            (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),
-            (None, None) => None,
-            (Some(q), Some(_)) => {
-                return Err(Error::input(
-                    at(q.span(), "rules.quorum"),
-                    "set either quorum or min_participation, not both",
-                ))
-            }
-        };
-        let rejection = r.quorum_type == Some(QuorumType::Rejection);
-        if rejection && r.pass.is_some() {
-            return Err(Error::input(
-                key_at("rules.pass"),
-                "quorum_type = \"rejection\" decides by the Against votes alone; remove `pass`",
-            ));
-        }
-        // The passing rule, from the registry, with its own options: the
-        // [rules] keys that are no core setting.
-        let has_roles = file.ballot == BallotKind::Basic
-            || (r.for_choice.is_some() && r.against_choice.is_some());
-        let pass_text = match (&r.pass, rejection, has_roles) {
-            (Some(p), _, _) => p.as_str(),
-            (None, true, _) => "snapshot-rejection",
-            (None, false, true) => "majority",
-            (None, false, false) => "plurality",
-        };
-        let raw: toml::Table = toml::from_str(text).unwrap_or_default();
-        let pass_options: crate::options::OptionTable = raw
-            .get("rules")
-            .and_then(toml::Value::as_table)
-            .map(|t| {
-                t.iter()
-                    .filter(|(k, _)| !CORE_RULE_KEYS.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
+        let raw_rules: crate::options::OptionTable = toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|t| t.get("rules").and_then(toml::Value::as_table).cloned())
             .unwrap_or_default();
-        let rules_ctx = BuildContext::for_section(decimals, path, &key_lines, "rules", "pass");
-        let pass = registry
-            .rules
-            .pass_rule(pass_text, &pass_options, &rules_ctx)?;
-        let rounding =
-            if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
-                QuorumRounding::Ceil
-            } else {
-                r.quorum_rounding
-            };
-        let total_supply = r
-            .total_supply
-            .as_ref()
-            .map(|s| amount(s, "rules.total_supply"))
-            .transpose()?;
-        let rules = RulesSpec {
-            quorum,
-            quorum_counts: r.quorum_counts.as_ref().map(|names| {
-                names
-                    .iter()
-                    .map(|name| NamedChoice {
-                        name: name.get_ref().clone(),
-                        line: line_at(text, name.span().start),
-                        key: "rules.quorum_counts",
-                    })
-                    .collect()
-            }),
-            rounding,
-            pass,
-            for_choice: named(&r.for_choice, "rules.for_choice"),
-            against_choice: named(&r.against_choice, "rules.against_choice"),
-            abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
+        let rules_src = RulesSource {
+            path,
+            text,
+            key_lines: &key_lines,
+            table_line: None,
+            ctx: BuildContext::for_section(decimals, path, &key_lines, "rules", "pass"),
         };
+        let (rules, total_supply) = rules_spec(
+            &file.rules,
+            &raw_rules,
+            file.ballot,
+            decimals,
+            &rules_src,
+            registry,
+        )?;
 
         let holders = file.holders.map(|h| {
             let mut source = HoldersSource::new(base.join(&h.path));
@@ -849,4 +778,133 @@ impl Prepared {
     pub fn run(&self) -> Result<Report> {
         self.evaluation().run(&self.votes, self.holders.as_ref())
     }
+}
+
+/// Where a `[rules]` table was written, for error messages: the proposal
+/// file itself, or a per-proposal rule set under `[batch.rules]` (whose
+/// errors point at that table).
+struct RulesSource<'a> {
+    path: &'a Path,
+    text: &'a str,
+    key_lines: &'a BTreeMap<String, u64>,
+    /// Set for a `[batch.rules."KEY"]` table: every error is on its line.
+    table_line: Option<u64>,
+    ctx: BuildContext<'a>,
+}
+
+impl RulesSource<'_> {
+    fn line_of(&self, span: std::ops::Range<usize>) -> u64 {
+        self.table_line
+            .unwrap_or_else(|| line_at(self.text, span.start))
+    }
+
+    fn at(&self, span: std::ops::Range<usize>, key: &str) -> Location {
+        Location::line(self.path, self.line_of(span)).with_field(key)
+    }
+
+    fn key_at(&self, key: &str) -> Location {
+        let mut at = located(self.path, self.key_lines, key);
+        if self.table_line.is_some() {
+            at.line = self.table_line;
+        }
+        at
+    }
+}
+
+/// The rules of a `[rules]` table (typed `r`, raw `raw` for the passing
+/// rule's own options) and the explicit total supply.
+fn rules_spec(
+    r: &RulesSection,
+    raw: &crate::options::OptionTable,
+    ballot: BallotKind,
+    decimals: u8,
+    src: &RulesSource<'_>,
+    registry: &Registry,
+) -> Result<(RulesSpec, Option<Amount>)> {
+    let named = |s: &Option<Spanned<String>>, key: &'static str| {
+        s.as_ref().map(|s| NamedChoice {
+            name: s.get_ref().clone(),
+            line: src.line_of(s.span()),
+            key,
+        })
+    };
+    let quorum = match (&r.quorum, &r.min_participation) {
+        (Some(q), None) => Some(
+            match ShareOrAmount::parse(q.get_ref().as_str(), decimals)
+                .map_err(|e| Error::input(src.at(q.span(), "rules.quorum"), e))?
+            {
+                ShareOrAmount::Share(s) => QuorumThreshold::OfSupply(s),
+                ShareOrAmount::Amount(a) => QuorumThreshold::Absolute(a),
+            },
+        ),
+        (None, Some(mp)) => Some(QuorumThreshold::OfSupply(mp.clone())),
+        (None, None) => None,
+        (Some(q), Some(_)) => {
+            return Err(Error::input(
+                src.at(q.span(), "rules.quorum"),
+                "set either quorum or min_participation, not both",
+            ))
+        }
+    };
+    let rejection = r.quorum_type == Some(QuorumType::Rejection);
+    if rejection && r.pass.is_some() {
+        return Err(Error::input(
+            src.key_at("rules.pass"),
+            "quorum_type = \"rejection\" decides by the Against votes alone; remove `pass`",
+        ));
+    }
+    // The passing rule, from the registry, with its own options: the
+    // [rules] keys that are no core setting.
+    let has_roles =
+        ballot == BallotKind::Basic || (r.for_choice.is_some() && r.against_choice.is_some());
+    let pass_text = match (&r.pass, rejection, has_roles) {
+        (Some(p), _, _) => p.as_str(),
+        (None, true, _) => "snapshot-rejection",
+        (None, false, true) => "majority",
+        (None, false, false) => "plurality",
+    };
+    let pass_options: crate::options::OptionTable = raw
+        .iter()
+        .filter(|(k, _)| !CORE_RULE_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let pass = registry
+        .rules
+        .pass_rule(pass_text, &pass_options, &src.ctx)?;
+    let rounding = if r.min_participation.is_some() && r.quorum_rounding == QuorumRounding::Exact {
+        QuorumRounding::Ceil
+    } else {
+        r.quorum_rounding
+    };
+    let total_supply = r
+        .total_supply
+        .as_ref()
+        .map(|s| {
+            ShareOrAmount::parse(s.get_ref().as_str(), decimals)
+                .and_then(|v| match v {
+                    ShareOrAmount::Amount(a) => Ok(a),
+                    ShareOrAmount::Share(_) => Err("the total supply is an amount".into()),
+                })
+                .map_err(|e| Error::input(src.at(s.span(), "rules.total_supply"), e))
+        })
+        .transpose()?;
+    let spec = RulesSpec {
+        quorum,
+        quorum_counts: r.quorum_counts.as_ref().map(|names| {
+            names
+                .iter()
+                .map(|name| NamedChoice {
+                    name: name.get_ref().clone(),
+                    line: src.line_of(name.span()),
+                    key: "rules.quorum_counts",
+                })
+                .collect()
+        }),
+        rounding,
+        pass,
+        for_choice: named(&r.for_choice, "rules.for_choice"),
+        against_choice: named(&r.against_choice, "rules.against_choice"),
+        abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
+    };
+    Ok((spec, total_supply))
 }
