@@ -13,6 +13,7 @@ pub mod delegations;
 pub mod governor_events;
 pub mod holders;
 pub mod identities;
+pub mod locks;
 pub mod snapshot_json;
 pub mod source;
 pub(crate) mod toml_file;

@@ -15,6 +15,7 @@ mod identity;
 mod quadratic;
 mod registry;
 mod token_weighted;
+mod vote_escrow;
 
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub use identity::Identities;
 pub use quadratic::{Quadratic, RootOf};
 pub use registry::{BuildContext, MechanismPlugin, MechanismSpec, OptionTable, Registry};
 pub use token_weighted::TokenWeighted;
+pub use vote_escrow::{Escrow, EscrowError, Lock, LockState, Locks, Preset, VoteEscrow};
 
 /// The mechanisms that ship with govkit, in the order help texts list
 /// them: one line per mechanism file.
@@ -36,6 +38,7 @@ const BUILTIN: &[fn() -> Arc<dyn MechanismPlugin>] = &[
     token_weighted::plugin,
     quadratic::plugin,
     conviction::plugin,
+    vote_escrow::plugin,
 ];
 
 /// What a mechanism may look at.
