@@ -94,6 +94,7 @@ pub mod holders;
 pub mod html;
 pub mod identities;
 pub mod io;
+pub mod locks;
 pub mod mechanism;
 pub mod options;
 pub mod proposal;

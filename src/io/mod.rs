@@ -15,6 +15,7 @@ pub mod detect;
 pub mod governor_events;
 pub mod holders;
 pub mod identities;
+pub mod locks;
 pub mod metadata;
 pub mod proposal_dir;
 pub mod snapshot_json;

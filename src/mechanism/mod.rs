@@ -14,6 +14,7 @@ mod conviction;
 mod quadratic;
 mod registry;
 mod token_weighted;
+mod vote_escrow;
 
 use std::sync::Arc;
 
@@ -23,11 +24,13 @@ use crate::holders::Holders;
 use crate::vote::Vote;
 
 pub use crate::identities::Identities;
+pub use crate::locks::{LockState, Locks, TokenLock};
 pub use cap::Cap;
 pub use conviction::ConvictionVoting;
 pub use quadratic::{Quadratic, RootOf};
 pub use registry::{BuildContext, MechanismPlugin, MechanismRegistry, MechanismSpec, OptionTable};
 pub use token_weighted::TokenWeighted;
+pub use vote_escrow::{Escrow, EscrowError, Preset, VoteEscrow};
 
 /// The mechanisms that ship with govkit, in the order help texts list
 /// them: one line per mechanism file.
@@ -35,6 +38,7 @@ const BUILTIN: &[fn() -> Arc<dyn MechanismPlugin>] = &[
     token_weighted::plugin,
     quadratic::plugin,
     conviction::plugin,
+    vote_escrow::plugin,
 ];
 
 /// What a mechanism may look at.
