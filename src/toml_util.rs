@@ -113,6 +113,8 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> 
 
 /// An amount in token units (or base units with `decimals = 0`), located
 /// at `key` on error.
+// Used by the conviction simulators' files only.
+#[cfg_attr(not(feature = "conviction-sim"), allow(dead_code))]
 pub(crate) fn amount(
     path: &Path,
     text: &str,
