@@ -406,3 +406,21 @@ fn quorum_may_be_a_toml_integer_but_not_a_float() {
         &["proposal.toml line 8: field 'rules.quorum': write 4.5 as a string"],
     );
 }
+
+#[test]
+fn compare_help_lists_the_registered_mechanisms() {
+    // The help text reads the registry: every built-in label and summary.
+    let help = Command::cargo_bin("govkit")
+        .unwrap()
+        .args(["compare", "--help"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(help).unwrap();
+    for label in govkit::Registry::builtin().mechanisms.labels() {
+        assert!(help.contains(label), "{label} missing from:\n{help}");
+    }
+    assert!(help.contains("vote-escrow: "), "{help}");
+}

@@ -19,15 +19,13 @@ use super::Format;
 pub(crate) struct Args {
     /// A proposal file (TOML), or a folder: every `*.toml` in it.
     proposal: PathBuf,
-    /// Comma-separated mechanisms: token-weighted, quadratic,
-    /// quadratic-tokens, capped:X, quadratic-capped:X (X a share such as 5%
-    /// or a power), conviction; with [delegation] also delegated:POLICY and
-    /// no-delegation.
-    #[arg(long, value_delimiter = ',')]
+    /// Comma-separated mechanisms (the registry's labels; see --help).
+    #[arg(long, value_delimiter = ',', long_help = mechanisms_help())]
     mechanisms: Option<Vec<String>>,
     /// Run every proposal of the proposal file's vote file (a governor
-    /// event log or a Snapshot export CSV), with the file as the template,
-    /// and summarise how often each mechanism changes the official result.
+    /// event log, a Snapshot export CSV or Snapshot JSON), with the file as
+    /// the template, and summarise how often each mechanism changes the
+    /// official result.
     #[arg(long)]
     all: bool,
     /// What-if scenario applied before the tally (repeatable): sybil:K,
@@ -130,4 +128,16 @@ fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<Str
 
 fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| govkit::Error::io(path, e))
+}
+
+/// The `--mechanisms` help, from the registry.
+fn mechanisms_help() -> String {
+    let registry = govkit::Registry::builtin();
+    format!(
+        "Comma-separated mechanisms: {}; capped:X (token-weighted) and LABEL-capped:X add a \
+         whale cap (X a share such as 5% or a power); with [delegation] also delegated:POLICY \
+         and no-delegation.\n\n{}",
+        registry.mechanisms.labels().join(", "),
+        registry.mechanisms.help()
+    )
 }
