@@ -50,8 +50,7 @@ pub fn compare_all(
     };
     let template = &template.reading_attributes_of(variants.iter().map(|v| &v.mechanism));
     // Every proposal of the source, through the same reader as a single
-    // proposal's votes. Canceled governor proposals are left out (and not
-    // yet listed as skipped).
+    // proposal's votes; every one is compared or skipped with its reason.
     let choices = match template.votes.format {
         VoteFormat::Csv => Some(template.choices_for_csv()?),
         _ => None,
@@ -60,7 +59,6 @@ pub fn compare_all(
         .vote_source()?
         .read_all(&template.vote_request(choices.as_ref()))?
         .into_iter()
-        .filter(|p| !matches!(&p.votes, Ok(v) if v.official == Some(OfficialStatus::Canceled)))
         .map(|p| (p.id, p.votes))
         .collect();
     let total = items.len();
@@ -69,12 +67,18 @@ pub fn compare_all(
         skipped: Vec::new(),
     };
     for (done, (id, loaded)) in items.into_iter().enumerate() {
-        let result = (|| -> Result<Option<Comparison>> {
+        let result = (|| -> Result<std::result::Result<Comparison, String>> {
             let mut loaded = loaded?;
-            let mut proposal = template.clone();
+            if loaded.official == Some(OfficialStatus::Canceled) {
+                return Ok(Err("canceled: not decided by the vote".into()));
+            }
+            let mut proposal = match template.for_facts(&loaded.facts) {
+                Ok(p) => p,
+                Err(why) => return Ok(Err(why)),
+            };
             if let Some(facts) = &metadata {
                 let Some(f) = facts.get(&id) else {
-                    return Ok(None);
+                    return Ok(Err("not in the metadata file".into()));
                 };
                 if let Some(q) = f.quorum {
                     proposal = proposal.with_quorum(q);
@@ -86,14 +90,11 @@ pub fn compare_all(
             proposal.id = id.clone();
             proposal.title = None;
             let mut prepared = proposal.prepare_with(loaded)?;
-            compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Some)
+            compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Ok)
         })();
         match result {
-            Ok(Some(c)) => batch.comparisons.push(c),
-            Ok(None) => batch.skipped.push(Skipped {
-                id,
-                reason: "not in the metadata file".into(),
-            }),
+            Ok(Ok(c)) => batch.comparisons.push(c),
+            Ok(Err(reason)) => batch.skipped.push(Skipped { id, reason }),
             Err(e) => batch.skipped.push(Skipped {
                 id,
                 reason: e.to_string(),

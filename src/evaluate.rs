@@ -20,7 +20,7 @@ use crate::io::{Holders, OfficialStatus};
 use crate::mechanism::{Cap, Electorate, Mechanism};
 use crate::quantity::{Proportion, Quantity};
 use crate::report::{ChoiceResult, QuorumReport, Report, Tally, VoteCounts};
-use crate::rules::{Decision, DecisionRules, Standing};
+use crate::rules::{Decision, DecisionRules, QuorumRole, Standing};
 use crate::score::Score;
 use crate::vote::{Vote, VoteSet};
 
@@ -296,11 +296,13 @@ impl<'a> Evaluation<'a> {
                 required: tokens(Score::from_rational(q.required.clone())),
                 counted: tokens(q.counted.clone()),
                 reached: q.reached,
+                strict: q.strict && self.rules.pass.test().quorum_role() == QuorumRole::StrictGate,
                 counts: q.counts.iter().map(|&i| names[i].clone()).collect(),
             },
             None => QuorumReport {
                 set: false,
                 required: Quantity::default(),
+                strict: false,
                 counted: Quantity::tokens(tally.counted_tokens, self.decimals),
                 reached: true,
                 counts: names.to_vec(),

@@ -101,6 +101,13 @@ impl DelegationSpec {
 #[serde(deny_unknown_fields)]
 struct BatchSection {
     metadata: Option<PathBuf>,
+    /// A fact of each proposal (e.g. a governor log's `executor`) that
+    /// picks its rules from `rules`.
+    rules_by: Option<String>,
+    /// Rule sets by fact value: `[batch.rules."VALUE"]` tables whose keys
+    /// replace the `[rules]` keys of the same name.
+    #[serde(default)]
+    rules: BTreeMap<String, toml::Table>,
     id_column: Option<String>,
     quorum_column: Option<String>,
     status_column: Option<String>,
@@ -263,7 +270,17 @@ pub struct Proposal {
     /// Settings for running every proposal of the vote file.
     pub batch: Option<BatchSpec>,
     rules: RulesSpec,
+    rule_sets: Option<RuleSets>,
     key_lines: BTreeMap<String, u64>,
+}
+
+/// Per-proposal rules for batches: the rule set named by one fact of each
+/// proposal (`[batch] rules_by`, `[batch.rules."VALUE"]`).
+#[derive(Clone, Debug)]
+struct RuleSets {
+    by: String,
+    /// By lower-cased fact value (addresses compare case-insensitively).
+    sets: BTreeMap<String, (RulesSpec, Option<Amount>)>,
 }
 
 /// Where `key` is in the proposal file (its line if the file sets it).
@@ -432,6 +449,17 @@ impl Proposal {
             &rules_src,
             registry,
         )?;
+        let rule_sets = match &file.batch {
+            Some(b) if b.rules_by.is_some() || !b.rules.is_empty() => Some(rule_sets(
+                b,
+                &raw_rules,
+                file.ballot,
+                decimals,
+                &rules_src,
+                registry,
+            )?),
+            _ => None,
+        };
 
         let holders = file.holders.map(|h| {
             let mut source = HoldersSource::new(base.join(&h.path));
@@ -471,6 +499,7 @@ impl Proposal {
             delegation,
             attributes,
             rules,
+            rule_sets,
             choices,
             key_lines: key_lines.clone(),
         };
@@ -496,6 +525,35 @@ impl Proposal {
             }
         }
         p
+    }
+
+    /// The copy of this proposal that a batch evaluates for a proposal
+    /// with these facts: with the rule set its `[batch] rules_by` fact
+    /// names, if the template has rule sets. `Err` says why no rule set
+    /// applies (the proposal is then skipped with that reason).
+    pub fn for_facts(
+        &self,
+        facts: &BTreeMap<String, String>,
+    ) -> std::result::Result<Proposal, String> {
+        let Some(sets) = &self.rule_sets else {
+            return Ok(self.clone());
+        };
+        let value = facts
+            .get(&sets.by)
+            .ok_or_else(|| format!("the source records no {} for it", sets.by))?;
+        let (rules, supply) = sets.sets.get(&value.to_ascii_lowercase()).ok_or_else(|| {
+            format!(
+                "{} {value} has no rule set in [batch.rules] (sets: {})",
+                sets.by,
+                sets.sets.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        let mut p = self.clone();
+        p.rules = rules.clone();
+        if supply.is_some() {
+            p.total_supply = *supply;
+        }
+        Ok(p)
     }
 
     /// A copy whose quorum is this many tokens (absolute), e.g. from a
@@ -907,4 +965,59 @@ fn rules_spec(
         abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
     };
     Ok((spec, total_supply))
+}
+
+/// The `[batch.rules."VALUE"]` rule sets, each the `[rules]` table with
+/// the set's keys replacing those of the same name. Errors point at the
+/// set's table.
+fn rule_sets(
+    b: &BatchSection,
+    raw_rules: &crate::options::OptionTable,
+    ballot: BallotKind,
+    decimals: u8,
+    src: &RulesSource<'_>,
+    registry: &Registry,
+) -> Result<RuleSets> {
+    let at_batch = || src.key_at("batch.rules_by");
+    let by = b.rules_by.clone().ok_or_else(|| {
+        Error::input(
+            at_batch(),
+            "[batch.rules] tables need rules_by: the fact that picks a set (e.g. \"executor\")",
+        )
+    })?;
+    if b.rules.is_empty() {
+        return Err(Error::input(
+            at_batch(),
+            "rules_by needs [batch.rules.\"VALUE\"] tables, one per value",
+        ));
+    }
+    let mut sets = BTreeMap::new();
+    for (value, table) in &b.rules {
+        let line = src
+            .text
+            .lines()
+            .position(|l| l.trim_start().starts_with('[') && l.contains(value.as_str()))
+            .map(|i| i as u64 + 1);
+        let field = format!("batch.rules.{value}");
+        let located = |message: String| {
+            let mut at = Location::file(src.path).with_field(&field);
+            at.line = line;
+            Error::input(at, message)
+        };
+        let mut merged = raw_rules.clone();
+        merged.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let text = toml::to_string(&merged).map_err(|e| located(e.to_string()))?;
+        let section: RulesSection =
+            toml_util::parse(src.path, &text).map_err(|e| located(e.to_string()))?;
+        let set_src = RulesSource {
+            path: src.path,
+            text: &text,
+            key_lines: src.key_lines,
+            table_line: line,
+            ctx: BuildContext::for_section(decimals, src.path, src.key_lines, "rules", "pass"),
+        };
+        let spec = rules_spec(&section, &merged, ballot, decimals, &set_src, registry)?;
+        sets.insert(value.to_ascii_lowercase(), spec);
+    }
+    Ok(RuleSets { by, sets })
 }

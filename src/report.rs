@@ -92,6 +92,10 @@ pub struct QuorumReport {
     pub set: bool,
     /// Required tokens (0 when the rules have no quorum).
     pub required: Quantity,
+    /// The count must exceed `required` (Aave v2's `forVotes > minimum`)
+    /// rather than meet it; serialised only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
     /// Tokens counted toward the quorum.
     pub counted: Quantity,
     /// Whether it was reached (for Snapshot's rejection quorum: whether the
@@ -197,7 +201,8 @@ impl Report {
         } else {
             let _ = writeln!(
                 out,
-                "quorum    {} required, {} counted ({}): {}",
+                "quorum    {}{} required, {} counted ({}): {}",
+                if self.quorum.strict { "more than " } else { "" },
                 self.quorum.required,
                 self.quorum.counted,
                 self.quorum.counts.join(" + "),

@@ -129,6 +129,11 @@ impl CsvFile {
         }
     }
 
+    /// The header's column names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// Converts a csv error into one that names the file and line.
     fn error(&self, err: csv::Error) -> Error {
         let line = err

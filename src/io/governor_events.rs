@@ -46,6 +46,9 @@ pub struct GovernorProposal {
     pub status: OfficialStatus,
     /// Whether a `ProposalCreated` event is in the log.
     pub created: bool,
+    /// The non-empty fields of its `ProposalCreated` row by column name
+    /// (`executor`, `startBlock`, ...): facts a batch can pick rules by.
+    pub facts: BTreeMap<String, String>,
 }
 
 /// All proposals of one governor event log, by id.
@@ -61,6 +64,7 @@ pub struct GovernorLog {
 struct Pending {
     votes: Vec<Vote>,
     created: bool,
+    facts: BTreeMap<String, String>,
     queued_or_executed: bool,
     canceled: bool,
 }
@@ -116,7 +120,16 @@ impl GovernorLog {
             }
             let entry = pending.entry(id).or_default();
             match event {
-                "ProposalCreated" => entry.created = true,
+                "ProposalCreated" => {
+                    entry.created = true;
+                    entry.facts = csv
+                        .names()
+                        .iter()
+                        .zip(record.iter())
+                        .filter(|(_, v)| !v.trim().is_empty())
+                        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+                        .collect();
+                }
                 "ProposalQueued" | "ProposalExecuted" => entry.queued_or_executed = true,
                 "ProposalCanceled" => entry.canceled = true,
                 _ => {
@@ -161,6 +174,7 @@ impl GovernorLog {
                     OfficialStatus::Defeated
                 },
                 created: p.created,
+                facts: p.facts,
                 id,
             })
             .collect();

@@ -5,6 +5,7 @@
 //! proposal loader, `compare --all` and embedders all go through
 //! [`open`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::csv_file::CsvFile;
@@ -24,6 +25,9 @@ pub struct LoadedVotes {
     pub choices: Option<Vec<String>>,
     /// The official outcome (governor logs).
     pub official: Option<OfficialStatus>,
+    /// Facts the source records about the proposal by name (a governor
+    /// log's `ProposalCreated` fields, e.g. `executor`); empty otherwise.
+    pub facts: BTreeMap<String, String>,
 }
 
 /// One proposal of a multi-proposal source: its votes, or why they could
@@ -133,6 +137,7 @@ fn plain(votes: VoteSet) -> LoadedVotes {
         votes,
         choices: None,
         official: None,
+        facts: BTreeMap::new(),
     }
 }
 
@@ -182,6 +187,7 @@ impl VoteSource for SnapshotSource {
             votes: s.votes,
             choices: s.choices,
             official: None,
+            facts: BTreeMap::new(),
         })
     }
 
@@ -195,6 +201,7 @@ impl VoteSource for SnapshotSource {
                     votes,
                     choices: choices.clone(),
                     official: None,
+                    facts: BTreeMap::new(),
                 }),
             })
             .collect())
@@ -228,6 +235,7 @@ impl VoteSource for GovernorSource {
             votes: p.votes,
             choices: None,
             official: Some(p.status),
+            facts: p.facts,
         })
     }
 
@@ -242,6 +250,7 @@ impl VoteSource for GovernorSource {
                     votes: p.votes,
                     choices: None,
                     official: Some(p.status),
+                    facts: p.facts,
                 }),
             })
             .collect())

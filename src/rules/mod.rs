@@ -214,6 +214,9 @@ pub struct QuorumStatus {
     /// Whether the quorum is reached (for a rejection quorum: whether the
     /// Against votes exceeded it).
     pub reached: bool,
+    /// Whether the count must exceed the threshold (Aave v2, Snapshot's
+    /// rejection quorum) rather than meet it.
+    pub strict: bool,
     /// 0-based indices of the choices counted.
     pub counts: Vec<usize>,
 }

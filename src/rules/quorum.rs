@@ -86,6 +86,7 @@ impl Quorum {
             required,
             counted,
             reached,
+            strict,
             counts: self.counts.clone(),
         })
     }
