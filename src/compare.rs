@@ -9,8 +9,6 @@
 //! Architecture invariant: rows differ only in the mechanism; ballot type,
 //! rules, votes and holders are the proposal's own.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use crate::control::{Distribution, ProposalControl, Threshold};
@@ -388,7 +386,8 @@ pub fn lorenz_points(d: &Distribution) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn describe(outcome: Outcome, winner: Option<&str>) -> String {
+/// `passes (WINNER)` or `rejects`, as flips and tables write an outcome.
+pub(crate) fn describe(outcome: Outcome, winner: Option<&str>) -> String {
     match (outcome, winner) {
         (Outcome::Passed, Some(w)) => format!("passes ({w})"),
         (Outcome::Passed, None) => "passes".into(),
@@ -401,127 +400,6 @@ impl Comparison {
     /// bytes.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a comparison always serialises")
-    }
-
-    /// A table for people.
-    pub fn to_table(&self) -> String {
-        let mut out = String::new();
-        let title = self
-            .title
-            .as_deref()
-            .map(|t| format!(" — {t}"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "proposal {}{title} ({} ballot)", self.id, self.ballot);
-        let choice_names: Vec<&str> = self
-            .rows
-            .first()
-            .map(|r| r.choices.iter().map(|c| c.name.as_str()).collect())
-            .unwrap_or_default();
-        let mut header = vec!["mechanism".to_string()];
-        header.extend(choice_names.iter().map(|n| n.to_string()));
-        header.extend(
-            [
-                "quorum", "outcome", "margin", "deciders", "nakamoto", "gini",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-        );
-        let mut table = vec![header];
-        for r in &self.rows {
-            let mut line = vec![r.label.clone()];
-            line.extend(r.choices.iter().map(|c| c.share.percent()));
-            line.push(
-                if r.quorum_reached {
-                    "reached"
-                } else {
-                    "missed"
-                }
-                .into(),
-            );
-            line.push(format!(
-                "{}{}",
-                describe(r.outcome, r.winner.as_deref()),
-                if r.differs_from_first { " *" } else { "" }
-            ));
-            line.push(
-                r.margin
-                    .as_ref()
-                    .map_or_else(|| "-".into(), ToString::to_string),
-            );
-            line.push(r.deciders.map_or("-".into(), |d| d.to_string()));
-            line.push(r.nakamoto.map_or("-".into(), |d| d.to_string()));
-            line.push(
-                r.gini
-                    .as_ref()
-                    .map_or_else(|| "-".into(), ToString::to_string),
-            );
-            table.push(line);
-        }
-        let widths: Vec<usize> = (0..table[0].len())
-            .map(|c| {
-                table
-                    .iter()
-                    .map(|l| l[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for (i, line) in table.iter().enumerate() {
-            let cells: Vec<String> = line
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(|(c, (cell, w))| {
-                    if c == 0 {
-                        format!("{cell:<w$}")
-                    } else {
-                        format!("{cell:>w$}")
-                    }
-                })
-                .collect();
-            let _ = writeln!(out, "  {}", cells.join("  "));
-            if i == 0 {
-                let _ = writeln!(
-                    out,
-                    "  {}",
-                    "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
-                );
-            }
-        }
-        if let Some(official) = self.official_outcome {
-            let _ = writeln!(out, "official outcome: {}", official_str(official));
-        }
-        if self.flips.is_empty() {
-            let _ = writeln!(out, "no mechanism changes the outcome");
-        } else {
-            for f in &self.flips {
-                let _ = writeln!(out, "FLIP: {f}");
-            }
-        }
-        let _ = writeln!(
-            out,
-            "margin: For - Against in each mechanism's power units; deciders: fewest voters whose \
-             switch flips the outcome; nakamoto: fewest voters holding > 1/2 of the power counted"
-        );
-        if !self.scenarios.is_empty() {
-            let _ = writeln!(out, "\nscenarios (* = outcome changes):");
-            for s in &self.scenarios {
-                let cells: Vec<String> = s
-                    .mechanisms
-                    .iter()
-                    .map(|m| {
-                        format!(
-                            "{} {}{}",
-                            m.label,
-                            describe(m.outcome, m.winner.as_deref()),
-                            if m.changed { " *" } else { "" }
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(out, "  {:<28} {}", s.scenario, cells.join(" | "));
-            }
-        }
-        out
     }
 }
 
@@ -599,38 +477,5 @@ impl Summary {
             skipped,
             mechanisms,
         }
-    }
-
-    /// A table for people.
-    pub fn to_table(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} proposals compared, {} skipped",
-            self.proposals, self.skipped
-        );
-        let w = self
-            .mechanisms
-            .iter()
-            .map(|m| m.label.len())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        let _ = writeln!(
-            out,
-            "  {:<w$}  {:>7}  {:>22}  {:>18}",
-            "mechanism", "passed", "differs from official", "differs from first"
-        );
-        for m in &self.mechanisms {
-            let _ = writeln!(
-                out,
-                "  {:<w$}  {:>7}  {:>22}  {:>18}",
-                m.label,
-                m.passed,
-                format!("{} of {}", m.differs_from_official, m.with_official),
-                m.differs_from_first
-            );
-        }
-        out
     }
 }

@@ -1,11 +1,11 @@
-//! The result of an evaluation, as data (JSON via serde) and as a table.
+//! The result of an evaluation, as data (JSON via serde); its table is
+//! `crate::render::report`.
 //!
 //! Architecture invariant: every number a decision depends on is written
 //! exactly (decimal strings in token units, or `a/b` when a fraction does
 //! not terminate). Percentages in the table are rounded for reading only.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -156,110 +156,6 @@ impl Report {
     /// Pretty JSON (stable key order).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")
-    }
-
-    /// A table for people.
-    pub fn to_table(&self) -> String {
-        let mut out = String::new();
-        let title = self
-            .title
-            .as_deref()
-            .map(|t| format!(" — {t}"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "proposal {}{title}", self.id);
-        let _ = writeln!(out, "mechanism {}, ballot {}", self.mechanism, self.ballot);
-        let _ = writeln!(out);
-        let name_w = self
-            .choices
-            .iter()
-            .map(|c| c.name.len())
-            .max()
-            .unwrap_or(6)
-            .max(6);
-        // Fractions are shown rounded (`~`); the JSON keeps them exact.
-        let shown: Vec<String> = self
-            .choices
-            .iter()
-            .map(|c| match c.power.approx() {
-                Some(a) => format!("~{a}"),
-                None => c.power.to_string(),
-            })
-            .collect();
-        let power_w = shown.iter().map(String::len).max().unwrap_or(5).max(5);
-        let _ = writeln!(
-            out,
-            "  {:<name_w$}  {:>power_w$}  {:>8}",
-            "choice", "power", "share"
-        );
-        for (c, power) in self.choices.iter().zip(&shown) {
-            let pct = c.share.percent();
-            let _ = writeln!(out, "  {:<name_w$}  {power:>power_w$}  {pct:>8}", c.name);
-        }
-        let _ = writeln!(out);
-        if !self.quorum.set {
-            let _ = writeln!(out, "quorum    none");
-        } else {
-            let _ = writeln!(
-                out,
-                "quorum    {}{} required, {} counted ({}): {}",
-                if self.quorum.strict { "more than " } else { "" },
-                self.quorum.required,
-                self.quorum.counted,
-                self.quorum.counts.join(" + "),
-                if self.quorum.reached {
-                    "reached"
-                } else {
-                    "not reached"
-                }
-            );
-        }
-        let v = &self.votes;
-        let mut invalid = String::new();
-        if !v.invalid_reasons.is_empty() {
-            let parts: Vec<_> = v
-                .invalid_reasons
-                .iter()
-                .map(|(k, n)| format!("{k}: {n}"))
-                .collect();
-            invalid = format!(" ({})", parts.join(", "));
-        }
-        let _ = writeln!(
-            out,
-            "votes     {} read, {} counted, {} invalid{invalid}, {} replaced",
-            v.read, v.counted, v.invalid, v.replaced
-        );
-        let _ = writeln!(
-            out,
-            "outcome   {}: {}",
-            self.outcome.as_str().to_uppercase(),
-            self.reason
-        );
-        if let Some(early) = self.early_execution {
-            let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
-        }
-        for line in &self.mechanism_details {
-            let _ = writeln!(out, "power     {line}");
-        }
-        for note in &self.notes {
-            let _ = writeln!(out, "note      {note}");
-        }
-        if let Some(official) = self.official_outcome {
-            let agrees = match (official, self.outcome) {
-                (OfficialStatus::Passed, Outcome::Passed)
-                | (OfficialStatus::Defeated, Outcome::Rejected) => " (agrees)",
-                (OfficialStatus::Canceled, _) => "",
-                _ => " (DIFFERS)",
-            };
-            let _ = writeln!(
-                out,
-                "official  {}{agrees}",
-                serde_json::to_value(official)
-                    .expect("enum")
-                    .as_str()
-                    .unwrap_or("")
-            );
-        }
-        out
     }
 }
 

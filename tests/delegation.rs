@@ -88,6 +88,46 @@ fn one_hop_moves_power_once() {
 }
 
 #[test]
+fn the_analysis_carries_exact_numbers() {
+    // The chain above, one hop, in a unit with 1 decimal: total 72 units =
+    // 7.2 tokens; 35 units (3.5) sit with delegates: 35/72 = 0.486111… of
+    // all power. Top 1 before: c's own 30 (30/72 = 0.416667); after: c's
+    // 55 (55/72 = 0.763889).
+    let (h, d) = chain();
+    let r = resolve(&h, &d, &Policy::one_hop(), None).unwrap();
+    let a = govkit::delegation::Analysis::new(&r, "h.csv", "csv", 1, 1);
+    let exact = |n: i64, d: i64| num_rational::BigRational::new(n.into(), d.into());
+    assert_eq!(a.total_power, "7.2");
+    assert_eq!(a.total_power.as_rational(), &exact(72, 1));
+    assert_eq!(a.total_power.decimals(), 1);
+    assert_eq!(a.delegated_power, "3.5");
+    assert_eq!(a.delegated_share.as_rational(), &exact(35, 72));
+    assert_eq!(a.delegated_share, "0.486111");
+    assert_eq!(a.delegated_share.percent(), "48.61%");
+    assert_eq!(a.delegates[0].power, "5.5");
+    assert_eq!(a.delegates[0].own, "3");
+    assert_eq!(a.delegates[0].received.as_rational(), &exact(25, 1));
+    assert_eq!(a.top.share_before.as_rational(), &exact(30, 72));
+    assert_eq!(a.top.share_before, "0.416667");
+    assert_eq!(a.top.share_after.as_rational(), &exact(55, 72));
+    assert_eq!(a.top.after[0].before, "3");
+    assert_eq!(a.top.after[0].after, "5.5");
+    // JSON writes the same text as before the numbers were typed.
+    let j: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+    assert_eq!(j["total_power"], "7.2");
+    assert_eq!(j["delegated_share"], "0.486111");
+    assert_eq!(j["top"]["share_after"], "0.763889");
+    assert_eq!(
+        j["delegates"][0],
+        serde_json::json!({"address": "c", "power": "5.5", "delegators": 2, "own": "3", "received": "2.5"})
+    );
+    // The table shows the share as a percentage of its 6-digit rounding.
+    assert!(a
+        .to_table()
+        .contains("delegated   3.5 (48.61%) of all power sits with delegates"));
+}
+
+#[test]
 fn transitive_follows_the_chain() {
     let (h, d) = chain();
     let r = resolve(&h, &d, &Policy::transitive(None), None).unwrap();

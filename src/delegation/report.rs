@@ -2,15 +2,15 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::fmt::Write as _;
 
-use num_bigint::BigUint;
-use num_integer::Integer;
+use num_bigint::BigInt;
+use num_rational::BigRational;
 use serde::Serialize;
 
 use super::graph::ReadCounts;
 use super::resolve::{Counts, Resolution};
 use crate::amount::Amount;
+use crate::quantity::{Proportion, Quantity};
 use crate::vote::Voter;
 
 /// What a Decentraland members export states about one delegate.
@@ -32,20 +32,20 @@ pub struct ReportedDelegate {
     pub missing: Vec<Voter>,
 }
 
-/// A final delegate: power (exact decimal string in token units), and the
-/// number of holders whose power reached it.
+/// A final delegate: power (exact, in token units), and the number of
+/// holders whose power reached it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DelegateRow {
     /// The delegate.
     pub address: String,
     /// Its final power.
-    pub power: String,
+    pub power: Quantity,
     /// Holders whose power (some of it) ends with it.
     pub delegators: usize,
     /// The part of its own balance it kept.
-    pub own: String,
+    pub own: Quantity,
     /// What reached it from others.
-    pub received: String,
+    pub received: Quantity,
 }
 
 /// A holder's power before (own balance) and after delegation.
@@ -54,9 +54,9 @@ pub struct TopRow {
     /// The holder.
     pub address: String,
     /// Its own balance (if it counts).
-    pub before: String,
+    pub before: Quantity,
     /// Its final power.
-    pub after: String,
+    pub after: Quantity,
     /// Holders whose power reached it.
     pub delegators: usize,
 }
@@ -66,10 +66,12 @@ pub struct TopRow {
 pub struct Top {
     /// How many.
     pub n: usize,
-    /// Share of all power the `n` largest own balances hold (6 decimals).
-    pub share_before: String,
-    /// Share of all power the `n` largest final holders hold (6 decimals).
-    pub share_after: String,
+    /// Share of all power the `n` largest own balances hold (exact; written
+    /// rounded half up to 6 decimals).
+    pub share_before: Proportion,
+    /// Share of all power the `n` largest final holders hold (exact;
+    /// written rounded half up to 6 decimals).
+    pub share_after: Proportion,
     /// The `n` largest by own balance.
     pub before: Vec<TopRow>,
     /// The `n` largest by final power.
@@ -95,7 +97,7 @@ pub struct FileMismatch {
     /// What the file reports (as written).
     pub file: String,
     /// What reached it under the policy, exactly.
-    pub govkit: String,
+    pub govkit: Quantity,
 }
 
 /// A delegate whose delegators the file does not all list as members.
@@ -112,7 +114,7 @@ pub struct IncompleteDelegate {
     /// What the file reports (as written).
     pub file: String,
     /// What reached it from the members present.
-    pub govkit: String,
+    pub govkit: Quantity,
 }
 
 /// A delegate whose `Delegators` list disagrees with its members' own
@@ -132,7 +134,7 @@ pub struct InconsistentDelegate {
     /// What the file reports (as written).
     pub file: String,
     /// What reached it by the members' own rows.
-    pub govkit: String,
+    pub govkit: Quantity,
 }
 
 /// govkit's delegated power against the power a file reports per delegate
@@ -189,7 +191,7 @@ impl FileCheck {
                     listed: r.delegators.len(),
                     missing: r.missing.len(),
                     file: r.delegated_vp.clone(),
-                    govkit: got.to_tokens_string(decimals),
+                    govkit: Quantity::tokens(got, decimals),
                 });
                 continue;
             }
@@ -211,7 +213,7 @@ impl FileCheck {
                     listed_not_delegating: a,
                     delegating_not_listed: b,
                     file: r.delegated_vp.clone(),
-                    govkit: got.to_tokens_string(decimals),
+                    govkit: Quantity::tokens(got, decimals),
                 });
                 continue;
             }
@@ -223,7 +225,7 @@ impl FileCheck {
                     address: r.delegate.to_string(),
                     line: r.line,
                     file: r.delegated_vp.clone(),
-                    govkit: got.to_tokens_string(decimals),
+                    govkit: Quantity::tokens(got, decimals),
                 });
             }
         }
@@ -238,10 +240,10 @@ pub(crate) fn agrees(a: Amount, b: Amount) -> bool {
 }
 
 /// The analysis `govkit delegation` prints: effective power per final
-/// delegate, chain lengths, cycles, the share of power that sits with
 /// delegates, and the largest holders before and after. All powers are
-/// exact decimal strings in token units; shares are rounded half-up to 6
-/// decimals for reading.
+/// exact [`Quantity`]s in token units (written as exact decimals); shares
+/// are exact [`Proportion`]s (written rounded half-up to 6 decimals).
+/// `crate::render::delegation` writes it as a table or JSON.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Analysis {
     /// The holder file.
@@ -255,11 +257,12 @@ pub struct Analysis {
     /// The token's decimals.
     pub decimals: u8,
     /// All power that counts.
-    pub total_power: String,
+    pub total_power: Quantity,
     /// Power that sits with someone other than its owner.
-    pub delegated_power: String,
-    /// `delegated_power / total_power`, rounded half-up to 6 decimals.
-    pub delegated_share: String,
+    pub delegated_power: Quantity,
+    /// `delegated_power / total_power`, exact (zero when nothing counts);
+    /// written rounded half-up to 6 decimals.
+    pub delegated_share: Proportion,
     /// Every final delegate (received power from at least one holder), by
     /// power, then address.
     pub delegates: Vec<DelegateRow>,
@@ -325,25 +328,13 @@ fn largest<'v>(
     out
 }
 
-/// `num / den` rounded half-up to 6 decimals ("0.123457"; "0.000000" when
-/// `den` is 0).
-pub(crate) fn share6(num: u128, den: u128) -> String {
-    if den == 0 {
-        return "0.000000".into();
-    }
-    let scale = BigUint::from(1_000_000u32);
-    let (n, d) = (BigUint::from(num), BigUint::from(den));
-    let rounded = (n * &scale * 2u32 + &d) / (d * 2u32);
-    let (int, frac) = rounded.div_rem(&scale);
-    format!("{int}.{:0>6}", frac.to_string())
-}
-
-/// "0.123457" → "12.35%" (display only).
-fn percent(share6: &str) -> String {
-    let digits: String = share6.chars().filter(char::is_ascii_digit).collect();
-    let v: u64 = digits.parse().unwrap_or(0); // millionths
-    let hundredths = (v + 50) / 100; // of a percent
-    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+/// `num / den` exactly (zero when `den` is 0).
+fn share(num: u128, den: u128) -> Proportion {
+    Proportion::new(if den == 0 {
+        BigRational::from_integer(BigInt::from(0u8))
+    } else {
+        BigRational::new(BigInt::from(num), BigInt::from(den))
+    })
 }
 
 impl Analysis {
@@ -355,7 +346,7 @@ impl Analysis {
         top: usize,
         decimals: u8,
     ) -> Analysis {
-        let tokens = |a: Amount| a.to_tokens_string(decimals);
+        let tokens = |a: Amount| Quantity::tokens(a, decimals);
         let total = resolution.total();
         let delegates: Vec<DelegateRow> = resolution
             .delegates()
@@ -379,8 +370,8 @@ impl Analysis {
         let sum = |xs: &[(&Voter, Amount)]| xs.iter().map(|x| x.1.base_units()).sum::<u128>();
         let top = Top {
             n: top,
-            share_before: share6(sum(&before), total.base_units()),
-            share_after: share6(sum(&after), total.base_units()),
+            share_before: share(sum(&before), total.base_units()),
+            share_after: share(sum(&after), total.base_units()),
             before: before.iter().map(|(v, _)| row(v)).collect(),
             after: after.iter().map(|(v, _)| row(v)).collect(),
         };
@@ -392,7 +383,7 @@ impl Analysis {
             decimals,
             total_power: tokens(total),
             delegated_power: tokens(resolution.delegated()),
-            delegated_share: share6(resolution.delegated().base_units(), total.base_units()),
+            delegated_share: share(resolution.delegated().base_units(), total.base_units()),
             delegates,
             chain_lengths: resolution
                 .chain_lengths()
@@ -410,237 +401,6 @@ impl Analysis {
             file_check: None,
         }
     }
-
-    /// Pretty JSON (stable key order).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("an analysis always serialises")
-    }
-
-    /// A table for people. Lists the 20 largest delegates; the JSON lists
-    /// all.
-    pub fn to_table(&self) -> String {
-        const SHOWN: usize = 20;
-        let mut out = String::new();
-        let c = &self.counts;
-        let _ = writeln!(
-            out,
-            "delegation  {} ({}), holders {}",
-            self.delegations_file, self.format, self.holders_file
-        );
-        let _ = writeln!(out, "policy      {}", self.policy);
-        let _ = writeln!(
-            out,
-            "holders     {} listed, {} counted; total power {}",
-            c.holders, c.counted_holders, self.total_power
-        );
-        let mut extra = Vec::new();
-        if c.self_delegations > 0 {
-            extra.push(format!("{} to themselves", c.self_delegations));
-        }
-        if c.overridden > 0 {
-            extra.push(format!("{} overridden by their own vote", c.overridden));
-        }
-        if c.unknown_delegators > 0 {
-            extra.push(format!("{} not in the holder file", c.unknown_delegators));
-        }
-        let extra = if extra.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", extra.join(", "))
-        };
-        let unknown = if c.unknown_delegates > 0 {
-            format!(" ({} not in the holder file)", c.unknown_delegates)
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "delegators  {}{extra}; power moved for {}; {} final delegates{unknown}",
-            c.delegators, c.moved, c.delegates
-        );
-        let r = &self.rows;
-        let mut notes = Vec::new();
-        if r.other_scope > 0 {
-            notes.push(format!("{} rows of other scopes ignored", r.other_scope));
-        }
-        if r.replaced > 0 {
-            notes.push(format!("{} events replaced by later ones", r.replaced));
-        }
-        if r.after_cutoff > 0 {
-            notes.push(format!("{} events after the cut-off", r.after_cutoff));
-        }
-        if r.withdrawn > 0 {
-            notes.push(format!("{} delegations withdrawn", r.withdrawn));
-        }
-        if !notes.is_empty() {
-            let _ = writeln!(out, "rows        {} read; {}", r.read, notes.join(", "));
-        }
-        let _ = writeln!(
-            out,
-            "delegated   {} ({}) of all power sits with delegates rather than its owners",
-            self.delegated_power,
-            percent(&self.delegated_share)
-        );
-        let chains: Vec<String> = self
-            .chain_lengths
-            .iter()
-            .map(|ch| {
-                format!(
-                    "{} hop{}: {}",
-                    ch.hops,
-                    if ch.hops == 1 { "" } else { "s" },
-                    ch.holders
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "chains      {}",
-            if chains.is_empty() {
-                "none".to_string()
-            } else {
-                chains.join(", ")
-            }
-        );
-        if self.cycles.is_empty() {
-            let _ = writeln!(out, "cycles      none");
-        } else {
-            let void = if c.voided > 0 {
-                "delegations on them are void"
-            } else {
-                "one hop: each member passes its balance once"
-            };
-            let _ = writeln!(
-                out,
-                "cycles      {} ({} holders; {void})",
-                self.cycles.len(),
-                c.in_cycles
-            );
-            for cycle in self.cycles.iter().take(SHOWN) {
-                let _ = writeln!(out, "  {} → {}", cycle.join(" → "), cycle[0]);
-            }
-            if self.cycles.len() > SHOWN {
-                let _ = writeln!(out, "  … {} more", self.cycles.len() - SHOWN);
-            }
-        }
-
-        let _ = writeln!(out);
-        let rows: Vec<[String; 3]> = self
-            .delegates
-            .iter()
-            .take(SHOWN)
-            .map(|d| [d.address.clone(), d.power.clone(), d.delegators.to_string()])
-            .collect();
-        let title = format!("delegates ({})", self.delegates.len());
-        table(&mut out, [&title, "power", "delegators"], &rows);
-        if self.delegates.len() > SHOWN {
-            let _ = writeln!(
-                out,
-                "  … {} more (--format json lists all)",
-                self.delegates.len() - SHOWN
-            );
-        }
-
-        let t = &self.top;
-        let _ = writeln!(out);
-        let rows: Vec<[String; 3]> = t
-            .after
-            .iter()
-            .map(|r| [r.address.clone(), r.before.clone(), r.after.clone()])
-            .collect();
-        let title = format!("top {} after delegation", t.n);
-        table(&mut out, [&title, "before", "after"], &rows);
-        let _ = writeln!(
-            out,
-            "top {} share of all power: {} before delegation, {} after",
-            t.n,
-            percent(&t.share_before),
-            percent(&t.share_after)
-        );
-
-        if let Some(f) = &self.file_check {
-            let _ = writeln!(out);
-            let _ = writeln!(
-                out,
-                "file check  {} delegates with all delegators in the file: {} agree with its \
-                 delegated power, {} differ",
-                f.checked,
-                f.agree,
-                f.differ.len()
-            );
-            for d in &f.differ {
-                let _ = writeln!(
-                    out,
-                    "  DIFFERS {} (line {}): file {}, govkit {}",
-                    d.address, d.line, d.file, d.govkit
-                );
-            }
-            for d in &f.inconsistent {
-                let mut why = Vec::new();
-                if !d.listed_not_delegating.is_empty() {
-                    why.push(format!(
-                        "lists {} whose own row delegates elsewhere",
-                        d.listed_not_delegating.join(", ")
-                    ));
-                }
-                if !d.delegating_not_listed.is_empty() {
-                    why.push(format!(
-                        "does not list {} whose own row delegates to it",
-                        d.delegating_not_listed.join(", ")
-                    ));
-                }
-                let _ = writeln!(
-                    out,
-                    "inconsistent {} (line {}): {}; file {}, govkit {} (not checked)",
-                    d.address,
-                    d.line,
-                    why.join("; "),
-                    d.file,
-                    d.govkit
-                );
-            }
-            if !f.incomplete.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "incomplete  {} delegates list delegators missing from the file (not checked):",
-                    f.incomplete.len()
-                );
-                for d in f.incomplete.iter().take(SHOWN) {
-                    let _ = writeln!(
-                        out,
-                        "  {} (line {}): {} of {} delegators missing; file {}, govkit {}",
-                        d.address, d.line, d.missing, d.listed, d.file, d.govkit
-                    );
-                }
-                if f.incomplete.len() > SHOWN {
-                    let _ = writeln!(
-                        out,
-                        "  … {} more (--format json lists all)",
-                        f.incomplete.len() - SHOWN
-                    );
-                }
-            }
-        }
-        out
-    }
-}
-
-/// A left-aligned first column and right-aligned others.
-fn table(out: &mut String, head: [&str; 3], rows: &[[String; 3]]) {
-    let mut w = head.map(|h| h.chars().count());
-    for r in rows {
-        for k in 0..3 {
-            w[k] = w[k].max(r[k].chars().count());
-        }
-    }
-    let [a, b, c] = w;
-    let _ = writeln!(out, "  {:<a$}  {:>b$}  {:>c$}", head[0], head[1], head[2]);
-    for r in rows {
-        let _ = writeln!(out, "  {:<a$}  {:>b$}  {:>c$}", r[0], r[1], r[2]);
-    }
-    if rows.is_empty() {
-        let _ = writeln!(out, "  (none)");
-    }
 }
 
 #[cfg(test)]
@@ -649,12 +409,12 @@ mod tests {
 
     #[test]
     fn shares_round_half_up() {
-        assert_eq!(share6(2, 3), "0.666667");
-        assert_eq!(share6(1, 1), "1.000000");
-        assert_eq!(share6(0, 0), "0.000000");
-        assert_eq!(percent("0.666667"), "66.67%");
-        assert_eq!(percent("0.000049"), "0.00%");
-        assert_eq!(percent("0.000050"), "0.01%");
+        assert_eq!(share(2, 3), "0.666667");
+        assert_eq!(share(1, 1), "1.000000");
+        assert_eq!(share(0, 0), "0.000000");
+        assert_eq!(share(2, 3).percent(), "66.67%");
+        assert_eq!(share(49, 1_000_000).percent(), "0.00%");
+        assert_eq!(share(50, 1_000_000).percent(), "0.01%");
     }
 
     #[test]

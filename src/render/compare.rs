@@ -1,14 +1,155 @@
-//! `govkit compare`'s output over several proposal files or whole logs.
-//! One comparison renders itself (`Comparison::to_table`, `to_json`); this
-//! module joins several, and renders `--all` batches with their summaries.
+//! `govkit compare`'s output: one comparison as a table
+//! ([`Comparison::to_table`]; its JSON is `Comparison::to_json`), several
+//! proposal files joined, and `--all` batches with their summaries
+//! ([`Summary::to_table`]).
+
+use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
+use super::table::{proposal_heading, write_row, write_table};
 use crate::batch::Batch;
-use crate::compare::{lorenz_points, Comparison, Summary};
+use crate::compare::{describe, lorenz_points, official_str, Comparison, Summary};
 use crate::control::Distribution;
 use crate::error::Result;
 use crate::io::Holders;
+
+impl Comparison {
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} ({} ballot)",
+            proposal_heading(&self.id, self.title.as_deref()),
+            self.ballot
+        );
+        let choice_names: Vec<&str> = self
+            .rows
+            .first()
+            .map(|r| r.choices.iter().map(|c| c.name.as_str()).collect())
+            .unwrap_or_default();
+        let mut header = vec!["mechanism".to_string()];
+        header.extend(choice_names.iter().map(|n| n.to_string()));
+        header.extend(
+            [
+                "quorum", "outcome", "margin", "deciders", "nakamoto", "gini",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        let mut table = vec![header];
+        for r in &self.rows {
+            let mut line = vec![r.label.clone()];
+            line.extend(r.choices.iter().map(|c| c.share.percent()));
+            line.push(
+                if r.quorum_reached {
+                    "reached"
+                } else {
+                    "missed"
+                }
+                .into(),
+            );
+            line.push(format!(
+                "{}{}",
+                describe(r.outcome, r.winner.as_deref()),
+                if r.differs_from_first { " *" } else { "" }
+            ));
+            line.push(
+                r.margin
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
+            line.push(r.deciders.map_or("-".into(), |d| d.to_string()));
+            line.push(r.nakamoto.map_or("-".into(), |d| d.to_string()));
+            line.push(
+                r.gini
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+            );
+            table.push(line);
+        }
+        write_table(&mut out, &table, true);
+        if let Some(official) = self.official_outcome {
+            let _ = writeln!(out, "official outcome: {}", official_str(official));
+        }
+        if self.flips.is_empty() {
+            let _ = writeln!(out, "no mechanism changes the outcome");
+        } else {
+            for f in &self.flips {
+                let _ = writeln!(out, "FLIP: {f}");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "margin: For - Against in each mechanism's power units; deciders: fewest voters whose \
+             switch flips the outcome; nakamoto: fewest voters holding > 1/2 of the power counted"
+        );
+        if !self.scenarios.is_empty() {
+            let _ = writeln!(out, "\nscenarios (* = outcome changes):");
+            for s in &self.scenarios {
+                let cells: Vec<String> = s
+                    .mechanisms
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} {}{}",
+                            m.label,
+                            describe(m.outcome, m.winner.as_deref()),
+                            if m.changed { " *" } else { "" }
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {:<28} {}", s.scenario, cells.join(" | "));
+            }
+        }
+        out
+    }
+}
+
+impl Summary {
+    /// A table for people.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} proposals compared, {} skipped",
+            self.proposals, self.skipped
+        );
+        // The label column is measured in bytes, as it always was.
+        let w = self
+            .mechanisms
+            .iter()
+            .map(|m| m.label.len())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        let widths = [w, 7, 22, 18];
+        write_row(
+            &mut out,
+            &[
+                "mechanism",
+                "passed",
+                "differs from official",
+                "differs from first",
+            ],
+            &widths,
+        );
+        for m in &self.mechanisms {
+            write_row(
+                &mut out,
+                &[
+                    m.label.clone(),
+                    m.passed.to_string(),
+                    format!("{} of {}", m.differs_from_official, m.with_official),
+                    m.differs_from_first.to_string(),
+                ],
+                &widths,
+            );
+        }
+        out
+    }
+}
 
 /// The comparisons of several proposal files as tables, one after another.
 pub fn comparisons_table(list: &[Comparison]) -> String {

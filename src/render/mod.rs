@@ -6,6 +6,10 @@
 
 pub mod compare;
 pub mod control;
+pub mod delegation;
+pub mod report;
+pub mod sybil;
+mod table;
 
 /// A CSV field, quoted when it holds a comma, a quote or a newline.
 pub(crate) fn csv_field(text: &str) -> String {
