@@ -144,11 +144,9 @@ impl PassRulePlugin for Plugin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::{Amount, Power};
-    use crate::choices::Choices;
-    use crate::rules::Standing;
-    use crate::rules::{DecisionRules, Outcome, Quorum, QuorumRounding, QuorumThreshold, Roles};
-    use crate::score::Score;
+    use crate::rules::{
+        Decision, DecisionRules, Outcome, Quorum, QuorumRounding, QuorumThreshold, Roles,
+    };
 
     fn rules(quorum: &str, differential_bps: u32) -> DecisionRules {
         DecisionRules {
@@ -162,18 +160,8 @@ mod tests {
         }
     }
 
-    fn decide(rules: &DecisionRules, yes: u128, no: u128, supply: u128) -> crate::rules::Decision {
-        let scores: Vec<Score> = [yes, no, 0]
-            .iter()
-            .map(|&u| Score::from_power(Power::from_units(u)))
-            .collect();
-        rules
-            .decide(
-                &Choices::basic(),
-                &Standing::token_weighted(&scores, 0),
-                Some(Amount::from_base_units(supply)),
-            )
-            .unwrap()
+    fn decide(rules: &DecisionRules, yes: u128, no: u128, supply: u128) -> Decision {
+        crate::rules::tests::decide(rules, &[yes, no, 0], supply)
     }
 
     #[test]

@@ -487,7 +487,7 @@ fn int(n: u128) -> BigRational {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::amount::Power;
 
@@ -513,7 +513,8 @@ mod tests {
         }
     }
 
-    fn decide(rules: &DecisionRules, s: &[u128], supply: u128) -> Decision {
+    /// Decides token-weighted scores (0 decimals) of a basic ballot.
+    pub(super) fn decide(rules: &DecisionRules, s: &[u128], supply: u128) -> Decision {
         let scores = scores(s);
         rules
             .decide(
