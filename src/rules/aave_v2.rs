@@ -17,16 +17,14 @@
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 
-use super::{Judging, PassRule, PassRulePlugin, PassTest, QuorumRole, Verdict};
+use super::{
+    basis_points, bps_of, Judging, PassRule, PassRulePlugin, PassTest, QuorumRole, Verdict,
+};
 use crate::error::{Error, Result};
 use crate::options::{BuildContext, OptionTable};
 use crate::share::Share;
-
-/// Basis points in 100% (`ONE_HUNDRED_WITH_PRECISION`).
-const BPS: u32 = 10_000;
 
 /// Aave v2's vote differential (the quorum is the proposal's own).
 #[derive(Debug)]
@@ -41,24 +39,6 @@ pub(super) struct AaveV2 {
 struct Options {
     /// `VOTE_DIFFERENTIAL` as a share of the supply (whole basis points).
     vote_differential: Share,
-}
-
-/// A share as whole basis points (the contract's unit).
-fn basis_points(share: &Share) -> std::result::Result<u32, String> {
-    let bps = share.as_rational() * BigRational::from_integer(BigInt::from(BPS));
-    if !bps.is_integer() {
-        return Err(format!(
-            "{share} is not a whole number of basis points (Aave counts in 0.01% steps)"
-        ));
-    }
-    u32::try_from(bps.to_integer()).map_err(|_| format!("{share} is more than 100%"))
-}
-
-/// `floor(x · 10^4 / S)`, the contract's `div256(mul256(x, 10000), S)`.
-fn bps_of(x: &BigRational, supply: u128) -> BigInt {
-    // Turnout of For/Against votes is an integer number of base units.
-    let x = x.to_integer();
-    (x * BigInt::from(BPS)).div_floor(&BigInt::from(supply))
 }
 
 impl PassTest for AaveV2 {

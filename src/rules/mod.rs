@@ -8,6 +8,9 @@
 //! | Snapshot `default` | all choices | `counted >= quorum` | For > Against | `majority.rs` |
 //! | Snapshot `rejection` | Against | — | not (Against > quorum) | `rejection.rs` |
 //! | Aave governance v2 | For | `For > floor(S × q)` | floor(For·10⁴/S) > floor(Against·10⁴/S) + differential | `aave_v2.rs` |
+//! | Aave governance v3 | — | — | For > yesThreshold, For >= Against, For − Against > yesNoDifferential (absolute) | `aave_v3.rs` |
+//! | Nouns DAO (dynamic quorum) | For | For >= floor(S · min(max, min + coef·againstBPS/10⁶)/10⁴) | For > Against | `nouns.rs` |
+//! | Lido Easy Track (optimistic) | — | — | not (floor(Against·10⁴/S) >= threshold) | `easy_track.rs` |
 //! | Aragon OSx token voting | all | `counted >= ceil(mp × supply)` | (1 − st)·yes > st·no and yes >= ceil(ma × supply) | `aragon.rs` |
 //! | supermajorities (`2/3`, `>2/3`) | as set | as set | For / (For + Against) >= (or >) ratio | `supermajority.rs` |
 //! | Snapshot multi-choice | as set | as set | a unique top choice | `plurality.rs` |
@@ -35,8 +38,11 @@
 //! Architecture invariant: every comparison is between exact rationals.
 
 mod aave_v2;
+mod aave_v3;
 mod aragon;
+mod easy_track;
 mod majority;
+mod nouns;
 mod plurality;
 mod quorum;
 mod registry;
@@ -480,6 +486,28 @@ impl<'a> Standing<'a> {
             token_decimals: decimals,
         }
     }
+}
+
+/// Basis points in 100% (Aave's `ONE_HUNDRED_WITH_PRECISION`, Lido's
+/// `HUNDRED_PERCENT`).
+pub(super) const BPS: u32 = 10_000;
+
+/// A share as whole basis points (the contract's unit).
+pub(super) fn basis_points(share: &Share) -> std::result::Result<u32, String> {
+    let bps = share.as_rational() * BigRational::from_integer(BigInt::from(BPS));
+    if !bps.is_integer() {
+        return Err(format!(
+            "{share} is not a whole number of basis points (the contract counts in 0.01% steps)"
+        ));
+    }
+    u32::try_from(bps.to_integer()).map_err(|_| format!("{share} is more than 100%"))
+}
+
+/// `floor(x · 10^4 / S)` for a whole number of base units `x`: the
+/// contracts' `x * 10000 / S`.
+pub(super) fn bps_of(x: &BigRational, supply: u128) -> BigInt {
+    use num_integer::Integer;
+    (x.to_integer() * BigInt::from(BPS)).div_floor(&BigInt::from(supply))
 }
 
 fn int(n: u128) -> BigRational {

@@ -4,7 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{aave_v2, aragon, majority, plurality, rejection, supermajority, PassRule};
+use super::{
+    aave_v2, aave_v3, aragon, easy_track, majority, nouns, plurality, rejection, supermajority,
+    PassRule,
+};
 use crate::error::{Error, Result};
 use crate::options::{BuildContext, OptionTable};
 
@@ -61,6 +64,9 @@ impl RuleRegistry {
             supermajority::plugin(),
             aragon::plugin(),
             aave_v2::plugin(),
+            aave_v3::plugin(),
+            nouns::plugin(),
+            easy_track::plugin(),
             rejection::plugin(),
         ] {
             r.pass.push(plugin);
