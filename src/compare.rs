@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use crate::amount::Amount;
 use crate::control::{Distribution, ProposalControl, Threshold};
 use crate::delegation::{DelegationStage, Policy};
 use crate::error::{Error, Result};
@@ -20,6 +21,7 @@ use crate::proposal::{Prepared, Proposal};
 use crate::quantity::{Proportion, Quantity};
 use crate::registry::Registry;
 use crate::report::ChoiceResult;
+use crate::rules::DecisionRules;
 use crate::rules::Outcome;
 use crate::scenario::Scenario;
 
@@ -32,6 +34,58 @@ pub struct Variant {
     pub mechanism: MechanismSpec,
     /// The delegation stage in front of it.
     pub delegation: VariantDelegation,
+    /// Other decision rules than the proposal's, if any.
+    pub rules: Option<RulesVariant>,
+}
+
+/// A variant's own decision rules: the proposal with another `[rules]`
+/// (`compare --rules 'LABEL = {pass = "aave-v2", ...}'`).
+#[derive(Clone, Debug)]
+pub struct RulesVariant {
+    /// The name given to these rules.
+    pub label: String,
+    proposal: Box<Proposal>,
+}
+
+impl PartialEq for RulesVariant {
+    fn eq(&self, other: &Self) -> bool {
+        self.label == other.label
+    }
+}
+
+impl RulesVariant {
+    /// Rules written as a `[rules]` table (keys replace the proposal's
+    /// own, e.g. `{pass = "aave-v2", vote_differential = "0.5%"}`).
+    pub fn new(
+        label: &str,
+        table: &crate::options::OptionTable,
+        proposal: &Proposal,
+        registry: &Registry,
+    ) -> Result<RulesVariant> {
+        Ok(RulesVariant {
+            label: label.to_string(),
+            proposal: Box::new(proposal.with_rules(label, table, registry)?),
+        })
+    }
+
+    /// Parses `LABEL = {key = value, ...}` (TOML).
+    pub fn parse(text: &str, proposal: &Proposal, registry: &Registry) -> Result<RulesVariant> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            Error::invalid(format!(
+                "--rules {text:?}: expected LABEL = {{pass = \"...\", ...}}: {}",
+                e.message()
+            ))
+        })?;
+        let mut entries = table.into_iter();
+        match (entries.next(), entries.next()) {
+            (Some((label, toml::Value::Table(t))), None) => {
+                RulesVariant::new(&label, &t, proposal, registry)
+            }
+            _ => Err(Error::invalid(format!(
+                "--rules {text:?}: expected one LABEL = {{...}} table"
+            ))),
+        }
+    }
 }
 
 /// Which delegation a variant runs behind.
@@ -89,6 +143,7 @@ impl Variant {
             label: text.to_string(),
             mechanism,
             delegation: VariantDelegation::AsProposal,
+            rules: None,
         })
     }
 
@@ -121,7 +176,7 @@ impl Variant {
         if list.is_none() && delegated {
             names.push("no-delegation".into());
         }
-        names
+        let listed = names
             .iter()
             .map(|name| {
                 let name = name.trim();
@@ -131,6 +186,7 @@ impl Variant {
                         label: name.to_string(),
                         mechanism: token_weighted()?,
                         delegation: VariantDelegation::Without,
+                        rules: None,
                     });
                 }
                 if let Some(policy) = name.strip_prefix("delegated:") {
@@ -148,11 +204,49 @@ impl Variant {
                         label: name.to_string(),
                         mechanism: token_weighted()?,
                         delegation: VariantDelegation::Policy(policy),
+                        rules: None,
                     });
                 }
                 Variant::parse(name, decimals, registry)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // The proposal's own mechanism is always the first row; a listed
+        // variant that is the same mechanism is not repeated.
+        let own = Variant::own(proposal);
+        let mut variants = vec![own];
+        for v in listed {
+            if v.mechanism != variants[0].mechanism || v.delegation != variants[0].delegation {
+                variants.push(v);
+            }
+        }
+        Ok(variants)
+    }
+
+    /// The proposal's own mechanism (with its cap and delegation), labelled
+    /// by its kind, or `proposal (KIND)` when it has options or a cap.
+    pub fn own(proposal: &Proposal) -> Variant {
+        let m = &proposal.mechanism;
+        let label = if m.options.is_empty() && m.cap.is_none() {
+            m.kind.to_string()
+        } else {
+            format!("proposal ({})", m.kind)
+        };
+        Variant {
+            label,
+            mechanism: m.clone(),
+            delegation: VariantDelegation::AsProposal,
+            rules: None,
+        }
+    }
+
+    /// The proposal's own mechanism under other rules, labelled
+    /// `rules:LABEL`.
+    pub fn with_rules(proposal: &Proposal, rules: RulesVariant) -> Variant {
+        Variant {
+            label: format!("rules:{}", rules.label),
+            rules: Some(rules),
+            ..Variant::own(proposal)
+        }
     }
 
     /// The delegation stage this variant runs behind, given the
@@ -261,9 +355,19 @@ pub fn compare(proposal: &Proposal, variants: &[Variant]) -> Result<Comparison> 
 /// Compares the variants on an already prepared proposal (its mechanism
 /// and delegation are restored afterwards).
 pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result<Comparison> {
-    let own = (prepared.mechanism.clone(), prepared.delegation.clone());
-    let result = compare_variants(prepared, variants, own.1.as_ref());
-    (prepared.mechanism, prepared.delegation) = own;
+    let own = (
+        prepared.mechanism.clone(),
+        prepared.delegation.clone(),
+        prepared.rules.clone(),
+        prepared.total_supply,
+    );
+    let result = compare_variants(prepared, variants, own.1.as_ref(), (&own.2, own.3));
+    (
+        prepared.mechanism,
+        prepared.delegation,
+        prepared.rules,
+        prepared.total_supply,
+    ) = own;
     result
 }
 
@@ -271,6 +375,7 @@ fn compare_variants(
     prepared: &mut Prepared,
     variants: &[Variant],
     delegation: Option<&DelegationStage>,
+    (rules, supply): (&DecisionRules, Option<Amount>),
 ) -> Result<Comparison> {
     if variants.is_empty() {
         return Err(Error::invalid("no mechanisms to compare"));
@@ -279,6 +384,13 @@ fn compare_variants(
     for variant in variants {
         prepared.mechanism = variant.mechanism.clone();
         prepared.delegation = variant.stage(delegation);
+        (prepared.rules, prepared.total_supply) = match &variant.rules {
+            None => (rules.clone(), supply),
+            Some(r) => (
+                r.proposal.decision_rules(&prepared.choices)?,
+                r.proposal.total_supply.or(supply),
+            ),
+        };
         let control = ProposalControl::analyze(prepared)?;
         let report = &control.report;
         let counted: Vec<u128> = control.voters.iter().map(|(_, p)| *p).collect();

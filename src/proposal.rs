@@ -270,6 +270,8 @@ pub struct Proposal {
     /// Settings for running every proposal of the vote file.
     pub batch: Option<BatchSpec>,
     rules: RulesSpec,
+    /// `[rules]` as written, for rule variants.
+    raw_rules: crate::options::OptionTable,
     rule_sets: Option<RuleSets>,
     key_lines: BTreeMap<String, u64>,
 }
@@ -499,6 +501,7 @@ impl Proposal {
             delegation,
             attributes,
             rules,
+            raw_rules,
             rule_sets,
             choices,
             key_lines: key_lines.clone(),
@@ -552,6 +555,44 @@ impl Proposal {
         p.rules = rules.clone();
         if supply.is_some() {
             p.total_supply = *supply;
+        }
+        Ok(p)
+    }
+
+    /// A copy with other decision rules: `table`'s keys replace those of
+    /// this proposal's `[rules]` (errors name `label`).
+    pub fn with_rules(
+        &self,
+        label: &str,
+        table: &crate::options::OptionTable,
+        registry: &Registry,
+    ) -> Result<Proposal> {
+        let mut merged = self.raw_rules.clone();
+        merged.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let merged_text = toml::to_string(&merged).map_err(|e| Error::invalid(e.to_string()))?;
+        let located = |e: Error| Error::invalid(format!("rules {label:?}: {e}"));
+        let section: RulesSection =
+            toml_util::parse(Path::new(label), &merged_text).map_err(located)?;
+        let src = RulesSource {
+            path: Path::new(label),
+            text: &merged_text,
+            key_lines: &self.key_lines,
+            table_line: Some(0),
+            ctx: BuildContext::for_label(self.decimals, label),
+        };
+        let (rules, supply) = rules_spec(
+            &section,
+            &merged,
+            self.ballot,
+            self.decimals,
+            &src,
+            registry,
+        )
+        .map_err(located)?;
+        let mut p = self.clone();
+        p.rules = rules;
+        if supply.is_some() {
+            p.total_supply = supply;
         }
         Ok(p)
     }

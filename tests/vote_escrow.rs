@@ -108,6 +108,9 @@ fn compare_puts_ve_power_next_to_token_weighted_and_quadratic() {
     assert_eq!(
         outcomes,
         [
+            // The proposal's own mechanism first (its [mechanism] has
+            // options, so it is not the ve-curve label).
+            ("proposal (vote-escrow)", Outcome::Passed),
             ("token-weighted", Outcome::Rejected),
             ("quadratic", Outcome::Rejected),
             ("ve-curve", Outcome::Passed),
@@ -122,13 +125,13 @@ fn compare_puts_ve_power_next_to_token_weighted_and_quadratic() {
             .map(|ch| ch.power.to_string())
             .collect()
     };
-    assert_eq!(powers(0), ["2600", "10000", "500"]);
+    assert_eq!(powers(1), ["2600", "10000", "500"]);
     // floor roots at 9 decimals: √1500 + √1000 + √100, √10000, √500.
-    assert_eq!(powers(1), ["80.352610063", "100", "22.360679774"]);
+    assert_eq!(powers(2), ["80.352610063", "100", "22.360679774"]);
     // The label reads t from the votes' snapshot_time column: the same
     // numbers as the proposal's own [mechanism].
     assert_eq!(
-        powers(2),
+        powers(3),
         [
             "488.4830035514721984",
             "7.3566717402333408",
@@ -136,7 +139,7 @@ fn compare_puts_ve_power_next_to_token_weighted_and_quadratic() {
         ]
     );
     assert_eq!(
-        powers(3),
+        powers(4),
         [
             "1953.9320142059506688",
             "29.426686960933456",
@@ -145,16 +148,20 @@ fn compare_puts_ve_power_next_to_token_weighted_and_quadratic() {
     );
     // Frax: carol = 500e18 + 3 × 29134956874678688000.
     assert_eq!(
-        powers(4),
+        powers(5),
         [
             "3965.4490106544165952",
             "10022.0700152207000224",
             "587.404870624036064"
         ]
     );
-    assert_eq!(c.rows[2].mechanism, "vote-escrow (curve)");
-    assert_eq!(c.rows[4].mechanism, "vote-escrow (frax)");
-    assert_eq!(c.flips.len(), 2, "{:?}", c.flips);
+    assert_eq!(c.rows[3].mechanism, "vote-escrow (curve)");
+    assert_eq!(c.rows[5].mechanism, "vote-escrow (frax)");
+    // The own row is the same Curve power as the ve-curve label.
+    assert_eq!(powers(0), powers(3));
+    // Against the own row (passed): token-weighted, quadratic and ve-frax
+    // reject.
+    assert_eq!(c.flips.len(), 3, "{:?}", c.flips);
 }
 
 /// A proposal in `dir` over votes without lock columns and the bundled

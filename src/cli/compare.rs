@@ -20,8 +20,14 @@ pub(crate) struct Args {
     /// A proposal file (TOML), or a folder: every `*.toml` in it.
     proposal: PathBuf,
     /// Comma-separated mechanisms (the registry's labels; see --help).
-    #[arg(long, value_delimiter = ',', long_help = mechanisms_help())]
+    #[arg(long, value_delimiter = ',', long_help = govkit::Registry::builtin().mechanisms.compare_help())]
     mechanisms: Option<Vec<String>>,
+    /// Other decision rules beside the proposal's own (repeatable), as
+    /// `LABEL = {pass = "aave-v2", vote_differential = "0.5%", ...}`: the
+    /// keys replace the proposal's [rules]; a row `rules:LABEL` runs the
+    /// proposal's own mechanism under them.
+    #[arg(long)]
+    rules: Vec<String>,
     /// Run every proposal of the proposal file's vote file (a governor
     /// event log, a Snapshot export CSV or Snapshot JSON), with the file as
     /// the template, and summarise how often each mechanism changes the
@@ -79,11 +85,13 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
 }
 
 fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
-    Variant::for_proposal(
-        args.mechanisms.as_deref(),
-        proposal,
-        &govkit::Registry::builtin(),
-    )
+    let registry = govkit::Registry::builtin();
+    let mut list = Variant::for_proposal(args.mechanisms.as_deref(), proposal, &registry)?;
+    for text in &args.rules {
+        let rules = compare::RulesVariant::parse(text, proposal, &registry)?;
+        list.push(Variant::with_rules(proposal, rules));
+    }
+    Ok(list)
 }
 
 /// The HTML report and the SVG charts, where asked.
@@ -101,6 +109,11 @@ fn write_charts(args: &Args, c: &Comparison, curve: &[ChartCurve]) -> Result<()>
 }
 
 fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<String> {
+    if args.html.is_some() || args.svg.is_some() {
+        return Err(govkit::Error::invalid(
+            "--html and --svg draw one proposal's report; with --all, use --format json",
+        ));
+    }
     // A progress bar on stderr when it is a terminal, nothing otherwise.
     let bar = indicatif::ProgressBar::new(0);
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -128,16 +141,4 @@ fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<Str
 
 fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| govkit::Error::io(path, e))
-}
-
-/// The `--mechanisms` help, from the registry.
-fn mechanisms_help() -> String {
-    let registry = govkit::Registry::builtin();
-    format!(
-        "Comma-separated mechanisms: {}; capped:X (token-weighted) and LABEL-capped:X add a \
-         whale cap (X a share such as 5% or a power); with [delegation] also delegated:POLICY \
-         and no-delegation.\n\n{}",
-        registry.mechanisms.labels().join(", "),
-        registry.mechanisms.help()
-    )
 }

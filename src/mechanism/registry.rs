@@ -233,6 +233,19 @@ impl MechanismRegistry {
         })
     }
 
+    /// The help of `compare --mechanisms`: every label, the cap syntax,
+    /// then one line per mechanism.
+    pub fn compare_help(&self) -> String {
+        format!(
+            "Comma-separated mechanisms: {}; capped:X (token-weighted) and LABEL-capped:X add a \
+             whale cap (X a share such as 5% or a power); with [delegation] also \
+             delegated:POLICY and no-delegation. The proposal's own mechanism is always the \
+             first row.\n\n{}",
+            self.labels().join(", "),
+            self.help()
+        )
+    }
+
     /// One line per mechanism for help texts: `name: summary`.
     pub fn help(&self) -> String {
         self.plugins
