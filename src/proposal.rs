@@ -159,6 +159,9 @@ struct RulesSection {
     #[serde(default)]
     quorum_rounding: QuorumRounding,
     quorum_type: Option<QuorumType>,
+    /// Snapshot's `hideAbstain`: the abstain choice does not count toward
+    /// the quorum.
+    hide_abstain: Option<bool>,
     min_participation: Option<Share>,
     pass: Option<String>,
     for_choice: Option<Spanned<String>>,
@@ -173,6 +176,7 @@ const CORE_RULE_KEYS: &[&str] = &[
     "quorum_counts",
     "quorum_rounding",
     "quorum_type",
+    "hide_abstain",
     "min_participation",
     "pass",
     "for_choice",
@@ -234,6 +238,7 @@ struct RulesSpec {
     quorum_counts: Option<Vec<NamedChoice>>,
     rounding: QuorumRounding,
     pass: PassRule,
+    hide_abstain: bool,
     for_choice: Option<NamedChoice>,
     against_choice: Option<NamedChoice>,
     abstain_choice: Option<NamedChoice>,
@@ -692,6 +697,16 @@ impl Proposal {
                 Some(roles) => vec![roles.against],
                 None => Vec::new(),
             },
+            None if r.hide_abstain => match roles.and_then(|r| r.abstain) {
+                Some(abstain) => (0..choices.len()).filter(|&i| i != abstain).collect(),
+                None => {
+                    return Err(Error::input(
+                        self.key_at("rules.hide_abstain"),
+                        "hide_abstain needs an abstain choice (basic ballots, or \
+                         rules.abstain_choice)",
+                    ))
+                }
+            },
             None => (0..choices.len()).collect(),
         };
         let rules = DecisionRules {
@@ -987,6 +1002,12 @@ fn rules_spec(
                 .map_err(|e| Error::input(src.at(s.span(), "rules.total_supply"), e))
         })
         .transpose()?;
+    if r.hide_abstain == Some(true) && r.quorum_counts.is_some() {
+        return Err(Error::input(
+            src.key_at("rules.hide_abstain"),
+            "set either quorum_counts or hide_abstain, not both",
+        ));
+    }
     let spec = RulesSpec {
         quorum,
         quorum_counts: r.quorum_counts.as_ref().map(|names| {
@@ -1001,6 +1022,7 @@ fn rules_spec(
         }),
         rounding,
         pass,
+        hide_abstain: r.hide_abstain.unwrap_or(false),
         for_choice: named(&r.for_choice, "rules.for_choice"),
         against_choice: named(&r.against_choice, "rules.against_choice"),
         abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),

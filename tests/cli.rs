@@ -424,3 +424,29 @@ fn compare_help_lists_the_registered_mechanisms() {
     }
     assert!(help.contains("vote-escrow: "), "{help}");
 }
+
+#[test]
+fn hide_abstain_leaves_abstain_out_of_the_quorum() {
+    // Snapshot's hideAbstain: 3 For + 1 Against + 10 Abstain against a
+    // quorum of 5: counting every choice, 14 >= 5 is reached; without
+    // abstain, 4 < 5 is not.
+    let votes = "voter,choice,weight\n0xa,For,3\n0xb,Against,1\n0xc,Abstain,10\n";
+    let all = basic_proposal("quorum = \"5\"");
+    let report = evaluate_json(&[(PROPOSAL, all.as_str()), ("votes.csv", votes)]);
+    assert_eq!(report["quorum"]["reached"], json!(true));
+    let hidden = basic_proposal("quorum = \"5\"\nhide_abstain = true");
+    let report = evaluate_json(&[(PROPOSAL, hidden.as_str()), ("votes.csv", votes)]);
+    assert_eq!(report["quorum"]["reached"], json!(false));
+    assert_eq!(report["quorum"]["counted"], json!("4"));
+    assert_eq!(report["quorum"]["counts"], json!(["For", "Against"]));
+    // With an explicit quorum_counts it is ambiguous: refused.
+    let both = basic_proposal("quorum = \"5\"\nhide_abstain = true\nquorum_counts = [\"For\"]");
+    assert_fails(
+        evaluate(
+            &[(PROPOSAL, both.as_str()), ("votes.csv", votes)],
+            PROPOSAL,
+            &[],
+        ),
+        &["rules.hide_abstain", "not both"],
+    );
+}
