@@ -86,9 +86,23 @@ pub fn compare_all(
                 if f.status.is_some() {
                     loaded.official = f.status;
                 }
+                if let Some(t) = &f.title {
+                    loaded.facts.insert("title".into(), t.clone());
+                }
             }
             proposal.id = id.clone();
-            proposal.title = None;
+            // The metadata's title, else a governor log's: the first line
+            // of the description.
+            proposal.title = loaded
+                .facts
+                .get("title")
+                .or_else(|| loaded.facts.get("description"))
+                .and_then(|d| {
+                    d.lines()
+                        .map(|l| l.trim().trim_start_matches('#').trim())
+                        .find(|l| !l.is_empty())
+                })
+                .map(|t| t.chars().take(80).collect());
             let mut prepared = proposal.prepare_with(loaded)?;
             compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Ok)
         })();

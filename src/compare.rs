@@ -532,6 +532,9 @@ pub struct Summary {
     pub skipped: usize,
     /// One line per mechanism, in the order compared.
     pub mechanisms: Vec<SummaryLine>,
+    /// Per scenario and mechanism, the proposals whose outcome it changes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<ScenarioChanges>,
 }
 
 /// One mechanism over many proposals.
@@ -547,6 +550,38 @@ pub struct SummaryLine {
     pub differs_from_official: usize,
     /// Proposals it decides differently from the first mechanism.
     pub differs_from_first: usize,
+    /// Those proposals.
+    pub changed: Vec<ProposalRef>,
+}
+
+/// A proposal named in a summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProposalRef {
+    /// Its id.
+    pub id: String,
+    /// Its title, when the source has one.
+    pub title: Option<String>,
+}
+
+/// The proposals whose outcome one scenario changes under one mechanism.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioChanges {
+    /// The scenario as written.
+    pub scenario: String,
+    /// The variant's label.
+    pub label: String,
+    /// The proposals it changes.
+    pub changed: Vec<ProposalRef>,
+}
+
+impl Comparison {
+    /// Its id and title, for summaries.
+    pub fn reference(&self) -> ProposalRef {
+        ProposalRef {
+            id: self.id.clone(),
+            title: self.title.clone(),
+        }
+    }
 }
 
 impl Summary {
@@ -566,11 +601,15 @@ impl Summary {
                     with_official: 0,
                     differs_from_official: 0,
                     differs_from_first: 0,
+                    changed: Vec::new(),
                 };
                 for c in comparisons {
                     let row = &c.rows[i];
                     line.passed += usize::from(row.outcome == Outcome::Passed);
                     line.differs_from_first += usize::from(row.differs_from_first);
+                    if row.differs_from_first {
+                        line.changed.push(c.reference());
+                    }
                     let official = match c.official_outcome {
                         Some(OfficialStatus::Passed) => Some(Outcome::Passed),
                         Some(OfficialStatus::Defeated) => Some(Outcome::Rejected),
@@ -584,10 +623,30 @@ impl Summary {
                 line
             })
             .collect();
+        let mut scenarios: Vec<ScenarioChanges> = Vec::new();
+        for c in comparisons {
+            for s in &c.scenarios {
+                for m in s.mechanisms.iter().filter(|m| m.changed) {
+                    let at = scenarios
+                        .iter()
+                        .position(|x| x.scenario == s.scenario && x.label == m.label)
+                        .unwrap_or_else(|| {
+                            scenarios.push(ScenarioChanges {
+                                scenario: s.scenario.clone(),
+                                label: m.label.clone(),
+                                changed: Vec::new(),
+                            });
+                            scenarios.len() - 1
+                        });
+                    scenarios[at].changed.push(c.reference());
+                }
+            }
+        }
         Summary {
             proposals: comparisons.len(),
             skipped,
             mechanisms,
+            scenarios,
         }
     }
 }

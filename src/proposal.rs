@@ -111,6 +111,7 @@ struct BatchSection {
     id_column: Option<String>,
     quorum_column: Option<String>,
     status_column: Option<String>,
+    title_column: Option<String>,
     #[serde(default)]
     passed: Vec<String>,
     #[serde(default)]
@@ -483,6 +484,7 @@ impl Proposal {
             id_column: b.id_column.unwrap_or_else(|| "id".into()),
             quorum_column: b.quorum_column,
             status_column: b.status_column,
+            title_column: b.title_column,
             passed: b.passed,
             defeated: b.defeated,
         });

@@ -25,6 +25,8 @@ pub struct BatchSpec {
     pub quorum_column: Option<String>,
     /// Column with the official status.
     pub status_column: Option<String>,
+    /// Column with the proposal's title.
+    pub title_column: Option<String>,
     /// Status values that mean "passed".
     pub passed: Vec<String>,
     /// Status values that mean "defeated".
@@ -32,12 +34,14 @@ pub struct BatchSpec {
 }
 
 /// What a metadata row says about one proposal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
     /// Its quorum in tokens, if the file has a quorum column.
     pub quorum: Option<Amount>,
     /// Its official outcome, if the status is one of the listed values.
     pub status: Option<OfficialStatus>,
+    /// Its title, if the file has a title column.
+    pub title: Option<String>,
 }
 
 /// Reads the metadata file of `spec` (none: `None`), facts by normalised
@@ -55,6 +59,11 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
         .transpose()?;
     let status = spec
         .status_column
+        .as_deref()
+        .map(|c| csv.required_column(Some(c), &[]))
+        .transpose()?;
+    let title = spec
+        .title_column
         .as_deref()
         .map(|c| csv.required_column(Some(c), &[]))
         .transpose()?;
@@ -83,6 +92,9 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
             Facts {
                 quorum: q,
                 status: st,
+                title: title
+                    .map(|c| record[c].trim().to_string())
+                    .filter(|t| !t.is_empty()),
             },
         );
     }

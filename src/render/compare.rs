@@ -147,6 +147,26 @@ impl Summary {
                 &widths,
             );
         }
+        for m in self.mechanisms.iter().filter(|m| !m.changed.is_empty()) {
+            let _ = writeln!(
+                out,
+                "  {} decides {} differently from {}: {}",
+                m.label,
+                m.changed.len(),
+                self.mechanisms[0].label,
+                listed(&m.changed)
+            );
+        }
+        for s in &self.scenarios {
+            let _ = writeln!(
+                out,
+                "  {} changes {} under {}: {}",
+                s.scenario,
+                s.changed.len(),
+                s.label,
+                listed(&s.changed)
+            );
+        }
         out
     }
 }
@@ -212,6 +232,26 @@ pub fn batches_table(list: &[NamedBatch]) -> String {
         .map(|b| format!("{}: {}", b.source, b.summary.to_table()))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The first proposals of a list with their titles, and how many more.
+fn listed(list: &[crate::compare::ProposalRef]) -> String {
+    const SHOWN: usize = 5;
+    let mut parts: Vec<String> = list
+        .iter()
+        .take(SHOWN)
+        .map(|p| match &p.title {
+            Some(t) => format!("{} ({})", p.id, t),
+            None => p.id.clone(),
+        })
+        .collect();
+    if list.len() > SHOWN {
+        parts.push(format!(
+            "and {} more (--format json lists all)",
+            list.len() - SHOWN
+        ));
+    }
+    parts.join("; ")
 }
 
 /// One object per source (`source`, `summary`, `proposals`, `skipped`); a
