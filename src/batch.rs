@@ -91,18 +91,8 @@ pub fn compare_all(
                 }
             }
             proposal.id = id.clone();
-            // The metadata's title, else a governor log's: the first line
-            // of the description.
-            proposal.title = loaded
-                .facts
-                .get("title")
-                .or_else(|| loaded.facts.get("description"))
-                .and_then(|d| {
-                    d.lines()
-                        .map(|l| l.trim().trim_start_matches('#').trim())
-                        .find(|l| !l.is_empty())
-                })
-                .map(|t| t.chars().take(80).collect());
+            // The source's title (metadata, governor description).
+            proposal.title = None;
             let mut prepared = proposal.prepare_with(loaded)?;
             compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Ok)
         })();

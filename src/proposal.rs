@@ -520,6 +520,18 @@ impl Proposal {
         Ok(proposal)
     }
 
+    /// The copy that evaluates one proposal of a multi-proposal source
+    /// (`evaluate --proposal-id`): that id, the source's title, and the
+    /// rule set its facts pick when the file has `[batch.rules]` (read at
+    /// evaluation).
+    pub fn select(&self, proposal_id: &str) -> Proposal {
+        let mut p = self.clone();
+        p.votes.proposal_id = Some(proposal_id.to_string());
+        p.id = proposal_id.to_string();
+        p.title = None;
+        p
+    }
+
     /// A copy that also reads the vote attributes of these mechanisms
     /// (for comparing mechanisms on votes read once).
     pub fn reading_attributes_of<'a>(
@@ -792,6 +804,13 @@ impl Proposal {
         let loaded = self
             .read_votes()
             .map_err(|e| self.name_source(e, "votes.path"))?;
+        if self.rule_sets.is_some() {
+            // One proposal of a batch file: the rule set its facts pick.
+            let picked = self
+                .for_facts(&loaded.facts)
+                .map_err(|why| Error::input(self.key_at("batch.rules_by"), why))?;
+            return picked.prepare_with(loaded);
+        }
         self.prepare_with(loaded)
     }
 
@@ -825,9 +844,23 @@ impl Proposal {
             .map(|d| d.stage())
             .transpose()
             .map_err(|e| self.name_source(e, "delegation.path"))?;
+        // A title the source records (metadata, a governor description)
+        // when the proposal file gives none.
+        let title = self.title.clone().or_else(|| {
+            loaded
+                .facts
+                .get("title")
+                .or_else(|| loaded.facts.get("description"))
+                .and_then(|d| {
+                    d.lines()
+                        .map(|l| l.trim().trim_start_matches('#').trim())
+                        .find(|l| !l.is_empty())
+                })
+                .map(|t| t.chars().take(80).collect())
+        });
         Ok(Prepared {
             id: self.id.clone(),
-            title: self.title.clone(),
+            title,
             rules: self.decision_rules(&choices)?,
             choices,
             ballot: self

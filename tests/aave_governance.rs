@@ -162,3 +162,28 @@ fn single_evaluations_agree_and_say_why() {
         }
     }
 }
+
+#[test]
+fn one_proposal_of_the_batch_file_uses_its_executors_rule_and_title() {
+    // `govkit evaluate proposals/headline/aave-v2.toml --proposal-id 46`:
+    // the [batch.rules] set of #46's executor (short: 0.5%) decides it.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("proposals/headline/aave-v2.toml");
+    let r = Proposal::load(&path)
+        .unwrap()
+        .select("46")
+        .evaluate()
+        .unwrap();
+    assert_eq!(r.id, "46");
+    assert_eq!(r.outcome, Outcome::Rejected);
+    assert!(r.reason.contains("0.5% vote differential"), "{}", r.reason);
+    // Compound Bravo #63's title is the first line of its description.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("proposals/headline/compound-bravo.toml");
+    let r = Proposal::load(&path)
+        .unwrap()
+        .select("63")
+        .evaluate()
+        .unwrap();
+    assert_eq!(r.title.as_deref(), Some("Temporarily Disable COMP Rewards"));
+}

@@ -22,8 +22,8 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
     let mut p = Proposal::load(&args.proposal)?;
-    if args.proposal_id.is_some() {
-        p.votes.proposal_id = args.proposal_id;
+    if let Some(id) = &args.proposal_id {
+        p = p.select(id);
     }
     let report = p.evaluate()?;
     Ok(match args.format {
