@@ -89,6 +89,7 @@ mod decimal;
 pub mod delegation;
 pub mod error;
 pub mod evaluate;
+pub mod funding;
 pub mod holders;
 #[cfg(feature = "charts")]
 pub mod html;

@@ -14,6 +14,7 @@ mod control;
 mod conviction;
 mod delegation;
 mod evaluate;
+mod fund;
 mod sybil;
 mod synth;
 
@@ -46,6 +47,8 @@ enum Command {
     Conviction(conviction::Args),
     /// How few holders decide: concentration, power indices, decisive sets.
     Control(control::Args),
+    /// A quadratic funding round: each project's matching under QF, CLR and COCM.
+    Fund(fund::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -84,6 +87,7 @@ fn run(cli: Cli) -> govkit::Result<String> {
         Command::Synth(args) => synth::run(args),
         Command::Conviction(args) => conviction::run(args),
         Command::Control(args) => control::run(args),
+        Command::Fund(args) => fund::run(args),
     }
 }
 

@@ -6,6 +6,7 @@
 //! read once into a string and votes are borrowed from it.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
+pub mod contributions;
 #[cfg(feature = "conviction-sim")]
 pub mod conviction_files;
 pub(crate) mod csv_file;

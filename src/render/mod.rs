@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod control;
 pub mod delegation;
+pub mod fund;
 pub mod report;
 pub mod sybil;
 mod table;
