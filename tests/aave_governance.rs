@@ -167,8 +167,8 @@ fn single_evaluations_agree_and_say_why() {
 fn one_proposal_of_the_batch_file_uses_its_executors_rule_and_title() {
     // `govkit evaluate proposals/headline/aave-v2.toml --proposal-id 46`:
     // the [batch.rules] set of #46's executor (short: 0.5%) decides it.
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("proposals/headline/aave-v2.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("proposals/headline/aave-v2.toml");
     let r = Proposal::load(&path)
         .unwrap()
         .select("46")

@@ -155,6 +155,7 @@ fn modules_depend_one_way() {
     ];
     let analyses = [
         "compare", "batch", "control", "sybil", "scenario", "synth", "charts", "html", "render",
+        "funding",
     ];
     let mut forbidden: Vec<(&str, &str)> = Vec::new();
     for d in domain {
