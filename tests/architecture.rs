@@ -216,9 +216,14 @@ fn modules_depend_one_way() {
             forbidden.push((from, t));
         }
     }
+    // Documented exceptions: io builds the inputs of the analyses whose
+    // files it reads (funding rounds, like the conviction files).
+    let allowed = [("io", "funding")];
     for m in pipeline {
         for a in analyses {
-            forbidden.push((m, a));
+            if !allowed.contains(&(m, a)) {
+                forbidden.push((m, a));
+            }
         }
     }
     let deps = dependencies();
