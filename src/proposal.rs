@@ -321,7 +321,8 @@ impl Proposal {
 
     /// [`Proposal::from_toml`] with the mechanisms of `registry`.
     pub fn from_toml_with(path: &Path, text: &str, registry: &Registry) -> Result<Proposal> {
-        let file: ProposalFile = toml_util::parse(path, text)?;
+        let file: ProposalFile =
+            toml_util::parse(path, text).map_err(|e| other_kind(path, text, e))?;
         let at = |span: std::ops::Range<usize>, key: &str| {
             toml_util::at(path, text, &Spanned::new(span, ()), key)
         };
@@ -1118,4 +1119,35 @@ fn rule_sets(
         sets.insert(value.to_ascii_lowercase(), spec);
     }
     Ok(RuleSets { by, sets })
+}
+
+/// A file of another command's kind read as a proposal: the error says
+/// which command reads it.
+fn other_kind(path: &Path, text: &str, e: Error) -> Error {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return e;
+    };
+    let command = [
+        ("conviction", "govkit conviction"),
+        ("referendum", "govkit conviction"),
+        ("round", "govkit fund"),
+    ]
+    .into_iter()
+    .find(|(key, _)| table.contains_key(*key) && !table.contains_key("votes"));
+    match command {
+        Some((key, command)) => Error::input(
+            {
+                let header = format!("[{key}]");
+                let line = text.lines().position(|l| l.trim() == header);
+                let mut at = Location::file(path).with_field(key);
+                at.line = line.map(|i| i as u64 + 1);
+                at
+            },
+            format!(
+                "this is a [{key}] file, not a proposal: run `{command} {}`",
+                path.display()
+            ),
+        ),
+        None => e,
+    }
 }

@@ -450,3 +450,20 @@ fn hide_abstain_leaves_abstain_out_of_the_quorum() {
         &["rules.hide_abstain", "not both"],
     );
 }
+
+#[test]
+fn a_file_of_another_command_names_that_command() {
+    // The bundled conviction and funding files, read as proposals.
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (file, command) in [
+        ("proposals/conviction-funding.toml", "govkit conviction"),
+        ("proposals/referendum-small-spend.toml", "govkit conviction"),
+        ("proposals/fund-clr-example.toml", "govkit fund"),
+    ] {
+        let assert = Command::cargo_bin("govkit")
+            .unwrap()
+            .args(["evaluate", &format!("{root}/{file}")])
+            .assert();
+        assert_fails(assert, &["not a proposal", command]);
+    }
+}
