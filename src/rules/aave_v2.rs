@@ -19,11 +19,12 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
+use super::registry::named;
 use super::{
     basis_points, bps_of, Judging, PassRule, PassRulePlugin, PassTest, QuorumRole, Verdict,
 };
 use crate::error::{Error, Result};
-use crate::options::{BuildContext, OptionTable};
+
 use crate::share::Share;
 
 /// Aave v2's vote differential (the quorum is the proposal's own).
@@ -87,38 +88,18 @@ impl PassTest for AaveV2 {
     }
 }
 
-/// The registry entry: `pass = "aave-v2"` with `vote_differential`.
+/// The registry entry: `pass = "aave-v2"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    Arc::new(Plugin)
-}
-
-struct Plugin;
-
-impl PassRulePlugin for Plugin {
-    fn name(&self) -> &'static str {
-        "aave-v2"
-    }
-    fn summary(&self) -> &'static str {
-        "Aave governance v2: For strictly above the quorum, and For exceeds Against by more \
-         than the vote differential, in whole basis points of the supply (option: \
-         vote_differential)"
-    }
-    fn options(&self) -> &'static [&'static str] {
-        &["vote_differential"]
-    }
-    fn parse(
-        &self,
-        text: &str,
-        options: &OptionTable,
-        ctx: &BuildContext<'_>,
-    ) -> Option<Result<PassRule>> {
-        (text.trim() == "aave-v2").then(|| {
-            let o: Options = ctx.options(options)?;
+    named::<Options>(
+        "aave-v2",
+        "Aave governance v2: For strictly above the quorum, and For exceeds Against by more than the vote differential, in whole basis points of the supply (option: vote_differential)",
+        &["vote_differential"],
+        |o, ctx| {
             let differential_bps = basis_points(&o.vote_differential)
                 .map_err(|e| ctx.error("vote_differential", e))?;
             Ok(PassRule::new(AaveV2 { differential_bps }))
-        })
-    }
+        },
+    )
 }
 
 #[cfg(test)]

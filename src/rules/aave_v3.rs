@@ -18,10 +18,11 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
+use super::registry::named;
 use super::{Judging, PassRule, PassRulePlugin, PassTest, Verdict};
 use crate::amount::{Amount, AmountUnit};
 use crate::error::Result;
-use crate::options::{BuildContext, OptionTable};
+use crate::options::BuildContext;
 use crate::toml_util::NumberText;
 
 /// Aave v3's yes threshold and yes/no differential, in base units (whole
@@ -81,37 +82,17 @@ impl PassTest for AaveV3 {
 
 /// The registry entry: `pass = "aave-v3"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    Arc::new(Plugin)
-}
-
-struct Plugin;
-
-impl PassRulePlugin for Plugin {
-    fn name(&self) -> &'static str {
-        "aave-v3"
-    }
-    fn summary(&self) -> &'static str {
-        "Aave governance v3: For above the yes threshold, For >= Against and For - Against \
-         above the differential, absolute whole tokens (options: yes_threshold, \
-         yes_no_differential)"
-    }
-    fn options(&self) -> &'static [&'static str] {
-        &["yes_threshold", "yes_no_differential"]
-    }
-    fn parse(
-        &self,
-        text: &str,
-        options: &OptionTable,
-        ctx: &BuildContext<'_>,
-    ) -> Option<Result<PassRule>> {
-        (text.trim() == "aave-v3").then(|| {
-            let o: Options = ctx.options(options)?;
+    named::<Options>(
+        "aave-v3",
+        "Aave governance v3: For above the yes threshold, For >= Against and For - Against above the differential, absolute whole tokens (options: yes_threshold, yes_no_differential)",
+        &["yes_threshold", "yes_no_differential"],
+        |o, ctx| {
             Ok(PassRule::new(AaveV3 {
                 yes_threshold: whole_tokens(ctx, "yes_threshold", &o.yes_threshold)?,
                 differential: whole_tokens(ctx, "yes_no_differential", &o.yes_no_differential)?,
             }))
-        })
-    }
+        },
+    )
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use num_traits::{One, Zero};
 
 use std::sync::Arc;
 
+use super::registry::named;
 use super::PassRule;
 use super::PassRulePlugin;
 use super::{int, Judging, PassTest, Verdict};
 use crate::error::Result;
-use crate::options::{BuildContext, OptionTable};
+
 use crate::share::Share;
 
 /// Aragon's support threshold and minimum approval.
@@ -89,33 +90,12 @@ impl PassTest for Aragon {
     }
 }
 
-/// The registry entry: `pass = "aragon"` with its options.
+/// The registry entry: `pass = "aragon"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    Arc::new(AragonPlugin)
-}
-
-struct AragonPlugin;
-
-impl PassRulePlugin for AragonPlugin {
-    fn name(&self) -> &'static str {
-        "aragon"
-    }
-    fn summary(&self) -> &'static str {
-        "Aragon OSx: strict support threshold, minimum approval of the supply (options: \
-         support_threshold, min_approval)"
-    }
-    fn options(&self) -> &'static [&'static str] {
-        &["support_threshold", "min_approval"]
-    }
-    fn parse(
-        &self,
-        text: &str,
-        options: &OptionTable,
-        ctx: &BuildContext<'_>,
-    ) -> Option<Result<PassRule>> {
-        (text.trim() == "aragon").then(|| {
-            let o: Options = ctx.options(options)?;
-            Ok(PassRule::aragon(o.support_threshold, o.min_approval))
-        })
-    }
+    named::<Options>(
+        "aragon",
+        "Aragon OSx: strict support threshold, minimum approval of the supply (options: support_threshold, min_approval)",
+        &["support_threshold", "min_approval"],
+        |o, _| Ok(PassRule::aragon(o.support_threshold, o.min_approval)),
+    )
 }

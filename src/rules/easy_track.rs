@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use num_bigint::BigInt;
 
+use super::registry::named;
 use super::{basis_points, bps_of, Judging, PassRule, PassRulePlugin, PassTest, Verdict};
 use crate::error::{Error, Result};
-use crate::options::{BuildContext, OptionTable};
+
 use crate::share::Share;
 
 /// The objections threshold in basis points.
@@ -63,35 +64,16 @@ impl PassTest for EasyTrack {
 
 /// The registry entry: `pass = "easy-track"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    Arc::new(Plugin)
-}
-
-struct Plugin;
-
-impl PassRulePlugin for Plugin {
-    fn name(&self) -> &'static str {
-        "easy-track"
-    }
-    fn summary(&self) -> &'static str {
-        "Lido Easy Track (optimistic): passes unless Against reaches the objections threshold \
-         of the supply, whole basis points (option: objections_threshold)"
-    }
-    fn options(&self) -> &'static [&'static str] {
-        &["objections_threshold"]
-    }
-    fn parse(
-        &self,
-        text: &str,
-        options: &OptionTable,
-        ctx: &BuildContext<'_>,
-    ) -> Option<Result<PassRule>> {
-        (text.trim() == "easy-track").then(|| {
-            let o: Options = ctx.options(options)?;
+    named::<Options>(
+        "easy-track",
+        "Lido Easy Track (optimistic): passes unless Against reaches the objections threshold of the supply, whole basis points (option: objections_threshold)",
+        &["objections_threshold"],
+        |o, ctx| {
             let threshold_bps = basis_points(&o.objections_threshold)
                 .map_err(|e| ctx.error("objections_threshold", e))?;
             Ok(PassRule::new(EasyTrack { threshold_bps }))
-        })
-    }
+        },
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::registry::named;
+use super::registry::{named, NoOptions};
 use super::{Judging, PassTest, Verdict};
 use super::{PassRule, PassRulePlugin};
 use crate::error::Result;
@@ -48,9 +48,10 @@ pub(super) fn for_beats_against(j: &Judging<'_>) -> Result<Verdict> {
 
 /// The registry entry: `pass = "majority"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    named(
+    named::<NoOptions>(
         "majority",
         "For > Against (governors, Snapshot basic)",
-        |_| Ok(PassRule::majority()),
+        &[],
+        |_, _| Ok(PassRule::majority()),
     )
 }

@@ -19,9 +19,9 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 
+use super::registry::named;
 use super::{Judging, PassRule, PassRulePlugin, PassTest, Verdict};
 use crate::error::{Error, Result};
-use crate::options::{BuildContext, OptionTable};
 
 /// The dynamic quorum parameters (as `DynamicQuorumParams`).
 #[derive(Debug, Clone, Copy, serde::Deserialize)]
@@ -93,30 +93,11 @@ impl PassTest for NounsDynamicQuorum {
 
 /// The registry entry: `pass = "nouns-dynamic-quorum"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    Arc::new(Plugin)
-}
-
-struct Plugin;
-
-impl PassRulePlugin for Plugin {
-    fn name(&self) -> &'static str {
-        "nouns-dynamic-quorum"
-    }
-    fn summary(&self) -> &'static str {
-        "Nouns DAO: For > Against and For >= a quorum that rises with Against (options: \
-         min_quorum_bps, max_quorum_bps, quorum_coefficient)"
-    }
-    fn options(&self) -> &'static [&'static str] {
-        &["min_quorum_bps", "max_quorum_bps", "quorum_coefficient"]
-    }
-    fn parse(
-        &self,
-        text: &str,
-        options: &OptionTable,
-        ctx: &BuildContext<'_>,
-    ) -> Option<Result<PassRule>> {
-        (text.trim() == "nouns-dynamic-quorum").then(|| {
-            let q: NounsDynamicQuorum = ctx.options(options)?;
+    named::<NounsDynamicQuorum>(
+        "nouns-dynamic-quorum",
+        "Nouns DAO: For > Against and For >= a quorum that rises with Against (options: min_quorum_bps, max_quorum_bps, quorum_coefficient)",
+        &["min_quorum_bps", "max_quorum_bps", "quorum_coefficient"],
+        |q, ctx| {
             if q.min_quorum_bps > q.max_quorum_bps || q.max_quorum_bps > 10_000 {
                 return Err(ctx.error(
                     "max_quorum_bps",
@@ -124,8 +105,8 @@ impl PassRulePlugin for Plugin {
                 ));
             }
             Ok(PassRule::new(q))
-        })
-    }
+        },
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::registry::named;
+use super::registry::{named, NoOptions};
 use super::{majority, Judging, PassTest, Verdict};
 use super::{PassRule, PassRulePlugin};
 use crate::error::Result;
@@ -55,9 +55,10 @@ impl PassTest for Plurality {
 
 /// The registry entry: `pass = "plurality"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    named(
+    named::<NoOptions>(
         "plurality",
         "the unique top choice wins (multi-choice proposals)",
-        |_| Ok(PassRule::plurality()),
+        &[],
+        |_, _| Ok(PassRule::plurality()),
     )
 }

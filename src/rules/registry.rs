@@ -9,6 +9,8 @@ use super::{
     PassRule,
 };
 use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
+
 use crate::options::{BuildContext, OptionTable};
 
 /// A passing rule as the registry knows it.
@@ -149,38 +151,52 @@ impl RuleRegistry {
     }
 }
 
-/// A rule without options, named by one word.
-pub(super) struct Named {
+/// A rule named by one word, with its `[rules]` options read into its own
+/// struct `O` (`#[serde(deny_unknown_fields)]`; `()`-like empty structs for
+/// rules without options): the plugin of every built-in rule but ratios.
+pub(super) struct Named<O> {
     name: &'static str,
     summary: &'static str,
-    build: fn(&BuildContext<'_>) -> Result<PassRule>,
+    keys: &'static [&'static str],
+    build: fn(O, &BuildContext<'_>) -> Result<PassRule>,
 }
 
-pub(super) fn named(
+/// A plugin for `pass = "NAME"` whose options `keys` are read into `O`.
+pub(super) fn named<O: DeserializeOwned + 'static>(
     name: &'static str,
     summary: &'static str,
-    build: fn(&BuildContext<'_>) -> Result<PassRule>,
+    keys: &'static [&'static str],
+    build: fn(O, &BuildContext<'_>) -> Result<PassRule>,
 ) -> Arc<dyn PassRulePlugin> {
     Arc::new(Named {
         name,
         summary,
+        keys,
         build,
     })
 }
 
-impl PassRulePlugin for Named {
+/// The options of a rule that takes none.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NoOptions {}
+
+impl<O: DeserializeOwned> PassRulePlugin for Named<O> {
     fn name(&self) -> &'static str {
         self.name
     }
     fn summary(&self) -> &'static str {
         self.summary
     }
+    fn options(&self) -> &'static [&'static str] {
+        self.keys
+    }
     fn parse(
         &self,
         text: &str,
-        _: &OptionTable,
+        options: &OptionTable,
         ctx: &BuildContext<'_>,
     ) -> Option<Result<PassRule>> {
-        (text.trim() == self.name).then(|| (self.build)(ctx))
+        (text.trim() == self.name).then(|| (self.build)(ctx.options(options)?, ctx))
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::registry::named;
+use super::registry::{named, NoOptions};
 use super::{Judging, PassTest, QuorumRole, Verdict};
 use super::{PassRule, PassRulePlugin};
 use crate::error::{Error, Result};
@@ -49,9 +49,10 @@ impl PassTest for SnapshotRejection {
 
 /// The registry entry: `pass = "snapshot-rejection"`.
 pub(super) fn plugin() -> Arc<dyn PassRulePlugin> {
-    named(
+    named::<NoOptions>(
         "snapshot-rejection",
         "rejected iff Against exceeds the quorum (Snapshot quorum_type = \"rejection\")",
-        |_| Ok(PassRule::snapshot_rejection()),
+        &[],
+        |_, _| Ok(PassRule::snapshot_rejection()),
     )
 }
