@@ -222,6 +222,22 @@ impl Variant {
         Ok(variants)
     }
 
+    /// [`Variant::for_proposal`] followed by one `rules:LABEL` variant per
+    /// rule table (`LABEL = {...}`, see [`RulesVariant::parse`]).
+    pub fn with_rule_variants(
+        list: Option<&[String]>,
+        rules: &[String],
+        proposal: &Proposal,
+        registry: &Registry,
+    ) -> Result<Vec<Variant>> {
+        let mut variants = Variant::for_proposal(list, proposal, registry)?;
+        for text in rules {
+            let r = RulesVariant::parse(text, proposal, registry)?;
+            variants.push(Variant::with_rules(proposal, r));
+        }
+        Ok(variants)
+    }
+
     /// The proposal's own mechanism (with its cap and delegation), labelled
     /// by its kind, or `proposal (KIND)` when it has options or a cap.
     pub fn own(proposal: &Proposal) -> Variant {

@@ -782,7 +782,8 @@ impl Proposal {
         if self.votes.format == VoteFormat::GovernorEvents && self.votes.proposal_id.is_none() {
             return Err(Error::input(
                 self.key_at("votes.format"),
-                "a governor event log holds many proposals: set proposal_id",
+                "a governor event log holds many proposals: set proposal_id (or pass \
+                 --proposal-id, or compare them all with --all)",
             ));
         }
         let choices = match self.votes.format {

@@ -467,3 +467,29 @@ fn a_file_of_another_command_names_that_command() {
         assert_fails(assert, &["not a proposal", command]);
     }
 }
+
+#[test]
+fn compare_takes_a_proposal_id_like_evaluate() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = format!("{root}/proposals/headline/compound-bravo.toml");
+    // Without it, the message says how to pick one or run them all.
+    assert_fails(
+        Command::cargo_bin("govkit")
+            .unwrap()
+            .args(["compare", &file])
+            .assert(),
+        &["--proposal-id", "--all"],
+    );
+    let out = Command::cargo_bin("govkit")
+        .unwrap()
+        .args(["compare", &file, "--proposal-id", "43", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["id"], json!("43"));
+    // Compound 43 passed on chain.
+    assert_eq!(json["rows"][0]["outcome"], json!("passed"));
+}

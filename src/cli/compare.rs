@@ -22,6 +22,10 @@ pub(crate) struct Args {
     /// Comma-separated mechanisms (the registry's labels; see --help).
     #[arg(long, value_delimiter = ',', long_help = govkit::Registry::builtin().mechanisms.compare_help())]
     mechanisms: Option<Vec<String>>,
+    /// Compare this proposal of a multi-proposal vote file (instead of
+    /// the file's `votes.proposal_id`).
+    #[arg(long, conflicts_with = "all")]
+    proposal_id: Option<String>,
     /// Other decision rules beside the proposal's own (repeatable), as
     /// `LABEL = {pass = "aave-v2", vote_differential = "0.5%", ...}`: the
     /// keys replace the proposal's [rules]; a row `rules:LABEL` runs the
@@ -64,7 +68,10 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     }
     let mut list = Vec::new();
     for file in &files {
-        let proposal = Proposal::load(file)?;
+        let mut proposal = Proposal::load(file)?;
+        if let Some(id) = &args.proposal_id {
+            proposal = proposal.select(id);
+        }
         let variants = variants(&args, &proposal)?;
         let mut prepared = proposal.prepare()?;
         let c = compare::compare_with_scenarios(&mut prepared, &variants, &scenarios, args.seed)?;
@@ -86,12 +93,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
 
 fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
     let registry = govkit::Registry::builtin();
-    let mut list = Variant::for_proposal(args.mechanisms.as_deref(), proposal, &registry)?;
-    for text in &args.rules {
-        let rules = compare::RulesVariant::parse(text, proposal, &registry)?;
-        list.push(Variant::with_rules(proposal, rules));
-    }
-    Ok(list)
+    Variant::with_rule_variants(args.mechanisms.as_deref(), &args.rules, proposal, &registry)
 }
 
 /// The HTML report and the SVG charts, where asked.
