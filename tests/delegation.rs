@@ -176,6 +176,21 @@ fn maximum_depth_stops_power_after_n_hops() {
 }
 
 #[test]
+fn a_split_delegators_whole_power_is_apportioned_once() {
+    // README: "each delegate gets floor(power x fraction), then the
+    // leftover base units go to the largest remainders", power being the
+    // delegator's own balance plus what it received. aa (1) delegates
+    // wholly to bb; bb (1) delegates 1/2 to cc: bb's power 2 splits into
+    // floor(2 x 1/2) = 1 for cc and 1 kept (apportioning own and received
+    // separately would give cc floor(1/2) + floor(1/2) = 0).
+    let h = holders(&[("aa", 1), ("bb", 1), ("cc", 0)]);
+    let d = graph(&[("aa", "bb", None), ("bb", "cc", Some("1/2"))]);
+    let r = resolve(&h, &d, &Policy::transitive(None), None).unwrap();
+    assert_eq!(powers(&r, &["aa", "bb", "cc"]), [0, 1, 1]);
+    assert_eq!(sum_final(&r), 2);
+}
+
+#[test]
 fn split_delegation_rounds_by_largest_remainder() {
     // a(7): 25% to b, 40% to c, keeps 35%: exact 1.75, 2.8, 2.45; floors
     // 1 + 2 + 2 = 5; the 2 units left go to the largest remainders .8 (c)

@@ -891,15 +891,18 @@ mod general {
                 }
             }
             None => {
-                // Own balance and what arrived are split separately.
+                // A delegator's whole power (its own balance and what
+                // arrived) is apportioned once, as documented: floors, then
+                // the largest remainders. What it keeps counts as its own
+                // balance first.
                 let mut moved = vec![0u128; n];
                 for &v in &order {
                     let v = v as usize;
-                    let kept = pass(v, prep.own(v), &mut |t, a| moved[t as usize] += a);
-                    kept_own[v] = kept;
-                    let arrived = moved[v];
-                    let kept_moved = pass(v, arrived, &mut |t, a| moved[t as usize] += a);
-                    power[v] = kept + kept_moved;
+                    let own = prep.own(v);
+                    let whole = own + moved[v];
+                    let kept = pass(v, whole, &mut |t, a| moved[t as usize] += a);
+                    kept_own[v] = kept.min(own);
+                    power[v] = kept;
                 }
             }
             Some(max) => {
