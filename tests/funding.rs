@@ -275,3 +275,58 @@ fn csv_and_json_output_carry_every_rule_and_project() {
         .unwrap()
         .starts_with("220.594"));
 }
+
+#[test]
+fn fund_sybil_reports_each_rule_and_project_of_the_contributor() {
+    // Contributor 1 of clr.py's example funds projects 4 and 5. Splitting a
+    // contribution over more wallets never lowers plain QF matching
+    // (√ is concave: Σ√(c/k) over k parts = √(k·c) >= √c).
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .args([
+            "fund",
+            &format!("{root}/proposals/fund-clr-example.toml"),
+            "--sybil",
+            "1",
+            "--split",
+            "10",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let gains = v["gains"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = gains
+        .iter()
+        .map(|g| (g["rule"].as_str().unwrap(), g["project"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("quadratic", "4"),
+            ("quadratic", "5"),
+            ("clr", "4"),
+            ("clr", "5"),
+            ("cocm", "4"),
+            ("cocm", "5")
+        ]
+    );
+    // Exact values may be fractions "a/b": compared here as floats, for
+    // the direction only.
+    let value = |s: &str| -> f64 {
+        match s.split_once('/') {
+            Some((a, b)) => a.parse::<f64>().unwrap() / b.parse::<f64>().unwrap(),
+            None => s.parse().unwrap(),
+        }
+    };
+    for g in gains.iter().filter(|g| g["rule"] == "quadratic") {
+        let before = value(g["before"].as_str().unwrap());
+        let after = value(g["after"].as_str().unwrap());
+        assert!(after > before, "{g}");
+    }
+}

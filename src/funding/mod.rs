@@ -49,6 +49,7 @@ mod clr;
 mod cocm;
 mod quadratic;
 mod round_file;
+pub mod sybil;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

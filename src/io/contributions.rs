@@ -162,3 +162,28 @@ pub fn run(path: impl AsRef<Path>) -> Result<RoundReport> {
         .transpose()?;
     funding::fund(&file.round, &contributions, ids.as_ref())
 }
+
+/// Reads a round and splits one contributor (`govkit fund --sybil`): see
+/// [`funding::sybil::analyze`].
+pub fn sybil(
+    path: impl AsRef<Path>,
+    who: &crate::vote::Voter,
+    split: u64,
+    max_split: u64,
+) -> Result<funding::sybil::RoundSybil> {
+    let file = load(path)?;
+    let contributions = read(&file.contributions, file.round.decimals)?;
+    let ids = file
+        .identities
+        .as_deref()
+        .map(identities::read)
+        .transpose()?;
+    funding::sybil::analyze(
+        &file.round,
+        &contributions,
+        ids.as_ref(),
+        who,
+        split,
+        max_split,
+    )
+}

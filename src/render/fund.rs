@@ -194,3 +194,29 @@ fn to_csv(r: &RoundReport) -> String {
     }
     out
 }
+
+/// The sybil analysis of a round: JSON, or a table per rule and project.
+pub fn render_sybil(s: &crate::funding::sybil::RoundSybil, format: FundFormat) -> String {
+    if format == FundFormat::Json {
+        return serde_json::to_string_pretty(s).expect("serialisable") + "\n";
+    }
+    let mut out = format!(
+        "{} split into {} wallets (matching in tokens):\n",
+        s.contributor, s.split
+    );
+    for g in &s.gains {
+        let overtakes = match &g.overtakes_at {
+            Some((k, rival)) => format!("passes {rival} at {k} wallets"),
+            None => "passes no project above it".into(),
+        };
+        out.push_str(&format!(
+            "  {:<10} {:<12} {:>14} -> {:>14} ({}); {overtakes}\n",
+            g.rule,
+            g.project,
+            rounded(&g.before, 3),
+            rounded(&g.after, 3),
+            signed_difference(&g.after, &g.before),
+        ));
+    }
+    out
+}
