@@ -155,12 +155,13 @@ pub struct Vote {
 /// attribute names (`conviction`, `lock_end`); values are trimmed text,
 /// and an empty or `null` value is no value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Attributes(Vec<(&'static str, Box<str>)>);
+pub struct Attributes(Option<Box<Vec<(&'static str, Box<str>)>>>);
 
 impl Attributes {
-    /// No attributes.
+    /// No attributes (one thin pointer, no allocation: most votes have
+    /// none).
     pub const fn new() -> Attributes {
-        Attributes(Vec::new())
+        Attributes(None)
     }
 
     /// Sets `name` to `value` (trimmed; empty or `null` is ignored).
@@ -169,9 +170,10 @@ impl Attributes {
         if value.is_empty() || value == "null" {
             return;
         }
-        match self.0.iter_mut().find(|(n, _)| *n == name) {
+        let list = self.0.get_or_insert_with(Box::default);
+        match list.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value.into(),
-            None => self.0.push((name, value.into())),
+            None => list.push((name, value.into())),
         }
     }
 
@@ -183,12 +185,16 @@ impl Attributes {
 
     /// The value of `name`, if the vote states one.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| &**v)
+        self.0
+            .as_deref()?
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| &**v)
     }
 
     /// Whether no attribute is set.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
     }
 }
 
