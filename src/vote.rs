@@ -155,7 +155,10 @@ pub struct Vote {
 /// attribute names (`conviction`, `lock_end`); values are trimmed text,
 /// and an empty or `null` value is no value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Attributes(Option<Box<Vec<(&'static str, Box<str>)>>>);
+pub struct Attributes(Option<Box<Vec<Attribute>>>);
+
+/// One attribute: its declared name and the value as written.
+type Attribute = (&'static str, Box<str>);
 
 impl Attributes {
     /// No attributes (one thin pointer, no allocation: most votes have
