@@ -177,7 +177,7 @@ pub(crate) fn parse_choice_field(
 ) -> std::result::Result<Selection, String> {
     let text = text.trim();
     if text.starts_with('[') || text.starts_with('{') {
-        return Ok(snapshot_json::parse_selection(text));
+        return snapshot_json::parse_selection(text);
     }
     let items: Vec<&str> = if text.contains(';') {
         text.split(';')
