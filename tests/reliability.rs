@@ -109,3 +109,226 @@ fn huge_exponent_weighted_ballot_is_refused_quickly() {
         &["v.json line 2", "choice", "out of range"],
     );
 }
+
+// ---------------------------------------------------------------------------
+// 2. Absurd flag values: refused before allocating, naming flag and limit
+// ---------------------------------------------------------------------------
+
+/// The repository root (where `proposals/` is).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn synth_refuses_more_holders_than_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in ["18446744073709551615", "1000000000000"] {
+        refused(
+            govkit(dir.path(), &["synth", "--holders", n, "--out", "out"]),
+            5,
+            &["--holders", "5000000"],
+        );
+    }
+}
+
+#[test]
+fn sybil_splits_beyond_the_limit_are_refused() {
+    refused(
+        govkit(
+            root(),
+            &[
+                "sybil",
+                "proposals/compound-43.toml",
+                "--split",
+                "1000000000000",
+            ],
+        ),
+        10,
+        &["--split", "1000000"],
+    );
+    refused(
+        govkit(
+            root(),
+            &[
+                "compare",
+                "proposals/compound-43.toml",
+                "--scenario",
+                "sybil:1000000000000",
+            ],
+        ),
+        10,
+        &["sybil:1000000000000", "1000000"],
+    );
+}
+
+fn holders_dir() -> tempfile::TempDir {
+    folder(&[("h.csv", &format!("address,balance\n{A},1\n{B},2\n"))])
+}
+
+#[test]
+fn lorenz_points_beyond_the_holders_cost_nothing() {
+    let dir = holders_dir();
+    for n in ["1000000000", "18446744073709551615"] {
+        let (code, out, err, took) = govkit(
+            dir.path(),
+            &["control", "h.csv", "--lorenz-points", n, "--format", "json"],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        let (_, same, _, _) = govkit(
+            dir.path(),
+            &[
+                "control",
+                "h.csv",
+                "--lorenz-points",
+                "2",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(out, same);
+    }
+}
+
+#[test]
+fn monte_carlo_past_its_budget_needs_force() {
+    let dir = holders_dir();
+    refused(
+        govkit(
+            dir.path(),
+            &[
+                "control",
+                "h.csv",
+                "--indices",
+                "approx",
+                "--epsilon",
+                "1e-9",
+            ],
+        ),
+        5,
+        &["--epsilon", "draws", "10000000", "--force"],
+    );
+}
+
+#[test]
+fn control_decimals_beyond_38_are_refused() {
+    let dir = holders_dir();
+    for d in ["39", "255"] {
+        refused(
+            govkit(dir.path(), &["control", "h.csv", "--decimals", d]),
+            5,
+            &["--decimals", "at most 38"],
+        );
+    }
+}
+
+#[test]
+fn conviction_series_rows_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("s.csv");
+    for until in ["1000000000", "18446744073709551615"] {
+        refused(
+            govkit(
+                root(),
+                &[
+                    "conviction",
+                    "proposals/conviction-funding.toml",
+                    "--series",
+                    series.to_str().unwrap(),
+                    "--step",
+                    "1",
+                    "--until",
+                    until,
+                ],
+            ),
+            10,
+            &["--step", "1000000"],
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 3. synth terminates when few holders have a balance
+// ---------------------------------------------------------------------------
+
+#[test]
+fn synth_airdrop_with_one_positive_balance_terminates() {
+    let air = format!("address,balance\n{A},0\n{B},5\n");
+    let dir = folder(&[("air.csv", &air)]);
+    let (code, _, err, took) = govkit(
+        dir.path(),
+        &[
+            "synth",
+            "--holders",
+            "2",
+            "--distribution",
+            "airdrop:air.csv",
+            "--delegation-rate",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    // Three holders, one owning almost everything: the delegate draw ends.
+    let air = format!("address,balance\n{A},0.000000000000000001\n{B},1000000000000\n");
+    let dir = folder(&[("air.csv", &air)]);
+    let (code, _, err, took) = govkit(
+        dir.path(),
+        &[
+            "synth",
+            "--holders",
+            "50",
+            "--distribution",
+            "airdrop:air.csv",
+            "--delegation-rate",
+            "1",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn synth_decimals_and_totals_never_saturate() {
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        govkit(
+            dir.path(),
+            &["synth", "--holders", "10", "--decimals", "39", "--out", "o"],
+        ),
+        5,
+        &["--decimals", "38"],
+    );
+    // 10^12 tokens at 38 decimals is far beyond u128.
+    refused(
+        govkit(
+            dir.path(),
+            &["synth", "--holders", "10", "--decimals", "38", "--out", "o"],
+        ),
+        5,
+        &["--decimals 38"],
+    );
+    // 26 decimals: each balance (10^12 tokens) fits, the total of 10 does not.
+    refused(
+        govkit(
+            dir.path(),
+            &[
+                "synth",
+                "--holders",
+                "10",
+                "--decimals",
+                "26",
+                "--distribution",
+                "lognormal:100,0",
+                "--out",
+                "o",
+            ],
+        ),
+        5,
+        &["total supply", "overflows u128"],
+    );
+}
