@@ -332,3 +332,92 @@ fn synth_decimals_and_totals_never_saturate() {
         &["total supply", "overflows u128"],
     );
 }
+
+// ---------------------------------------------------------------------------
+// 4. Special files and error hygiene
+// ---------------------------------------------------------------------------
+
+/// `/dev/zero`, a FIFO nobody writes, a 1 GiB single-line sparse file and a
+/// directory, each given to every reader: exit 2 with a message naming
+/// the file, within seconds.
+#[test]
+fn special_files_are_refused_by_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.join("fifo"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let big = std::fs::File::create(d.join("big")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    drop(big);
+    std::fs::create_dir(d.join("folder")).unwrap();
+    std::fs::write(d.join("h.csv"), format!("address,balance\n{A},1\n")).unwrap();
+    let specials = ["/dev/zero", "fifo", "big", "folder"];
+    for special in specials {
+        let path = if special.starts_with('/') {
+            special.to_string()
+        } else {
+            d.join(special).display().to_string()
+        };
+        for format in ["csv", "snapshot-json", "governor-events"] {
+            let p = proposal(&path, format, "pass = \"majority\"")
+                .replace("[rules]", "proposal_id = \"1\"\n[rules]");
+            std::fs::write(d.join("p.toml"), p).unwrap();
+            refused(govkit(d, &["evaluate", "p.toml"]), 5, &[special]);
+        }
+        refused(govkit(d, &["evaluate", &path]), 5, &[special]);
+        refused(govkit(d, &["control", &path]), 5, &[special]);
+        refused(govkit(d, &["delegation", "h.csv", &path]), 5, &[special]);
+        refused(govkit(d, &["delegation", &path, "h.csv"]), 5, &[special]);
+        refused(govkit(d, &["conviction", &path]), 5, &[special]);
+        let airdrop = format!("airdrop:{path}");
+        refused(
+            govkit(
+                d,
+                &[
+                    "synth",
+                    "--holders",
+                    "2",
+                    "--distribution",
+                    &airdrop,
+                    "--out",
+                    "o",
+                ],
+            ),
+            5,
+            &[special],
+        );
+    }
+}
+
+#[test]
+fn huge_fields_are_echoed_cut_and_control_bytes_escaped() {
+    let field = "9x".repeat(5_000_000);
+    let votes = format!("voter,choice,votes\n{A},For,{field}\n");
+    let p = proposal("votes.csv", "csv", "pass = \"majority\"");
+    let dir = folder(&[("p.toml", &p), ("votes.csv", &votes)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        5,
+        &["votes.csv line 2", "bytes in all"],
+    );
+    let votes = format!("voter,choice,vo\u{1b}[31mtes\u{0}\n{A},For,1\n");
+    let p = proposal("votes.csv", "csv", "pass = \"majority\"");
+    let dir = folder(&[("p.toml", &p), ("votes.csv", &votes)]);
+    let (code, _, err, _) = govkit(dir.path(), &["evaluate", "p.toml"]);
+    if code == 2 {
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{0}'), "{err:?}");
+    }
+}
+
+#[test]
+fn json_with_a_byte_order_mark_is_read_like_csv() {
+    let p =
+        "id = \"s\"\nballot = \"basic\"\n[votes]\npath = \"v.json\"\nformat = \"snapshot-json\"\n";
+    let votes = format!("\u{feff}[\n{{\"voter\": \"{A}\", \"choice\": 1, \"vp\": 1}}\n]\n");
+    let dir = folder(&[("p.toml", p), ("v.json", &votes)]);
+    let (code, _, err, _) = govkit(dir.path(), &["evaluate", "p.toml"]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -82,7 +82,7 @@ pub fn read(path: &Path, decimals: u8, proposal_id: Option<&str>) -> Result<Snap
 
 /// Reads Snapshot votes from `path` with all options.
 pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
     parse_with(path, &text, opts)
 }
 
@@ -130,7 +130,7 @@ pub fn read_all(
     path: &Path,
     opts: &JsonVoteOptions<'_>,
 ) -> Result<(Vec<super::csv_votes::ProposalVotes>, Option<Vec<String>>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
     let mut groups = super::ProposalGroups::default();
     let choices = scan(path, &text, opts, |id, vote, at| {
         let id = id.ok_or_else(|| Error::input(at(), "the vote names no proposal"))?;
