@@ -421,3 +421,13 @@ fn json_with_a_byte_order_mark_is_read_like_csv() {
     let (code, _, err, _) = govkit(dir.path(), &["evaluate", "p.toml"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_missing_key_is_reported_as_itself() {
+    let dir = folder(&[
+        ("a.toml", "ballot = \"basic\"\n[votes]\npath = \"v.csv\"\n"),
+        ("b.toml", "id = \"x\"\nballot = \"basic\"\n"),
+    ]);
+    refused(govkit(dir.path(), &["evaluate", "a.toml"]), 10, &["field 'id'"]);
+    refused(govkit(dir.path(), &["evaluate", "b.toml"]), 10, &["field 'votes'"]);
+}
