@@ -124,7 +124,13 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> 
                     .nth(line.saturating_sub(1) as usize)
                     .map(str::trim)
                     .and_then(|l| l.strip_prefix('['))
-                    .map(|h| h.trim_start_matches('[').split(']').next().unwrap_or("").trim());
+                    .map(|h| {
+                        h.trim_start_matches('[')
+                            .split(']')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                    });
                 location.field = Some(match header {
                     Some(section) if !section.is_empty() => format!("{section}.{missing}"),
                     _ => missing.to_string(),

@@ -428,6 +428,68 @@ fn a_missing_key_is_reported_as_itself() {
         ("a.toml", "ballot = \"basic\"\n[votes]\npath = \"v.csv\"\n"),
         ("b.toml", "id = \"x\"\nballot = \"basic\"\n"),
     ]);
-    refused(govkit(dir.path(), &["evaluate", "a.toml"]), 10, &["field 'id'"]);
-    refused(govkit(dir.path(), &["evaluate", "b.toml"]), 10, &["field 'votes'"]);
+    refused(
+        govkit(dir.path(), &["evaluate", "a.toml"]),
+        10,
+        &["field 'id'"],
+    );
+    refused(
+        govkit(dir.path(), &["evaluate", "b.toml"]),
+        10,
+        &["field 'votes'"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 5. Garbage that used to be accepted silently
+// ---------------------------------------------------------------------------
+
+#[test]
+fn duplicate_header_names_are_errors() {
+    let votes = format!("voter,choice,votes,votes\n{A},For,1,5\n");
+    let p = proposal("votes.csv", "csv", "pass = \"majority\"");
+    let dir = folder(&[("p.toml", &p), ("votes.csv", &votes)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        10,
+        &[
+            "votes.csv line 1",
+            "field 'votes'",
+            "twice (columns 3 and 4)",
+        ],
+    );
+}
+
+fn governor_log(rows: &str) -> String {
+    format!("event_name,proposalId,id,voter,support,votes\n{rows}")
+}
+
+#[test]
+fn governor_double_votes_are_errors() {
+    let log = governor_log(&format!(
+        "ProposalCreated,,7,,,\nVoteCast,7,,{A},1,5\nVoteCast,7,,{A},0,5\n"
+    ));
+    let p = proposal("log.csv", "governor-events", "pass = \"majority\"")
+        .replace("[rules]", "proposal_id = \"7\"\n[rules]");
+    let dir = folder(&[("p.toml", &p), ("log.csv", &log)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        10,
+        &["log.csv line 4", "field 'voter'", "already voted", "line 3"],
+    );
+}
+
+#[test]
+fn governor_executed_and_canceled_is_an_error() {
+    let log = governor_log(&format!(
+        "ProposalCreated,,7,,,\nVoteCast,7,,{A},1,5\nProposalExecuted,,7,,,\nProposalCanceled,,7,,,\n"
+    ));
+    let p = proposal("log.csv", "governor-events", "pass = \"majority\"")
+        .replace("[rules]", "proposal_id = \"7\"\n[rules]");
+    let dir = folder(&[("p.toml", &p), ("log.csv", &log)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        10,
+        &["log.csv line 5", "executed (line 4) and canceled (line 5)"],
+    );
 }

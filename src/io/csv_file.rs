@@ -181,16 +181,38 @@ impl CsvFile {
         required: bool,
     ) -> Result<Option<usize>> {
         let position = |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
+        // A column read by name must be named once: with two, which one
+        // holds the data is a guess.
+        let unique = |i: usize| -> Result<usize> {
+            let name = &self.names[i];
+            match self.names[i + 1..]
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+            {
+                Some(j) => Err(Error::input(
+                    Location::line(&self.path, 1).with_field(crate::error::shown(name)),
+                    format!(
+                        "the header names this column twice (columns {} and {})",
+                        i + 1,
+                        i + j + 2
+                    ),
+                )),
+                None => Ok(i),
+            }
+        };
         if let Some(name) = configured {
             return match position(name) {
-                Some(i) => Ok(Some(i)),
+                Some(i) => unique(i).map(Some),
                 None => Err(Error::input(
                     Location::line(&self.path, 1).with_field(name),
                     format!("no such column (the header has: {})", self.names.join(", ")),
                 )),
             };
         }
-        let found = defaults.iter().find_map(|d| position(d));
+        let found = match defaults.iter().find_map(|d| position(d)) {
+            Some(i) => Some(unique(i)?),
+            None => None,
+        };
         if found.is_none() && required {
             return Err(Error::input(
                 Location::line(&self.path, 1),
