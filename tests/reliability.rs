@@ -493,3 +493,21 @@ fn governor_executed_and_canceled_is_an_error() {
         &["log.csv line 5", "executed (line 4) and canceled (line 5)"],
     );
 }
+
+#[test]
+fn conviction_stake_events_beyond_the_horizon_are_errors() {
+    let toml = std::fs::read_to_string(root().join("proposals/conviction-funding.toml"))
+        .unwrap()
+        .replace("data/conviction-funding-stakes.csv", "stakes.csv");
+    let stakes =
+        "block,account,proposal,amount\n0,alice,garden,1000\n4611686018427387905,bob,garden,1000\n";
+    let dir = folder(&[("c.toml", &toml), ("stakes.csv", stakes)]);
+    refused(
+        govkit(
+            dir.path(),
+            &["conviction", "c.toml", "--until", "18446744073709551615"],
+        ),
+        10,
+        &["stakes.csv line 3", "block", "2^62"],
+    );
+}

@@ -334,9 +334,21 @@ impl TimelineBuilder<'_> {
         let block: u64 = block_text.parse().map_err(|_| {
             Error::input(
                 at(TimelineField::Block),
-                format!("{block_text:?} is not a block number"),
+                format!(
+                    "{:?} is not a block number",
+                    crate::error::shown(block_text)
+                ),
             )
         })?;
+        if block > super::funding::FAR {
+            return Err(Error::input(
+                at(TimelineField::Block),
+                format!(
+                    "block {block} is beyond the last block simulated (2^62 = {})",
+                    super::funding::FAR
+                ),
+            ));
+        }
         if let Some((prev, prev_line)) = self.previous {
             if block < prev {
                 return Err(Error::input(
