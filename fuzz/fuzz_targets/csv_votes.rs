@@ -9,7 +9,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     static PROPOSAL: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let proposal = PROPOSAL.get_or_init(|| common::proposal("p-csv_votes.toml", "votes.fuzz.csv", "csv", ""));
+    let proposal =
+        PROPOSAL.get_or_init(|| common::proposal("p-csv_votes.toml", "votes.fuzz.csv", "csv", ""));
     common::input("votes.fuzz.csv", data);
     common::evaluate(proposal);
 });

@@ -9,7 +9,14 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     static PROPOSAL: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let proposal = PROPOSAL.get_or_init(|| common::proposal("p-governor_events.toml", "events.fuzz.csv", "governor-events", ""));
+    let proposal = PROPOSAL.get_or_init(|| {
+        common::proposal(
+            "p-governor_events.toml",
+            "events.fuzz.csv",
+            "governor-events",
+            "",
+        )
+    });
     common::input("events.fuzz.csv", data);
     common::evaluate(proposal);
 });

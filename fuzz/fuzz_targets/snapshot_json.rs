@@ -9,7 +9,14 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     static PROPOSAL: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    let proposal = PROPOSAL.get_or_init(|| common::proposal("p-snapshot_json.toml", "votes.fuzz.json", "snapshot-json", ""));
+    let proposal = PROPOSAL.get_or_init(|| {
+        common::proposal(
+            "p-snapshot_json.toml",
+            "votes.fuzz.json",
+            "snapshot-json",
+            "",
+        )
+    });
     common::input("votes.fuzz.json", data);
     common::evaluate(proposal);
 });
