@@ -511,3 +511,16 @@ fn conviction_stake_events_beyond_the_horizon_are_errors() {
         &["stakes.csv line 3", "block", "2^62"],
     );
 }
+
+#[test]
+fn mixed_created_formats_are_errors() {
+    let votes =
+        format!("voter,choice,votes,created\n{A},For,1,2022-01-01T00:00:00Z\n{B},Against,1,9\n");
+    let p = proposal("votes.csv", "csv", "pass = \"majority\"");
+    let dir = folder(&[("p.toml", &p), ("votes.csv", &votes)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        10,
+        &["votes.csv line 3", "field 'created'", "mixed formats"],
+    );
+}
