@@ -79,17 +79,17 @@ impl Amount {
         if let Some(units) = parse_plain(text.trim().as_bytes(), shift) {
             return Ok(Amount(units));
         }
-        let lit =
-            DecimalLiteral::parse(text).map_err(|_| AmountError::NotANumber(text.to_string()))?;
+        let lit = DecimalLiteral::parse(text)
+            .map_err(|_| AmountError::NotANumber(crate::error::shown(text)))?;
         if lit.negative && !lit.is_zero() {
-            return Err(AmountError::Negative(text.to_string()));
+            return Err(AmountError::Negative(crate::error::shown(text)));
         }
         lit.scaled_integer(u32::from(shift))
             .map(Amount)
             .map_err(|e| match e {
-                ScaleError::Overflow => AmountError::Overflow(text.to_string()),
+                ScaleError::Overflow => AmountError::Overflow(crate::error::shown(text)),
                 ScaleError::Fractional => AmountError::TooPrecise {
-                    text: text.to_string(),
+                    text: crate::error::shown(text),
                     decimals: if unit == AmountUnit::Base {
                         0
                     } else {

@@ -17,6 +17,29 @@ pub(crate) struct DecimalLiteral {
     pub exponent: i64,
 }
 
+/// The most significant digits a literal may carry into exact rational
+/// work (shares, weights, contract parameters). No field means more: a
+/// `u128` has 39 digits, a token at most 38 decimals.
+pub(crate) const MAX_SIGNIFICANT_DIGITS: usize = 100;
+
+/// The largest power of ten (either sign) a literal may carry into exact
+/// rational work: `1e-100` and `1e100` are accepted, `1e-101` is not. A
+/// share, a weight or a contract parameter never needs more, and
+/// `1e-999999` would otherwise make the exact arithmetic build a
+/// million-digit integer.
+pub(crate) const MAX_EXPONENT: i64 = 100;
+
+/// Why a literal is refused for exact rational work: too many digits or too
+/// large an exponent (see [`MAX_SIGNIFICANT_DIGITS`], [`MAX_EXPONENT`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OutOfRange(pub String);
+
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Why a string is not a decimal literal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct NotADecimal;
@@ -77,7 +100,33 @@ impl DecimalLiteral {
         self.digits.is_empty()
     }
 
-    /// The exact value as a rational.
+    /// The exact value as a rational, refusing literals that are out of
+    /// any field's range before any big-integer work: more than
+    /// [`MAX_SIGNIFICANT_DIGITS`] significant digits, or a power of ten
+    /// beyond ±[`MAX_EXPONENT`] (for the value's leading digit or for its
+    /// last one).
+    pub fn bounded_rational(&self) -> Result<BigRational, OutOfRange> {
+        if self.is_zero() {
+            return Ok(BigRational::zero());
+        }
+        if self.digits.len() > MAX_SIGNIFICANT_DIGITS {
+            return Err(OutOfRange(format!(
+                "it has {} significant digits; at most {MAX_SIGNIFICANT_DIGITS} are accepted",
+                self.digits.len()
+            )));
+        }
+        let leading = self.exponent + self.digits.len() as i64 - 1;
+        if self.exponent.abs() > MAX_EXPONENT || leading.abs() > MAX_EXPONENT {
+            return Err(OutOfRange(format!(
+                "its magnitude is out of range; numbers between 1e-{MAX_EXPONENT} and \
+                 1e{MAX_EXPONENT} are accepted"
+            )));
+        }
+        Ok(self.to_rational())
+    }
+
+    /// The exact value as a rational, without limits: for text govkit wrote
+    /// itself. Input goes through [`DecimalLiteral::bounded_rational`].
     pub fn to_rational(&self) -> BigRational {
         if self.is_zero() {
             return BigRational::zero();
@@ -238,6 +287,31 @@ mod tests {
         ] {
             assert_eq!(DecimalLiteral::parse(bad), Err(NotADecimal), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn huge_exponents_are_refused_before_big_integer_work() {
+        for bad in ["1e-999999", "1e999999", "1e101", "1e-101", "12e100"] {
+            let l = lit(bad);
+            assert!(l.bounded_rational().is_err(), "{bad:?}");
+        }
+        let long = "1".repeat(101);
+        assert!(lit(&long).bounded_rational().is_err());
+        assert!(lit("1e-100").bounded_rational().is_ok());
+        assert!(lit("1e100").bounded_rational().is_ok());
+        assert!(lit("0.333333333333333333333333333333")
+            .bounded_rational()
+            .is_ok());
+        assert_eq!(lit("0e-999999").bounded_rational(), Ok(BigRational::zero()));
+        // Scaling stays cheap at any exponent.
+        assert_eq!(
+            lit("1e999999").scaled_integer(18),
+            Err(ScaleError::Overflow)
+        );
+        assert_eq!(
+            lit("1e-999999").scaled_integer(18),
+            Err(ScaleError::Fractional)
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl fmt::Display for Location {
             write!(f, " line {line}")?;
         }
         if let Some(field) = &self.field {
-            write!(f, ": field '{field}'")?;
+            write!(f, ": field '{}'", clean(field, MAX_ECHO))?;
         }
         Ok(())
     }
@@ -184,16 +184,18 @@ impl fmt::Display for Error {
                 path,
                 source,
             } => write!(f, "{location}: cannot read {}: {source}", path.display()),
-            ErrorKind::Input { location, message } => write!(f, "{location}: {message}"),
+            ErrorKind::Input { location, message } => {
+                write!(f, "{location}: {}", clean(message, MAX_MESSAGE))
+            }
             ErrorKind::Overflow {
                 location: Some(location),
                 what,
-            } => write!(f, "{location}: {what} overflows u128"),
+            } => write!(f, "{location}: {} overflows u128", clean(what, MAX_MESSAGE)),
             ErrorKind::Overflow {
                 location: None,
                 what,
-            } => write!(f, "{what} overflows u128"),
-            ErrorKind::Invalid(message) => f.write_str(message),
+            } => write!(f, "{} overflows u128", clean(what, MAX_MESSAGE)),
+            ErrorKind::Invalid(message) => f.write_str(&clean(message, MAX_MESSAGE)),
         }
     }
 }
@@ -205,6 +207,46 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// The most characters of an input value an error message echoes.
+pub(crate) const MAX_ECHO: usize = 120;
+
+/// The most characters of a whole error message (a long list of names is
+/// cut there).
+pub(crate) const MAX_MESSAGE: usize = 2000;
+
+/// `text` cut to [`MAX_ECHO`] characters, for echoing an input value in a
+/// message: a 100 MB field is not printed whole.
+pub(crate) fn shown(text: &str) -> String {
+    cut(text, MAX_ECHO)
+}
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+    }
+}
+
+/// Control characters (NUL, escape, carriage return, …) written as escapes,
+/// so that input echoed in a message cannot drive the terminal; newlines
+/// and tabs of the message itself are kept.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes an input-derived piece of a message: escaped and cut.
+fn clean(text: &str, max: usize) -> String {
+    escaped(&cut(text, max))
 }
 
 /// Shorthand for results of govkit operations.
@@ -224,5 +266,21 @@ mod tests {
             e.to_string(),
             "votes.csv line 7: field 'votes': \"12x\" is not an amount"
         );
+    }
+
+    #[test]
+    fn echoed_input_is_cut_and_escaped() {
+        let huge = "9".repeat(10_000_000);
+        let e = Error::input(
+            Location::line("v.csv", 1).with_field("a\u{0}\u{1b}[31m"),
+            format!("{huge:?} is not an amount"),
+        );
+        let text = e.to_string();
+        assert!(text.len() < 3000, "{}", text.len());
+        assert!(
+            !text.contains('\u{0}') && !text.contains('\u{1b}'),
+            "{text}"
+        );
+        assert!(shown(&huge).len() < 200);
     }
 }

@@ -74,6 +74,12 @@ impl FromStr for Scenario {
                 .ok_or_else(|| bad(part, "expected NAME:VALUE"))?;
             steps.push(match name.trim() {
                 "sybil" => match arg.trim().parse::<u64>() {
+                    Ok(k) if k > crate::sybil::MAX_SPLIT => {
+                        return Err(bad(
+                            part,
+                            &format!("K is at most {} wallets", crate::sybil::MAX_SPLIT),
+                        ))
+                    }
                     Ok(k) if k >= 1 => Step::Sybil(k),
                     _ => return Err(bad(part, "K must be a whole number of wallets, at least 1")),
                 },

@@ -21,7 +21,7 @@ pub struct Share(BigRational);
 #[error("{text:?} is not a fraction between 0 and 1 (write \"4%\", \"2/3\" or \"0.5\"){detail}")]
 pub struct ShareError {
     text: String,
-    detail: &'static str,
+    detail: String,
 }
 
 impl Share {
@@ -104,32 +104,33 @@ impl FromStr for Share {
 
     /// Parses "4%", "66.7%", "2/3", "0.5", "1".
     fn from_str(text: &str) -> Result<Share, ShareError> {
-        let err = |detail| ShareError {
-            text: text.to_string(),
+        let err = |detail: String| ShareError {
+            text: crate::error::shown(text),
             detail,
         };
         let s = text.trim();
         let parse = |t: &str| {
             DecimalLiteral::parse(t)
-                .map(|d| d.to_rational())
-                .map_err(|_| err(""))
+                .map_err(|_| err(String::new()))?
+                .bounded_rational()
+                .map_err(|e| err(format!(": {e}")))
         };
         let value = if let Some(pct) = s.strip_suffix('%') {
             parse(pct)? / BigRational::from_integer(100.into())
         } else if let Some((n, d)) = s.split_once('/') {
             let d = parse(d)?;
             if d.is_zero() {
-                return Err(err(": the denominator is zero"));
+                return Err(err(": the denominator is zero".into()));
             }
             parse(n)? / d
         } else {
             parse(s)?
         };
         if value < BigRational::zero() {
-            return Err(err(": it is negative"));
+            return Err(err(": it is negative".into()));
         }
         if value > BigRational::one() {
-            return Err(err(": it is more than 100%"));
+            return Err(err(": it is more than 100%".into()));
         }
         Ok(Share(value))
     }

@@ -149,8 +149,12 @@ pub fn split_vote(
     (set, out_weights)
 }
 
+/// The most wallets a split may make (`--split`, `--max-split`,
+/// `sybil:K`): each wallet is a vote held in memory.
+pub const MAX_SPLIT: u64 = 1_000_000;
+
 /// Runs the analysis. `k` is the split reported for gains; `max_split`
-/// bounds the flip search.
+/// bounds the flip search. Both are at most [`MAX_SPLIT`].
 pub fn analyze(
     evaluation: &Evaluation<'_>,
     votes: &VoteSet,
@@ -163,6 +167,11 @@ pub fn analyze(
         return Err(Error::invalid(
             "the split must be at least 1 and max_split at least 2",
         ));
+    }
+    if k > MAX_SPLIT || max_split > MAX_SPLIT {
+        return Err(Error::invalid(format!(
+            "--split {k} / --max-split {max_split}: a split is at most {MAX_SPLIT} wallets"
+        )));
     }
     let pinned = evaluation.pin_weights(votes, holders)?;
     let weights: Vec<Amount> = pinned

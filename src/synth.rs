@@ -16,6 +16,17 @@ use crate::error::{Error, Result};
 use crate::io::{Holders, HoldersSource};
 use crate::rng::Xoshiro256;
 
+/// The most holders `synth` generates (`--holders`): the files are built
+/// in memory, about 150 bytes a holder.
+pub const MAX_HOLDERS: usize = 5_000_000;
+
+/// The most token decimals (`--decimals`): a `u128` holds 38 decimals.
+pub const MAX_DECIMALS: u8 = 38;
+
+/// How many rejected draws of a delegate before drawing exactly among the
+/// other holders (the draw is then no longer a loop).
+const DELEGATE_TRIES: u32 = 64;
+
 /// How balances are distributed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BalanceModel {
@@ -107,6 +118,18 @@ fn normal(rng: &mut Xoshiro256) -> f64 {
 
 /// Generates a DAO.
 pub fn generate(o: &Options) -> Result<SynthDao> {
+    if o.holders > MAX_HOLDERS {
+        return Err(Error::invalid(format!(
+            "--holders {} is more than the limit of {MAX_HOLDERS} holders",
+            o.holders
+        )));
+    }
+    if o.decimals > MAX_DECIMALS {
+        return Err(Error::invalid(format!(
+            "--decimals {} does not fit in u128 base units (at most {MAX_DECIMALS})",
+            o.decimals
+        )));
+    }
     if !(0.0..=1.0).contains(&o.delegation_rate) || !(0.0..=1.0).contains(&o.turnout) {
         return Err(Error::invalid(
             "delegation rate and turnout are probabilities in [0, 1]",
@@ -121,15 +144,31 @@ pub fn generate(o: &Options) -> Result<SynthDao> {
     }
     let mut rng = Xoshiro256::new(o.seed, 0x5e17);
     let scale = 10f64.powi(i32::from(o.decimals));
-    // At most 10^12 tokens per holder, so sums stay far from u128's limit.
-    let to_units = |tokens: f64| (tokens.clamp(0.0, 1e12) * scale) as u128;
+    // At most 10^12 tokens per holder; a balance or a total beyond u128 is
+    // an error, never a saturated value.
+    let too_large = || {
+        Error::invalid(format!(
+            "a balance of up to 10^12 tokens does not fit in u128 base units with \
+             --decimals {}; use fewer decimals",
+            o.decimals
+        ))
+    };
+    let to_units = |tokens: f64| {
+        let units = tokens.clamp(0.0, 1e12) * scale;
+        // 2^128 as f64 is exact; anything at or above it does not fit.
+        if units >= 340_282_366_920_938_463_463_374_607_431_768_211_456.0 {
+            Err(too_large())
+        } else {
+            Ok(units as u128)
+        }
+    };
     let balances: Vec<u128> = match &o.distribution {
         BalanceModel::Pareto(alpha) => (0..o.holders)
             .map(|_| to_units((1.0 - rng.unit_f64()).powf(-1.0 / alpha)))
-            .collect(),
+            .collect::<Result<_>>()?,
         BalanceModel::LogNormal(mu, sigma) => (0..o.holders)
             .map(|_| to_units((mu + sigma * normal(&mut rng)).exp()))
-            .collect(),
+            .collect::<Result<_>>()?,
         BalanceModel::Airdrop(path) => {
             let real = Holders::read(&HoldersSource::new(path), o.decimals)?;
             let mut pool: Vec<Amount> = real.iter().map(|(_, a)| a).collect();
@@ -149,21 +188,45 @@ pub fn generate(o: &Options) -> Result<SynthDao> {
     let mut cumulative = Vec::with_capacity(balances.len());
     let mut total = 0u128;
     for &b in &balances {
-        total += b;
+        total = total.checked_add(b).ok_or_else(|| {
+            Error::overflow(
+                None,
+                format!(
+                    "the total supply of {} holders with --decimals {}",
+                    o.holders, o.decimals
+                ),
+            )
+        })?;
         cumulative.push(total);
     }
     let mut delegations = Vec::new();
     let mut votes = Vec::new();
     let [wf, wa, wb] = o.choice_weights;
     for i in 0..balances.len() {
-        if balances.len() > 1 && total > 0 && rng.unit_f64() < o.delegation_rate {
-            let target = loop {
-                let r = ((rng.next_u64() as u128) << 64 | rng.next_u64() as u128) % total;
-                let j = cumulative.partition_point(|&c| c <= r);
-                if j != i {
-                    break j;
-                }
+        // Only a holder with someone else to delegate to (another holder
+        // with a positive balance) may delegate.
+        if balances.len() > 1 && total > balances[i] && rng.unit_f64() < o.delegation_rate {
+            let draw = |rng: &mut Xoshiro256, below: u128| {
+                ((rng.next_u64() as u128) << 64 | rng.next_u64() as u128) % below
             };
+            let mut target = None;
+            for _ in 0..DELEGATE_TRIES {
+                let j = cumulative.partition_point(|&c| c <= draw(&mut rng, total));
+                if j != i {
+                    target = Some(j);
+                    break;
+                }
+            }
+            // A holder with nearly all the supply: draw among the others
+            // exactly (skip its own interval) instead of looping.
+            let target = target.unwrap_or_else(|| {
+                let start = cumulative[i] - balances[i];
+                let mut r = draw(&mut rng, total - balances[i]);
+                if r >= start {
+                    r += balances[i];
+                }
+                cumulative.partition_point(|&c| c <= r)
+            });
             delegations.push((i, target));
         } else if rng.unit_f64() < o.turnout {
             let x = rng.unit_f64() * (wf + wa + wb);

@@ -97,6 +97,16 @@ pub(crate) fn at<T>(path: &Path, text: &str, value: &Spanned<T>, key: &str) -> L
     Location::line(path, line_at(text, value.span().start)).with_field(key)
 }
 
+/// The key of serde's "missing field `KEY`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .trim()
+        .strip_prefix("missing field `")?
+        .split('`')
+        .next()
+        .filter(|k| !k.is_empty())
+}
+
 /// Parses `text` as `T`, turning TOML errors into errors with the line and
 /// the key written on that line.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
@@ -106,6 +116,26 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> 
             let line = line_at(text, span.start);
             location.line = Some(line);
             location.field = key_on_line(text, line);
+            // A missing key is reported by serde at its table (the table's
+            // header, or the file's first key): name the missing key itself.
+            if let Some(missing) = missing_field(e.message()) {
+                let header = text
+                    .lines()
+                    .nth(line.saturating_sub(1) as usize)
+                    .map(str::trim)
+                    .and_then(|l| l.strip_prefix('['))
+                    .map(|h| {
+                        h.trim_start_matches('[')
+                            .split(']')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                    });
+                location.field = Some(match header {
+                    Some(section) if !section.is_empty() => format!("{section}.{missing}"),
+                    _ => missing.to_string(),
+                });
+            }
         }
         Error::input(location, e.message().trim().to_string())
     })

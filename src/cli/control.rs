@@ -72,6 +72,9 @@ pub(crate) struct Args {
     /// Approximate mode: the probability that any bound fails.
     #[arg(long, default_value_t = 0.01)]
     delta: f64,
+    /// Approximate mode: run past the budget of draws.
+    #[arg(long)]
+    force: bool,
     /// Approximate mode: the PRNG seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -125,6 +128,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     o.epsilon = args.epsilon;
     o.delta = args.delta;
     o.seed = args.seed;
+    o.force = args.force;
     let report = control::analyze(&req, &mut |_| {})?;
     Ok(render(&report, args.format))
 }

@@ -94,7 +94,14 @@ pub struct ControlOptions {
     pub delta: f64,
     /// Approximate mode: the PRNG seed (default 1).
     pub seed: u64,
+    /// Approximate mode: run even past [`MAX_APPROX_SAMPLES`] draws
+    /// (default false).
+    pub force: bool,
 }
+
+/// The most Monte Carlo draws (per index) the approximate mode runs
+/// without `force`: 200 times the default `epsilon`/`delta` budget.
+pub const MAX_APPROX_SAMPLES: u64 = 10_000_000;
 
 impl Default for ControlOptions {
     fn default() -> Self {
@@ -109,6 +116,7 @@ impl Default for ControlOptions {
             epsilon: 0.01,
             delta: 0.01,
             seed: 1,
+            force: false,
         }
     }
 }
@@ -438,6 +446,12 @@ pub fn analyze(
         Some(p) => Some(Proposal::load(p)?.prepare()?),
         None => None,
     };
+    if req.decimals > 38 {
+        return Err(Error::invalid(format!(
+            "--decimals {} does not fit in u128 base units (at most 38)",
+            req.decimals
+        )));
+    }
     let decimals = prepared.as_ref().map_or(req.decimals, |p| p.decimals);
     let (file_holders, mut source) = match &req.holders {
         Some(HoldersInput::File(src)) => (
@@ -659,6 +673,17 @@ fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Re
         seed: opts.seed,
         ..approx::ApproxOptions::default()
     };
+    if (opts.epsilon > 0.0 && opts.epsilon < 1.0) && (opts.delta > 0.0 && opts.delta < 1.0) {
+        let samples = approx::samples_needed(opts.epsilon, opts.delta, listed);
+        if samples > MAX_APPROX_SAMPLES && !opts.force {
+            return Err(Error::invalid(format!(
+                "approximate power indices with --epsilon {} and --delta {} need {samples} \
+                 draws per index for {listed} players; the budget is {MAX_APPROX_SAMPLES}: \
+                 raise --epsilon or --delta, or pass --force",
+                opts.epsilon, opts.delta
+            )));
+        }
+    }
     let est = approx::estimate(weights, quota, &aopts)?;
     Ok(IndexValues::Approximate(ApproximateIndices {
         game_quota: Power::from_units(quota),

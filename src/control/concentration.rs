@@ -210,7 +210,9 @@ impl Distribution {
     /// first. Duplicate points (fewer holders than points) are dropped.
     pub fn lorenz(&self, points: usize) -> Vec<LorenzPoint> {
         let n = self.len();
-        let points = points.max(1);
+        // More points than holders name no further distinct point: the
+        // same curve, in work linear in the holders.
+        let points = points.clamp(1, n.max(1));
         // suffix[i] for the i poorest = total - (power of the n - i largest)
         let mut out: Vec<LorenzPoint> = Vec::with_capacity(points + 1);
         let mut targets = (0..=points).map(|j| (j as u128 * n as u128 / points as u128) as usize);

@@ -103,7 +103,9 @@ fn scaled(
     };
     let lit = DecimalLiteral::parse(body)
         .map_err(|_| ParamError::new(param, format!("{text:?} is not a number")))?;
-    let mut value = lit.to_rational();
+    let mut value = lit
+        .bounded_rational()
+        .map_err(|e| ParamError::new(param, format!("{:?}: {e}", crate::error::shown(text))))?;
     if percent {
         value /= BigRational::from_integer(100.into());
     }

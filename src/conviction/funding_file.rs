@@ -33,6 +33,10 @@ use crate::decimal::format_scaled;
 use crate::error::{Error, Location, Result};
 use crate::toml_util::{self, at, NumberText};
 
+/// The most rows per proposal `--series` writes at its `--step` (about
+/// 60 MB of CSV each).
+pub const MAX_SERIES_ROWS: u64 = 1_000_000;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSchema {
@@ -330,9 +334,21 @@ impl TimelineBuilder<'_> {
         let block: u64 = block_text.parse().map_err(|_| {
             Error::input(
                 at(TimelineField::Block),
-                format!("{block_text:?} is not a block number"),
+                format!(
+                    "{:?} is not a block number",
+                    crate::error::shown(block_text)
+                ),
             )
         })?;
+        if block > super::funding::FAR {
+            return Err(Error::input(
+                at(TimelineField::Block),
+                format!(
+                    "block {block} is beyond the last block simulated (2^62 = {})",
+                    super::funding::FAR
+                ),
+            ));
+        }
         if let Some((prev, prev_line)) = self.previous {
             if block < prev {
                 return Err(Error::input(
@@ -605,7 +621,8 @@ impl FundingReport {
         out
     }
 
-    /// The conviction curves as CSV rows under [`SERIES_HEADER`]: for each
+    /// The conviction curves as CSV rows under [`SERIES_HEADER`] (at most
+    /// [`MAX_SERIES_ROWS`] step rows per proposal): for each
     /// proposal, every `step` blocks (default: about 500 rows over the run)
     /// plus its stake changes and its passing block, up to `until` or the
     /// last interesting block. Each row goes to `row` in order
@@ -626,6 +643,13 @@ impl FundingReport {
             })
             .max(1);
         let step = step.unwrap_or_else(|| end.div_ceil(500)).max(1);
+        if end / step >= MAX_SERIES_ROWS {
+            return Err(crate::error::Error::invalid(format!(
+                "--series with --step {step} up to block {end} would write {} rows per \
+                 proposal; the limit is {MAX_SERIES_ROWS}: raise --step or lower --until",
+                u128::from(end / step) + 1
+            )));
+        }
         for (p, o) in self.proposals.iter().enumerate() {
             let mut blocks: Vec<u64> = (0..=end / step).map(|i| i * step).collect();
             blocks.push(end);

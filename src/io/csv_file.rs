@@ -30,6 +30,10 @@ struct NewlineLog {
     read: u64,
     /// Whether the last byte read was `\r`.
     last_was_cr: bool,
+    /// Bytes since the last newline.
+    line_bytes: u64,
+    /// Offset of the last record asked about.
+    record_start: u64,
 }
 
 impl NewlineLog {
@@ -64,7 +68,9 @@ impl<R: Read> Read for Tracked<R> {
         let mut log = self.log.borrow_mut();
         let start = log.read;
         for (i, &b) in buf[..n].iter().enumerate() {
+            log.line_bytes += 1;
             if b == b'\n' {
+                log.line_bytes = 0;
                 let crlf = if i == 0 {
                     log.last_was_cr
                 } else {
@@ -77,6 +83,16 @@ impl<R: Read> Read for Tracked<R> {
             log.last_was_cr = buf[n - 1] == b'\r';
         }
         log.read += n as u64;
+        // A line, or a record (quoted fields may span lines), past the
+        // limit: refused before the csv crate buffers it whole.
+        let max = super::MAX_LINE_BYTES;
+        if log.line_bytes > max || log.read - log.record_start > 2 * max {
+            let line = log.passed + log.pending.len() as u64 + 1;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {line} (or its record) is longer than the limit of {max} bytes"),
+            ));
+        }
         Ok(n)
     }
 }
@@ -92,7 +108,7 @@ pub(crate) struct CsvFile {
 impl CsvFile {
     /// Opens `path` and reads its header.
     pub fn open(path: &Path) -> Result<CsvFile> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = super::open_regular(path)?;
         let log = Rc::new(RefCell::new(NewlineLog::default()));
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -123,7 +139,9 @@ impl CsvFile {
             Ok(false) => Ok(None),
             Ok(true) => {
                 let byte = record.position().map_or(0, |p| p.byte());
-                Ok(Some(self.log.borrow_mut().line_at(byte)))
+                let mut log = self.log.borrow_mut();
+                log.record_start = byte;
+                Ok(Some(log.line_at(byte)))
             }
             Err(e) => Err(self.error(e)),
         }
@@ -163,16 +181,38 @@ impl CsvFile {
         required: bool,
     ) -> Result<Option<usize>> {
         let position = |name: &str| self.names.iter().position(|h| h.eq_ignore_ascii_case(name));
+        // A column read by name must be named once: with two, which one
+        // holds the data is a guess.
+        let unique = |i: usize| -> Result<usize> {
+            let name = &self.names[i];
+            match self.names[i + 1..]
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+            {
+                Some(j) => Err(Error::input(
+                    Location::line(&self.path, 1).with_field(crate::error::shown(name)),
+                    format!(
+                        "the header names this column twice (columns {} and {})",
+                        i + 1,
+                        i + j + 2
+                    ),
+                )),
+                None => Ok(i),
+            }
+        };
         if let Some(name) = configured {
             return match position(name) {
-                Some(i) => Ok(Some(i)),
+                Some(i) => unique(i).map(Some),
                 None => Err(Error::input(
                     Location::line(&self.path, 1).with_field(name),
                     format!("no such column (the header has: {})", self.names.join(", ")),
                 )),
             };
         }
-        let found = defaults.iter().find_map(|d| position(d));
+        let found = match defaults.iter().find_map(|d| position(d)) {
+            Some(i) => Some(unique(i)?),
+            None => None,
+        };
         if found.is_none() && required {
             return Err(Error::input(
                 Location::line(&self.path, 1),

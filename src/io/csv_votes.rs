@@ -124,6 +124,9 @@ fn scan(
         (None, _) => None,
     };
 
+    // The first `created` value's kind (a number, else a timestamp) and
+    // line: numbers and text cannot be ordered against each other.
+    let mut created_kind: Option<(bool, u64)> = None;
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
         let at = |col: usize| csv.at(line, col);
@@ -131,6 +134,29 @@ fn scan(
         if let (Some(w), Some(id)) = (&wanted, &id) {
             if w != id {
                 continue;
+            }
+        }
+        if let Some(c) = created_col {
+            let text = record.get(c).unwrap_or("").trim();
+            if !text.is_empty() {
+                let number = text.bytes().all(|b| b.is_ascii_digit());
+                match created_kind {
+                    None => created_kind = Some((number, line)),
+                    Some((first, first_line)) if first != number => {
+                        let kind = |n: bool| if n { "a number" } else { "a timestamp" };
+                        return Err(Error::input(
+                            at(c),
+                            format!(
+                                "{:?} is {}, but line {first_line}'s is {}: mixed formats \
+                                 cannot be put in time order",
+                                crate::error::shown(text),
+                                kind(number),
+                                kind(first)
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
             }
         }
         let vote = (|| {
@@ -177,7 +203,7 @@ pub(crate) fn parse_choice_field(
 ) -> std::result::Result<Selection, String> {
     let text = text.trim();
     if text.starts_with('[') || text.starts_with('{') {
-        return Ok(snapshot_json::parse_selection(text));
+        return snapshot_json::parse_selection(text);
     }
     let items: Vec<&str> = if text.contains(';') {
         text.split(';')

@@ -67,6 +67,11 @@ struct Pending {
     facts: BTreeMap<String, String>,
     queued_or_executed: bool,
     canceled: bool,
+    /// Line of the first ProposalExecuted, of the first ProposalCanceled.
+    executed_line: Option<u64>,
+    canceled_line: Option<u64>,
+    /// Line of each voter's vote: a governor accepts one per voter.
+    voted: std::collections::HashMap<Voter, u64>,
 }
 
 impl GovernorLog {
@@ -130,8 +135,25 @@ impl GovernorLog {
                         .map(|(k, v)| (k.clone(), v.trim().to_string()))
                         .collect();
                 }
-                "ProposalQueued" | "ProposalExecuted" => entry.queued_or_executed = true,
-                "ProposalCanceled" => entry.canceled = true,
+                "ProposalQueued" => entry.queued_or_executed = true,
+                "ProposalExecuted" | "ProposalCanceled" => {
+                    if event == "ProposalExecuted" {
+                        entry.queued_or_executed = true;
+                        entry.executed_line.get_or_insert(line);
+                    } else {
+                        entry.canceled = true;
+                        entry.canceled_line.get_or_insert(line);
+                    }
+                    if let (Some(e), Some(c)) = (entry.executed_line, entry.canceled_line) {
+                        return Err(Error::input(
+                            Location::line(path, line).with_field(csv.names()[event_col].clone()),
+                            format!(
+                                "the proposal is both executed (line {e}) and canceled \
+                                 (line {c}); a governor does neither after the other"
+                            ),
+                        ));
+                    }
+                }
                 _ => {
                     let voter_col = need(voter_col, "voter")?;
                     let support_col = need(support_col, "support")?;
@@ -151,8 +173,18 @@ impl GovernorLog {
                     })?;
                     let weight =
                         parse_amount(&record[votes_col], AmountUnit::Base, 0, || at(votes_col))?;
+                    let voter = Voter::new(voter);
+                    if let Some(first) = entry.voted.insert(voter.clone(), line) {
+                        return Err(Error::input(
+                            at(voter_col),
+                            format!(
+                                "{voter} already voted on this proposal on line {first}; a \
+                                 governor accepts one vote per voter"
+                            ),
+                        ));
+                    }
                     entry.votes.push(Vote {
-                        voter: Some(Voter::new(voter)),
+                        voter: Some(voter),
                         selection: Selection::Single(choice),
                         weight: Some(weight),
                         cast_at: None,

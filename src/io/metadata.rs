@@ -68,6 +68,7 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
         .map(|c| csv.required_column(Some(c), &[]))
         .transpose()?;
     let mut facts = HashMap::new();
+    let mut lines: HashMap<String, u64> = HashMap::new();
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
         let q = match quorum {
@@ -87,8 +88,19 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
                 None
             }
         });
+        let key = normalize_proposal_id(&record[id]);
+        if let Some(first) = lines.insert(key.clone(), line) {
+            return Err(Error::input(
+                csv.at(line, id),
+                format!(
+                    "proposal {:?} is listed twice (first on line {first}); which row holds \
+                     its facts is a guess",
+                    crate::error::shown(&key)
+                ),
+            ));
+        }
         facts.insert(
-            normalize_proposal_id(&record[id]),
+            key,
             Facts {
                 quorum: q,
                 status: st,
@@ -99,4 +111,28 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
         );
     }
     Ok(Some(facts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proposal_listed_twice_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.csv");
+        std::fs::write(&path, "id,status\n0x1,passed\n0x2,rejected\n0x1,rejected\n").unwrap();
+        let spec = BatchSpec {
+            metadata: Some(path),
+            id_column: "id".into(),
+            quorum_column: None,
+            status_column: Some("status".into()),
+            title_column: None,
+            passed: vec!["passed".into()],
+            defeated: vec!["rejected".into()],
+        };
+        let e = read(&spec, 18).unwrap_err().to_string();
+        assert!(e.contains("m.csv line 4"), "{e}");
+        assert!(e.contains("listed twice (first on line 2)"), "{e}");
+    }
 }

@@ -97,21 +97,103 @@ pub fn normalize_proposal_id(id: &str) -> String {
     id.to_string()
 }
 
+/// The longest physical line (and the largest CSV record) any reader
+/// accepts, in bytes.
+pub const MAX_LINE_BYTES: u64 = 16 << 20;
+
+/// The largest TOML file (proposal, conviction file) read, in bytes.
+pub const MAX_TOML_BYTES: u64 = 16 << 20;
+
+/// The largest JSON file (Snapshot votes, holder balances) read whole, in
+/// bytes.
+pub const MAX_JSON_BYTES: u64 = 256 << 20;
+
+/// An `Io` error about `path` with a message of govkit's own.
+pub(crate) fn refuse(path: &std::path::Path, message: String) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    )
+}
+
+/// Opens `path` for reading if it is a regular file. A directory, a device
+/// (`/dev/zero`), a FIFO or a socket is refused before it is opened, so an
+/// endless or blocking input cannot hang or exhaust memory.
+pub(crate) fn open_regular(path: &std::path::Path) -> Result<std::fs::File> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, pipe or socket)"
+        };
+        return Err(refuse(
+            path,
+            format!("is {what}; govkit reads regular files"),
+        ));
+    }
+    std::fs::File::open(path).map_err(|e| Error::io(path, e))
+}
+
+/// The whole text of a regular file of at most `limit` bytes (`kind`
+/// names the format in the error), without a leading UTF-8 byte order
+/// mark.
+pub(crate) fn read_text(path: &std::path::Path, limit: u64, kind: &str) -> Result<String> {
+    use std::io::Read;
+    let file = open_regular(path)?;
+    let too_large = || {
+        refuse(
+            path,
+            format!("is larger than the limit of {limit} bytes for a {kind} file"),
+        )
+    };
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        refuse(
+            path,
+            format!(
+                "is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}
+
 /// The first `lines` lines of a file (format sniffing), without reading
-/// the rest.
+/// the rest; each line at most [`MAX_LINE_BYTES`].
 pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
-    use std::io::BufRead;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    use std::io::{BufRead, Read};
+    let file = open_regular(path)?;
     let mut reader = std::io::BufReader::new(file);
     let mut head = String::new();
     for _ in 0..lines {
         let mut line = Vec::new();
-        if reader
+        let n = (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
             .read_until(b'\n', &mut line)
-            .map_err(|e| Error::io(path, e))?
-            == 0
-        {
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
             break;
+        }
+        if n as u64 > MAX_LINE_BYTES {
+            return Err(refuse(
+                path,
+                format!("has a line longer than the limit of {MAX_LINE_BYTES} bytes"),
+            ));
         }
         head.push_str(&String::from_utf8_lossy(&line));
     }

@@ -82,7 +82,7 @@ pub fn read(path: &Path, decimals: u8, proposal_id: Option<&str>) -> Result<Snap
 
 /// Reads Snapshot votes from `path` with all options.
 pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
     parse_with(path, &text, opts)
 }
 
@@ -130,7 +130,7 @@ pub fn read_all(
     path: &Path,
     opts: &JsonVoteOptions<'_>,
 ) -> Result<(Vec<super::csv_votes::ProposalVotes>, Option<Vec<String>>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
     let mut groups = super::ProposalGroups::default();
     let choices = scan(path, &text, opts, |id, vote, at| {
         let id = id.ok_or_else(|| Error::input(at(), "the vote names no proposal"))?;
@@ -229,7 +229,7 @@ fn read_vote(
     let choice = raw
         .choice
         .ok_or_else(|| Error::input(at("choice"), "missing"))?;
-    let selection = parse_selection(choice.get());
+    let selection = parse_selection(choice.get()).map_err(|e| Error::input(at("choice"), e))?;
     let (field, amount) = match (raw.vp, raw.balance) {
         (Some(vp), _) => ("vp", Some(vp)),
         (None, Some(b)) => ("balance", Some(b)),
@@ -271,33 +271,43 @@ fn read_vote(
 /// Reads a Snapshot `choice` value from its JSON text. Anything that is not
 /// a positive integer, a list of them, or an `{"index": weight}` map is
 /// [`Selection::Unreadable`]: an invalid ballot, as snapshot.js treats it.
-pub(crate) fn parse_selection(json: &str) -> Selection {
+///
+/// A weight out of any meaningful range (see
+/// [`crate::decimal::MAX_EXPONENT`]) is an error, not an invalid ballot:
+/// the file itself is broken.
+pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, String> {
     let json = json.trim();
     let unreadable = || Selection::Unreadable(json.to_string());
     match json.as_bytes().first() {
         Some(b'[') => {
             let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
-                return unreadable();
+                return Ok(unreadable());
             };
             let numbers: Option<Vec<u32>> = items.iter().map(|i| choice_number(i.get())).collect();
-            numbers.map_or_else(unreadable, Selection::List)
+            Ok(numbers.map_or_else(unreadable, Selection::List))
         }
         Some(b'{') => {
             let Ok(map) = serde_json::from_str::<BTreeMap<String, &RawValue>>(json) else {
-                return unreadable();
+                return Ok(unreadable());
             };
             let mut weights = Vec::with_capacity(map.len());
             for (key, value) in map {
                 let (Some(n), Ok(w)) = (choice_number(&key), DecimalLiteral::parse(value.get()))
                 else {
-                    return unreadable();
+                    return Ok(unreadable());
                 };
-                weights.push((n, w.to_rational()));
+                let w = w.bounded_rational().map_err(|e| {
+                    format!(
+                        "weight {:?} of choice {n}: {e}",
+                        crate::error::shown(value.get())
+                    )
+                })?;
+                weights.push((n, w));
             }
             weights.sort_by_key(|(n, _)| *n);
-            Selection::Weighted(weights)
+            Ok(Selection::Weighted(weights))
         }
-        _ => choice_number(json).map_or_else(unreadable, Selection::Single),
+        _ => Ok(choice_number(json).map_or_else(unreadable, Selection::Single)),
     }
 }
 
@@ -371,12 +381,23 @@ mod tests {
     use num_rational::BigRational;
 
     #[test]
+    fn weights_out_of_range_are_errors_not_big_integer_work() {
+        let started = std::time::Instant::now();
+        let e = parse_selection(r#"{"1": 1e999999, "2": 1e-999999}"#).unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        assert!(started.elapsed().as_secs() < 1);
+    }
+
+    #[test]
     fn selections_follow_snapshot_shapes() {
-        assert_eq!(parse_selection("2"), Selection::Single(2));
-        assert_eq!(parse_selection("0"), Selection::Single(0));
-        assert_eq!(parse_selection("[1, 3]"), Selection::List(vec![1, 3]));
+        assert_eq!(parse_selection("2").unwrap(), Selection::Single(2));
+        assert_eq!(parse_selection("0").unwrap(), Selection::Single(0));
         assert_eq!(
-            parse_selection(r#"{"2": 1, "1": 0.5}"#),
+            parse_selection("[1, 3]").unwrap(),
+            Selection::List(vec![1, 3])
+        );
+        assert_eq!(
+            parse_selection(r#"{"2": 1, "1": 0.5}"#).unwrap(),
             Selection::Weighted(vec![
                 (1, BigRational::new(1.into(), 2.into())),
                 (2, BigRational::from_integer(1.into()))
@@ -384,7 +405,7 @@ mod tests {
         );
         for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "{\"a\": 1}", "null"] {
             assert!(
-                matches!(parse_selection(bad), Selection::Unreadable(_)),
+                matches!(parse_selection(bad), Ok(Selection::Unreadable(_))),
                 "{bad}"
             );
         }

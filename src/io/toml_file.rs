@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The text of the TOML file at `path` (an `Io` error naming it if it
 /// cannot be read).
 pub(crate) fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    super::read_text(path, super::MAX_TOML_BYTES, "TOML")
 }
 
 /// Reads the TOML file at `path` and hands its text to `from_toml`
