@@ -66,8 +66,18 @@ pub(super) fn parse(text: &str) -> Option<Result<Supermajority, String>> {
     Some(
         ratio
             .parse::<Share>()
-            .map(|ratio| Supermajority { ratio, strict })
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.to_string())
+            .and_then(|ratio| {
+                // More than 100% of For + Against can never be reached.
+                if strict
+                    && ratio.as_rational() >= &num_rational::BigRational::from_integer(1.into())
+                {
+                    return Err(format!(
+                        ">{ratio} can never pass: use at most \"1\" (unanimity)"
+                    ));
+                }
+                Ok(Supermajority { ratio, strict })
+            }),
     )
 }
 
@@ -99,5 +109,20 @@ impl PassRulePlugin for Ratio {
                 )
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_that_can_never_pass_are_refused() {
+        assert!(parse(">1").unwrap().is_err());
+        assert!(parse(">100%").unwrap().is_err());
+        // Unanimity is a valid rule.
+        assert!(parse("1").unwrap().is_ok());
+        assert!(parse(">2/3").unwrap().is_ok());
+        assert!(parse("majority").is_none());
     }
 }
