@@ -51,14 +51,20 @@ pub fn min_majority_set(powers: &[u128]) -> Option<MinSet> {
     unreachable!("the whole set holds more than half of a positive total")
 }
 
-/// The smallest set of `side` voters whose switch flips the outcome.
+/// The smallest set of `side` voters whose switch flips the outcome,
+/// taking voters by power, then tokens (exact when the flip depends on
+/// power alone; when it also depends on tokens, as under a cap whose
+/// quorum counts tokens, it is the smallest such prefix: an upper bound).
 /// `side` holds each candidate's (power, tokens); `flips(p, t)` says
 /// whether switching power `p` backed by `t` tokens flips the outcome and
 /// must be monotone (if a prefix of the largest voters flips it, any longer
 /// prefix does). `None` if even switching everyone does not flip it.
 pub fn min_flip_set(side: &[(u128, u128)], flips: impl Fn(u128, u128) -> bool) -> Option<MinSet> {
-    let powers: Vec<u128> = side.iter().map(|&(p, _)| p).collect();
-    let order = largest_first(&powers);
+    // Largest power first; among equal powers, most tokens first (a
+    // switch also moves tokens out of a quorum), so that voters tied in
+    // power are taken in an order the file's row order cannot change: two
+    // voters equal in both give the same prefix sums either way.
+    let order = largest_first(side);
     let mut prefix = Vec::with_capacity(order.len() + 1);
     prefix.push((0u128, 0u128));
     for &i in &order {
