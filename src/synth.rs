@@ -90,7 +90,38 @@ pub struct Options {
     pub decimals: u8,
     /// Seed.
     pub seed: u64,
+    /// Vote-escrow locks for the voters, if any.
+    pub locks: Option<LockLaw>,
 }
+
+/// How long the synthetic voters' tokens stay locked (vote-escrow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockLaw {
+    /// Each voter's remaining lock is a whole number of weeks drawn
+    /// uniformly from 1 to this many (Curve allows up to 208).
+    UniformWeeks(u64),
+}
+
+impl std::str::FromStr for LockLaw {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<LockLaw> {
+        let bad = || {
+            Error::invalid(format!(
+                "--locks {s:?}: expected uniform:WEEKS (1 to 208 whole weeks, Curve's maximum)"
+            ))
+        };
+        let weeks = s.strip_prefix("uniform:").ok_or_else(bad)?;
+        let weeks: u64 = weeks.trim().parse().map_err(|_| bad())?;
+        if !(1..=208).contains(&weeks) {
+            return Err(bad());
+        }
+        Ok(LockLaw::UniformWeeks(weeks))
+    }
+}
+
+/// The snapshot time of synthetic locks: a week boundary (unix seconds), so
+/// that lock ends a whole number of weeks later need no rounding.
+pub const LOCK_SNAPSHOT_TIME: u64 = 2_810 * 604_800;
 
 /// A generated DAO.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,6 +132,9 @@ pub struct SynthDao {
     pub delegations: Vec<(usize, usize)>,
     /// (voter, choice 1..=3) of the basic ballot.
     pub votes: Vec<(usize, u32)>,
+    /// Per vote, its lock's remaining whole weeks at the snapshot time
+    /// (empty without locks).
+    pub lock_weeks: Vec<u64>,
     /// Token decimals.
     pub decimals: u8,
 }
@@ -240,10 +274,19 @@ pub fn generate(o: &Options) -> Result<SynthDao> {
             votes.push((i, choice));
         }
     }
+    // Locks are drawn after everything else, so that the same seed gives
+    // the same holders, delegations and votes with or without them.
+    let lock_weeks = match o.locks {
+        None => Vec::new(),
+        Some(LockLaw::UniformWeeks(max)) => {
+            votes.iter().map(|_| 1 + rng.next_u64() % max).collect()
+        }
+    };
     Ok(SynthDao {
         balances,
         delegations,
         votes,
+        lock_weeks,
         decimals: o.decimals,
     })
 }
@@ -272,14 +315,24 @@ impl SynthDao {
             let _ = writeln!(delegations, "{},{}", address(a), address(b));
         }
         write("delegations.csv", delegations)?;
-        let mut votes = String::from("voter,choice\n");
-        for &(v, c) in &self.votes {
-            let _ = writeln!(
+        let locked = !self.lock_weeks.is_empty();
+        let mut votes = String::from(if locked {
+            "voter,choice,lock_end,snapshot_time\n"
+        } else {
+            "voter,choice\n"
+        });
+        for (k, &(v, c)) in self.votes.iter().enumerate() {
+            let _ = write!(
                 votes,
                 "{},{}",
                 address(v),
                 ["For", "Against", "Abstain"][c as usize - 1]
             );
+            if locked {
+                let end = LOCK_SNAPSHOT_TIME + self.lock_weeks[k] * 604_800;
+                let _ = write!(votes, ",{end},{LOCK_SNAPSHOT_TIME}");
+            }
+            votes.push('\n');
         }
         write("votes.csv", votes)?;
         write(
@@ -292,11 +345,18 @@ impl SynthDao {
                  [holders]\npath = \"holders.csv\"\n\n\
                  [rules]\n# OpenZeppelin Governor: 4% of the supply, For + Abstain count.\n\
                  quorum = \"4%\"\nquorum_counts = [\"For\", \"Abstain\"]\nquorum_rounding = \"floor\"\n\
-                 pass = \"majority\"\n",
+                 pass = \"majority\"\n{}",
                 self.balances.len(),
                 self.delegations.len(),
                 self.votes.len(),
-                self.decimals
+                self.decimals,
+                if locked {
+                    "\n[mechanism]\n# Curve vote-escrow: each vote's lock_end and the snapshot_time \
+                     in votes.csv;\n# the locked amount is the voter's balance.\n\
+                     kind = \"vote-escrow\"\npreset = \"curve\"\n"
+                } else {
+                    ""
+                }
             ),
         )
     }
@@ -308,6 +368,7 @@ mod tests {
 
     fn options(seed: u64) -> Options {
         Options {
+            locks: None,
             holders: 2000,
             distribution: BalanceModel::Pareto(1.16),
             delegation_rate: 0.3,

@@ -31,6 +31,11 @@ pub(crate) struct Args {
     /// Folder to write holders.csv, delegations.csv, votes.csv, proposal.toml.
     #[arg(long)]
     out: PathBuf,
+    /// Vote-escrow locks for the voters: uniform:WEEKS (remaining lock a
+    /// whole number of weeks, uniform in 1..=WEEKS); the proposal then
+    /// uses Curve's vote-escrow.
+    #[arg(long)]
+    locks: Option<String>,
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
@@ -47,6 +52,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         choice_weights: [f, a, b],
         decimals: args.decimals,
         seed: args.seed,
+        locks: args.locks.as_deref().map(str::parse).transpose()?,
     })?;
     dao.write(&args.out)?;
     Ok(format!(
