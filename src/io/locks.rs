@@ -25,9 +25,14 @@ use crate::error::{Error, Result};
 use crate::locks::{LockState, Locks, TokenLock};
 use crate::vote::Voter;
 
-/// Reads a locks file; amounts in `unit` of a token with `decimals`.
+/// Reads a locks file; amounts in `unit` of a token with `decimals`. A
+/// file with an `event_name` column is a `VotingEscrow` event log instead
+/// ([`read_events`]).
 pub fn read(path: &Path, unit: AmountUnit, decimals: u8) -> Result<Locks> {
     let mut csv = CsvFile::open(path)?;
+    if csv.column(None, &["event_name", "event"], false)?.is_some() {
+        return read_events(path);
+    }
     let address = csv.required_column(None, &["address", "provider", "voter", "account"])?;
     let amount = csv.required_column(None, &["amount", "value", "locked"])?;
     let end = csv.required_column(None, &["end", "locktime", "unlock_time", "lock_end"])?;
@@ -62,6 +67,93 @@ pub fn read(path: &Path, unit: AmountUnit, decimals: u8) -> Result<Locks> {
         states.push(LockState {
             voter: Voter::new(owner),
             time,
+            lock,
+            line,
+        });
+    }
+    Ok(Locks::from_states(path, states))
+}
+
+/// Reads Curve `VotingEscrow` event logs in the governor-events shape (one
+/// row per event, `event_name` first): `Deposit(provider, value, locktime,
+/// type, ts)` adds `value` to the provider's locked amount and, when
+/// `locktime` is not 0, sets its end (`create_lock`,
+/// `increase_unlock_time`; `deposit_for` and `increase_amount` repeat the
+/// current end); `Withdraw(provider, value, ts)` empties the lock. Each
+/// event gives the provider's lock from `ts` on; amounts are base units,
+/// as the contract emits them. Other events (`Supply`) are not locks and
+/// are passed over. A provider's events must be in time order.
+pub fn read_events(path: &Path) -> Result<Locks> {
+    let mut csv = CsvFile::open(path)?;
+    let event = csv.required_column(None, &["event_name", "event"])?;
+    let provider = csv.required_column(None, &["provider", "address"])?;
+    let value = csv.required_column(None, &["value", "amount"])?;
+    let locktime = csv.column(None, &["locktime"], false)?;
+    let ts = csv.required_column(None, &["ts", "timestamp"])?;
+    let mut current: std::collections::HashMap<Voter, (TokenLock, u64)> =
+        std::collections::HashMap::new();
+    let mut states = Vec::new();
+    let mut record = StringRecord::new();
+    while let Some(line) = csv.next_record(&mut record)? {
+        let name = record[event].trim();
+        if name != "Deposit" && name != "Withdraw" {
+            continue;
+        }
+        let digits = |column: usize| -> Result<u128> {
+            let text = record[column].trim().trim_end_matches(".0");
+            text.parse().map_err(|_| {
+                Error::input(
+                    csv.at(line, column),
+                    format!("{text:?} is not a whole number"),
+                )
+            })
+        };
+        let owner = record[provider].trim();
+        if owner.is_empty() {
+            return Err(Error::input(
+                csv.at(line, provider),
+                "the provider is empty",
+            ));
+        }
+        let voter = Voter::new(owner);
+        let time = u64::try_from(digits(ts)?)
+            .map_err(|_| Error::input(csv.at(line, ts), "too large for unix seconds"))?;
+        let (before, last) = current.get(&voter).copied().unwrap_or((
+            TokenLock {
+                amount: crate::amount::Amount::ZERO,
+                end: 0,
+            },
+            0,
+        ));
+        if time < last {
+            return Err(Error::input(
+                csv.at(line, ts),
+                format!("{owner}'s events are out of time order ({time} after {last})"),
+            ));
+        }
+        let lock = if name == "Withdraw" {
+            TokenLock {
+                amount: crate::amount::Amount::ZERO,
+                end: 0,
+            }
+        } else {
+            let added = crate::amount::Amount::from_base_units(digits(value)?);
+            let amount = before
+                .amount
+                .checked_add(added)
+                .ok_or_else(|| Error::overflow(Some(csv.at(line, value)), "the locked amount"))?;
+            let end = match locktime.map(digits).transpose()? {
+                Some(0) | None => before.end,
+                Some(t) => u64::try_from(t).map_err(|_| {
+                    Error::input(csv.at(line, value), "locktime too large for unix seconds")
+                })?,
+            };
+            TokenLock { amount, end }
+        };
+        current.insert(voter.clone(), (lock, time));
+        states.push(LockState {
+            voter,
+            time: Some(time),
             lock,
             line,
         });
@@ -128,5 +220,41 @@ mod tests {
         let (_dir, path) = write("address,end\n0xa,100\n");
         let err = read(&path, AmountUnit::Token, 18).unwrap_err().to_string();
         assert!(err.contains("no amount column"), "{err}");
+    }
+
+    #[test]
+    fn voting_escrow_events_give_each_providers_lock_over_time() {
+        // create_lock 100 until 2000 at ts 10; increase_amount 50 at 20
+        // (locktime repeats 2000); increase_unlock_time to 3000 at 30;
+        // withdraw at 40. A Supply event is not a lock.
+        let (_dir, path) = write(
+            "event_name,provider,value,locktime,type,ts\n\
+             Deposit,0xA,100,2000,1,10\n\
+             Supply,,100,,,10\n\
+             Deposit,0xa,50,2000,2,20\n\
+             Deposit,0xa,0,3000,3,30\n\
+             Withdraw,0xa,150,,,40\n",
+        );
+        let locks = read(&path, AmountUnit::Token, 18).unwrap();
+        let a = Voter::new("0xa");
+        let at = |t| {
+            locks
+                .at(&a, t)
+                .map(|s| (s.lock.amount.base_units(), s.lock.end))
+        };
+        assert_eq!(at(5), None);
+        assert_eq!(at(15), Some((100, 2000)));
+        assert_eq!(at(25), Some((150, 2000)));
+        assert_eq!(at(35), Some((150, 3000)));
+        assert_eq!(at(45), Some((0, 0)));
+        // Out of order events are refused with their line.
+        let (_dir, path) = write(
+            "event_name,provider,value,locktime,type,ts\nDeposit,0xa,1,100,1,20\nDeposit,0xa,1,0,2,10\n",
+        );
+        let err = read(&path, AmountUnit::Token, 18).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3") && err.contains("time order"),
+            "{err}"
+        );
     }
 }
