@@ -40,6 +40,9 @@ pub enum Step {
     Turnout(Share),
     /// Every mechanism is capped at this fraction of the total power.
     Cap(Share),
+    /// Every voter (re-)locks its tokens for this many weeks from the
+    /// snapshot time (vote-escrow: `relock:208` is Curve's maximum).
+    Relock(u64),
 }
 
 /// A named chain of steps, applied in order.
@@ -63,8 +66,8 @@ impl FromStr for Scenario {
     fn from_str(text: &str) -> Result<Scenario> {
         let bad = |part: &str, why: &str| {
             Error::invalid(format!(
-                "scenario {part:?}: {why} (known: sybil:K, whales-abstain:N, turnout:X, cap:X; \
-                 combine with +)"
+                "scenario {part:?}: {why} (known: sybil:K, whales-abstain:N, turnout:X, cap:X, \
+                 relock:WEEKS; combine with +)"
             ))
         };
         let mut steps = Vec::new();
@@ -96,6 +99,10 @@ impl FromStr for Scenario {
                     arg.parse()
                         .map_err(|e: crate::share::ShareError| bad(part, &e.to_string()))?,
                 ),
+                "relock" => match arg.trim().parse::<u64>() {
+                    Ok(w) if (1..=208).contains(&w) => Step::Relock(w),
+                    _ => return Err(bad(part, "WEEKS must be a whole number from 1 to 208")),
+                },
                 _ => return Err(bad(part, "unknown scenario")),
             });
         }
@@ -159,10 +166,34 @@ impl Scenario {
                     join(&mut votes, holders, x, &mut rng, prepared)?;
                 }
                 Step::Cap(share) => cap = Some(Cap::Fraction(share.clone())),
+                Step::Relock(weeks) => relock(&mut votes, *weeks)?,
             }
         }
         Ok(Applied { votes, cap })
     }
+}
+
+/// Every vote's lock ends `weeks` whole weeks after its snapshot time.
+fn relock(votes: &mut VoteSet, weeks: u64) -> Result<()> {
+    use crate::mechanism::vote_escrow::{LOCK_END, SNAPSHOT_TIME};
+    const WEEK: u64 = 604_800;
+    for v in &mut votes.votes {
+        let t: u64 = v
+            .attributes
+            .get(SNAPSHOT_TIME)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "relock:{weeks} moves each vote's lock_end from its snapshot_time: the vote on \
+                     line {} states no snapshot_time",
+                    v.line
+                ))
+            })?;
+        // Lock ends are whole weeks (Curve rounds them down).
+        let end = (t / WEEK + weeks) * WEEK;
+        v.attributes.set(LOCK_END, &end.to_string());
+    }
+    Ok(())
 }
 
 fn weights_of(votes: &VoteSet) -> Vec<Amount> {

@@ -366,3 +366,35 @@ fn synthetic_locks_compare_with_curve_power_recomputed_from_the_files() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// "Everyone re-locks for the maximum" (`--scenario relock:208`): with
+/// every lock ending 208 weeks after t (week-rounded: (⌊t/WEEK⌋ + 208) ·
+/// WEEK − t = 125,286,400 s, below Curve's MAXTIME), ve-power is
+/// floor(amount / MAXTIME) × the same duration for everyone, proportional
+/// to tokens: the whale's 10,000 Against beats 2,600 For, and the bundled
+/// proposal that ve-power passes is rejected, as token-weighted rejects it.
+#[test]
+fn relocking_everyone_for_the_maximum_flips_the_bundled_example() {
+    let proposal = Proposal::load(bundled()).unwrap();
+    let variants = Variant::for_proposal(
+        Some(&["token-weighted".to_string()]),
+        &proposal,
+        &Registry::builtin(),
+    )
+    .unwrap();
+    let mut prepared = proposal
+        .reading_attributes_of(variants.iter().map(|v| &v.mechanism))
+        .prepare()
+        .unwrap();
+    let scenario: govkit::scenario::Scenario = "relock:208".parse().unwrap();
+    let c =
+        govkit::compare::compare_with_scenarios(&mut prepared, &variants, &[scenario], 1).unwrap();
+    assert_eq!(c.rows[0].outcome, Outcome::Passed);
+    let under = &c.scenarios[0].mechanisms;
+    assert_eq!(under[0].outcome, Outcome::Rejected);
+    assert!(under[0].changed);
+    // Token-weighted does not read locks: unchanged.
+    assert_eq!(under[1].outcome, Outcome::Rejected);
+    assert!(!under[1].changed);
+    assert!("relock:209".parse::<govkit::scenario::Scenario>().is_err());
+}

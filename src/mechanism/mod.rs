@@ -14,7 +14,7 @@ mod conviction;
 mod quadratic;
 mod registry;
 mod token_weighted;
-mod vote_escrow;
+pub mod vote_escrow;
 
 use std::sync::Arc;
 
