@@ -398,3 +398,22 @@ fn relocking_everyone_for_the_maximum_flips_the_bundled_example() {
     assert!(!under[1].changed);
     assert!("relock:209".parse::<govkit::scenario::Scenario>().is_err());
 }
+
+/// The report says how far the power decays in a week without re-locks:
+/// Curve power falls by slope × WEEK for every lock still live a week
+/// later and to 0 for the whale's lock, which ends within the week.
+/// Slopes (floor(amount / 126,144,000)): alice 1500 → 11,891,171,993,911,
+/// bob 1000 → 7,927,447,995,941, carol 500 → 3,963,723,997,970. From the
+/// total 524,974,632,166,384,227,200 less the whale's
+/// 7,356,671,740,233,340,800 and (Σ slopes) × 604,800:
+/// 503,234,398,782,316,140,800 base units.
+#[test]
+fn the_report_states_the_power_a_week_later() {
+    let r = Proposal::load(bundled()).unwrap().evaluate().unwrap();
+    assert!(
+        r.mechanism_details.iter().any(|d| d
+            == "the same locks one week after t, if nobody re-locks: 503.2343987823161408"),
+        "{:?}",
+        r.mechanism_details
+    );
+}

@@ -547,6 +547,9 @@ impl Mechanism for VoteEscrow {
         };
         let (mut live, mut ended, mut none) = (0u64, 0u64, 0u64);
         let (mut total, mut within_week) = (Some(0u128), Some(0u128));
+        // The same locks one week later: how fast this electorate's power
+        // decays if nobody re-locks.
+        let mut next_week = Some(0u128);
         for (lock, p) in locks.iter().zip(powers) {
             match lock {
                 None => none += 1,
@@ -560,6 +563,12 @@ impl Mechanism for VoteEscrow {
                         if end - t <= WEEK {
                             within_week = within_week.and_then(|s| s.checked_add(p.units()));
                         }
+                        let later = t.checked_add(WEEK).and_then(|w| {
+                            self.escrow
+                                .power(lock.amount.base_units(), lock.end, w)
+                                .ok()
+                        });
+                        next_week = next_week.zip(later).and_then(|(s, x)| s.checked_add(x));
                     }
                 }
             }
@@ -578,6 +587,10 @@ impl Mechanism for VoteEscrow {
                 "power in locks ending within a week of t: {} of {}",
                 show(within_week),
                 show(total)
+            ),
+            format!(
+                "the same locks one week after t, if nobody re-locks: {}",
+                show(next_week)
             ),
         ]
     }
