@@ -190,3 +190,95 @@ pub fn comparison_html(c: &Comparison, extra_lorenz: &[(String, Vec<(f64, f64)>)
     );
     h
 }
+
+/// The matching of a funding round per project under each rule, as an SVG
+/// bar chart (tokens; floats for the picture only).
+pub fn round_chart(r: &crate::funding::RoundReport) -> String {
+    use num_traits::ToPrimitive;
+    let tokens = |q: &crate::quantity::Quantity| {
+        let scale = num_rational::BigRational::from_integer(
+            num_bigint::BigInt::from(10u8).pow(u32::from(q.decimals())),
+        );
+        (q.as_rational() / scale).to_f64().unwrap_or(0.0)
+    };
+    bar_svg(&BarChart {
+        title: format!("Matching by project, round {}", short(&r.id)),
+        x_label: "project".into(),
+        y_label: "matching (tokens)".into(),
+        series: r.rules.iter().map(|m| m.rule.clone()).collect(),
+        groups: r
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let values = r
+                    .rules
+                    .iter()
+                    .map(|m| tokens(&m.projects[i].matching))
+                    .collect();
+                (p.project.clone(), values)
+            })
+            .collect(),
+    })
+}
+
+/// A funding round as one self-contained HTML document: the matching
+/// table (rounded to 3 decimals; the JSON keeps every value exact) and the
+/// chart.
+pub fn round_html(r: &crate::funding::RoundReport) -> String {
+    let mut h = String::new();
+    let title = format!(
+        "govkit fund: {}{}",
+        r.id,
+        r.title
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default()
+    );
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{0}</title><style>\
+         body{{font-family:sans-serif;margin:2em}}\
+         table{{border-collapse:collapse;margin:1em 0}}\
+         th,td{{border:1px solid #bbb;padding:4px 8px;text-align:right}}\
+         th:first-child,td:first-child{{text-align:left}}\
+         </style></head><body>\n<h1>{0}</h1>\n<p>Pool {1} tokens, {2} contributions \
+         from {3} contributors.</p>\n<table id=\"matching\"><tr><th>project</th>\
+         <th>contributed</th><th>contributors</th>",
+        esc(&title),
+        crate::render::fund::rounded(&r.pool, 3),
+        r.rows,
+        r.contributors
+    );
+    for m in &r.rules {
+        let _ = write!(h, "<th>{} matching</th>", esc(&m.rule));
+    }
+    let _ = writeln!(h, "</tr>");
+    for (i, p) in r.projects.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td>",
+            esc(&p.project),
+            crate::render::fund::rounded(&p.contributions, 3),
+            p.contributors
+        );
+        for m in &r.rules {
+            let _ = write!(
+                h,
+                "<td title=\"{}\">{}</td>",
+                esc(&m.projects[i].matching.to_string()),
+                crate::render::fund::rounded(&m.projects[i].matching, 3)
+            );
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<figure>{}</figure>\n<p><small>Matching is exact in the JSON \
+         (`govkit fund --format json`); hover a cell for its exact value. The chart \
+         is drawn from rounded values.</small></p>\n</body></html>",
+        round_chart(r)
+    );
+    h
+}

@@ -330,3 +330,31 @@ fn fund_sybil_reports_each_rule_and_project_of_the_contributor() {
         assert!(after > before, "{g}");
     }
 }
+
+#[test]
+fn fund_html_report_is_self_contained_with_its_chart() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("round.html");
+    assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .args([
+            "fund",
+            &format!("{root}/proposals/fund-clr-example.toml"),
+            "--html",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    // clr.py's own numbers for the example (grant 4: 220.594, grant 5:
+    // 351.406) in the table, one column per rule, and the chart inline.
+    assert!(html.contains(">220.594</td>"), "{html}");
+    assert!(html.contains(">351.406</td>"));
+    for rule in ["quadratic", "clr", "cocm"] {
+        assert!(html.contains(&format!("<th>{rule} matching</th>")));
+    }
+    assert!(html.contains("<svg") && html.contains("Matching by project"));
+    // Nothing is fetched: no scripts, no external references.
+    assert!(!html.contains("<script") && !html.contains("src=\"http"));
+}

@@ -411,8 +411,10 @@ fn relocking_everyone_for_the_maximum_flips_the_bundled_example() {
 fn the_report_states_the_power_a_week_later() {
     let r = Proposal::load(bundled()).unwrap().evaluate().unwrap();
     assert!(
-        r.mechanism_details.iter().any(|d| d
-            == "the same locks one week after t, if nobody re-locks: 503.2343987823161408"),
+        r.mechanism_details
+            .iter()
+            .any(|d| d
+                == "the same locks one week after t, if nobody re-locks: 503.2343987823161408"),
         "{:?}",
         r.mechanism_details
     );

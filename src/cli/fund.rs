@@ -24,6 +24,9 @@ pub(crate) struct Args {
     /// Largest split tried when looking for one that overtakes a project.
     #[arg(long, default_value_t = 1024, requires = "sybil")]
     max_split: u64,
+    /// Also write a self-contained HTML report with the matching chart.
+    #[arg(long, conflicts_with = "sybil")]
+    html: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
@@ -35,5 +38,9 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         return Ok(render_sybil(&s, args.format));
     }
     let report = contributions::run(&args.round)?;
+    if let Some(path) = &args.html {
+        std::fs::write(path, govkit::html::round_html(&report))
+            .map_err(|e| govkit::Error::io(path, e))?;
+    }
     Ok(render(&report, args.format))
 }

@@ -38,7 +38,7 @@ pub fn render(report: &RoundReport, format: FundFormat) -> String {
 
 /// A quantity in whole tokens rounded half up to `digits`, trailing zeros
 /// kept off only for integers.
-fn rounded(q: &Quantity, digits: usize) -> String {
+pub(crate) fn rounded(q: &Quantity, digits: usize) -> String {
     let scale = BigRational::from_integer(BigInt::from(10u8).pow(u32::from(q.decimals())));
     crate::decimal::round_half_up(&(q.as_rational() / scale), digits)
 }
