@@ -60,8 +60,16 @@ impl fmt::Display for Location {
 }
 
 /// The error type of every fallible govkit operation.
-#[derive(Debug)]
 pub struct Error(Box<ErrorKind>);
+
+impl fmt::Debug for Error {
+    /// The message, as `Display` writes it, then the kind: `?` in
+    /// `main() -> Result<(), govkit::Error>` and `unwrap()` show what went
+    /// wrong in words.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({:?})", self.0)
+    }
+}
 
 /// What went wrong.
 #[derive(Debug)]
@@ -255,6 +263,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_starts_with_the_message() {
+        let e = Error::input(Location::line("votes.csv", 7), "bad");
+        assert!(format!("{e:?}").starts_with("votes.csv line 7: bad ("));
+    }
 
     #[test]
     fn display_names_file_line_and_field() {

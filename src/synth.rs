@@ -295,6 +295,18 @@ impl SynthDao {
     /// Writes `holders.csv`, `delegations.csv`, `votes.csv` and
     /// `proposal.toml` into `dir` (created if needed).
     pub fn write(&self, dir: &Path) -> Result<()> {
+        self.write_to(dir, true)
+    }
+
+    /// Like [`SynthDao::write`]; without `overwrite`, a folder that already
+    /// holds files is refused instead of overwritten.
+    pub fn write_to(&self, dir: &Path, overwrite: bool) -> Result<()> {
+        if !overwrite && crate::io::holds_files(dir)? {
+            return Err(Error::invalid(format!(
+                "{} already holds files: choose another --out or pass --force to overwrite",
+                dir.display()
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let write = |name: &str, text: String| {
             let path = dir.join(name);
@@ -345,11 +357,17 @@ impl SynthDao {
                  [holders]\npath = \"holders.csv\"\n\n\
                  [rules]\n# OpenZeppelin Governor: 4% of the supply, For + Abstain count.\n\
                  quorum = \"4%\"\nquorum_counts = [\"For\", \"Abstain\"]\nquorum_rounding = \"floor\"\n\
-                 pass = \"majority\"\n{}",
+                 pass = \"majority\"\n{}{}",
                 self.balances.len(),
                 self.delegations.len(),
                 self.votes.len(),
                 self.decimals,
+                if self.delegations.is_empty() {
+                    ""
+                } else {
+                    "\n[delegation]\n# The generated delegations, resolved one hop.\n\
+                     path = \"delegations.csv\"\npolicy = \"one-hop\"\n"
+                },
                 if locked {
                     "\n[mechanism]\n# Curve vote-escrow: each vote's lock_end and the snapshot_time \
                      in votes.csv;\n# the locked amount is the voter's balance.\n\

@@ -493,3 +493,44 @@ fn compare_takes_a_proposal_id_like_evaluate() {
     // Compound 43 passed on chain.
     assert_eq!(json["rows"][0]["outcome"], json!("passed"));
 }
+
+#[test]
+fn synth_uses_its_delegations_and_does_not_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dao");
+    let synth = |extra: &[&str]| {
+        Command::cargo_bin("govkit")
+            .unwrap()
+            .args([
+                "synth",
+                "--holders",
+                "200",
+                "--delegation-rate",
+                "0.3",
+                "--out",
+            ])
+            .arg(&out)
+            .args(extra)
+            .assert()
+    };
+    synth(&[]).success();
+    // The proposal reads the delegations it was written with.
+    let report = Command::cargo_bin("govkit")
+        .unwrap()
+        .arg("evaluate")
+        .arg(out.join("proposal.toml"))
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&report).unwrap();
+    assert_eq!(
+        report["mechanism"],
+        json!("token-weighted + delegation (one-hop)")
+    );
+    // A second run into the same folder is refused, unless --force.
+    assert_fails(synth(&[]), &["already holds files", "--force"]);
+    synth(&["--force"]).success();
+}

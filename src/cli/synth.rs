@@ -36,6 +36,9 @@ pub(crate) struct Args {
     /// uses Curve's vote-escrow.
     #[arg(long)]
     locks: Option<String>,
+    /// Overwrite files in an --out folder that already holds some.
+    #[arg(long)]
+    force: bool,
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
@@ -54,7 +57,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         seed: args.seed,
         locks: args.locks.as_deref().map(str::parse).transpose()?,
     })?;
-    dao.write(&args.out)?;
+    dao.write_to(&args.out, args.force)?;
     Ok(format!(
         "wrote {} holders, {} delegations, {} votes to {}\n",
         dao.balances.len(),

@@ -200,6 +200,16 @@ pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
     Ok(head)
 }
 
+/// Whether `dir` is a folder with at least one entry (a missing folder
+/// holds nothing).
+pub fn holds_files(dir: &std::path::Path) -> Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_some()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
 /// Votes of a multi-proposal file grouped by proposal, in order of first
 /// appearance; a proposal whose rows hold a bad value keeps the first error.
 #[derive(Default)]
