@@ -25,7 +25,7 @@ use crate::io::Holders;
 use crate::mechanism::{Cap, Electorate, Mechanism, Quadratic, TokenWeighted};
 use crate::quantity::Quantity;
 use crate::rules::Outcome;
-use crate::vote::{largest_first, Vote, VoteSet, Voter};
+use crate::vote::{largest_first, Selection, Vote, VoteSet, Voter};
 
 /// A mechanism's power for one voter before and after a split.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +105,11 @@ pub struct SybilReport {
 pub enum Subjects {
     /// The `n` voters with the largest token weight.
     Largest(usize),
+    /// The `n` largest voters on the losing side (Against when the
+    /// proposal passed, For when it was rejected; every choice but the
+    /// winner's under plurality): the voters whose splitting could change
+    /// the outcome.
+    Losing(usize),
     /// This voter.
     Voter(Voter),
 }
@@ -194,6 +199,25 @@ pub fn analyze(
         }
         Subjects::Largest(n) => {
             let mut order = largest_first(&weights);
+            order.truncate(*n);
+            order
+        }
+        Subjects::Losing(n) => {
+            let roles = evaluation.rules.roles;
+            let winner = baseline
+                .winner
+                .as_ref()
+                .and_then(|w| evaluation.choices.number_of(w));
+            // 1-based choice numbers of the losing side.
+            let losing = |c: u32| match (roles, baseline.outcome) {
+                (Some(r), Outcome::Passed) => c as usize == r.against + 1,
+                (Some(r), Outcome::Rejected) => c as usize == r.for_choice + 1,
+                (None, _) => Some(c) != winner,
+            };
+            let mut order: Vec<usize> = largest_first(&weights)
+                .into_iter()
+                .filter(|&i| matches!(pinned.votes[i].selection, Selection::Single(c) if losing(c)))
+                .collect();
             order.truncate(*n);
             order
         }

@@ -57,3 +57,35 @@ fn an_unknown_voter_is_an_error() {
         .code(2)
         .stderr(predicates::str::contains("did not vote on this proposal"));
 }
+
+#[test]
+fn by_default_the_losing_side_is_analysed() {
+    // Compound 43 passed: only the Against side can change it by
+    // splitting. Its one Against voter is the only voter analysed, and it
+    // flips the quadratic outcome at 3928 wallets (the independent value
+    // above).
+    let out = Command::cargo_bin("govkit")
+        .unwrap()
+        .args([
+            "sybil",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/proposals/compound-43-quadratic.toml"
+            ),
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let voters = v["voters"].as_array().unwrap();
+    assert_eq!(voters.len(), 1);
+    assert_eq!(
+        voters[0]["voter"],
+        "0x905cc474c34d43f39e740157e94f90b59d19e25a"
+    );
+    assert_eq!(voters[0]["flips_at"], 3928);
+}

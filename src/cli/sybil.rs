@@ -15,12 +15,16 @@ pub(crate) struct Args {
     /// Split each analysed wallet into this many wallets for the gains.
     #[arg(long, default_value_t = 10)]
     split: u64,
-    /// Analyse this voter (default: the largest voters).
+    /// Analyse this voter (default: the largest voters of the losing side,
+    /// the only ones whose splitting can change the outcome).
     #[arg(long, conflicts_with = "top")]
     voter: Option<String>,
-    /// Analyse the N voters with the largest token weight.
+    /// Analyse the N largest voters of the losing side.
     #[arg(long, default_value_t = 5)]
     top: usize,
+    /// With --top: the N largest voters of either side.
+    #[arg(long)]
+    any_side: bool,
     /// Largest split tried when searching for an outcome flip.
     #[arg(long, default_value_t = 1_000_000)]
     max_split: u64,
@@ -33,7 +37,8 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     let prepared = Proposal::load(&args.proposal)?.prepare()?;
     let subjects = match &args.voter {
         Some(v) => Subjects::Voter(Voter::new(v)),
-        None => Subjects::Largest(args.top),
+        None if args.any_side => Subjects::Largest(args.top),
+        None => Subjects::Losing(args.top),
     };
     let report = sybil::analyze(
         &prepared.evaluation(),
