@@ -571,12 +571,7 @@ impl Proposal {
                 sets.sets.keys().cloned().collect::<Vec<_>>().join(", ")
             )
         })?;
-        let mut p = self.clone();
-        p.rules = rules.clone();
-        if supply.is_some() {
-            p.total_supply = *supply;
-        }
-        Ok(p)
+        Ok(self.with_rules_spec(rules.clone(), *supply))
     }
 
     /// A copy with other decision rules: `table`'s keys replace those of
@@ -587,34 +582,28 @@ impl Proposal {
         table: &crate::options::OptionTable,
         registry: &Registry,
     ) -> Result<Proposal> {
-        let mut merged = self.raw_rules.clone();
-        merged.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let merged_text = toml::to_string(&merged).map_err(|e| Error::invalid(e.to_string()))?;
         let located = |e: Error| Error::invalid(format!("rules {label:?}: {e}"));
-        let section: RulesSection =
-            toml_util::parse(Path::new(label), &merged_text).map_err(located)?;
         let src = RulesSource {
             path: Path::new(label),
-            text: &merged_text,
+            text: "",
             key_lines: &self.key_lines,
             table_line: Some(0),
             ctx: BuildContext::for_label(self.decimals, label),
         };
-        let (rules, supply) = rules_spec(
-            &section,
-            &merged,
-            self.ballot,
-            self.decimals,
-            &src,
-            registry,
-        )
-        .map_err(located)?;
+        let (rules, supply) =
+            overridden_rules(&self.raw_rules, table, self.ballot, src, registry, &|e| e)
+                .map_err(located)?;
+        Ok(self.with_rules_spec(rules, supply))
+    }
+
+    /// A copy with these rules (and explicit supply, when they set one).
+    fn with_rules_spec(&self, rules: RulesSpec, supply: Option<Amount>) -> Proposal {
         let mut p = self.clone();
         p.rules = rules;
         if supply.is_some() {
             p.total_supply = supply;
         }
-        Ok(p)
+        p
     }
 
     /// A copy whose quorum is this many tokens (absolute), e.g. from a
@@ -1104,19 +1093,16 @@ fn rule_sets(
             at.line = line;
             Error::input(at, message)
         };
-        let mut merged = raw_rules.clone();
-        merged.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let text = toml::to_string(&merged).map_err(|e| located(e.to_string()))?;
-        let section: RulesSection =
-            toml_util::parse(src.path, &text).map_err(|e| located(e.to_string()))?;
         let set_src = RulesSource {
             path: src.path,
-            text: &text,
+            text: src.text,
             key_lines: src.key_lines,
             table_line: line,
             ctx: BuildContext::for_section(decimals, src.path, src.key_lines, "rules", "pass"),
         };
-        let spec = rules_spec(&section, &merged, ballot, decimals, &set_src, registry)?;
+        let spec = overridden_rules(raw_rules, table, ballot, set_src, registry, &|e| {
+            located(e.to_string())
+        })?;
         sets.insert(value.to_ascii_lowercase(), spec);
     }
     Ok(RuleSets { by, sets })
@@ -1151,4 +1137,26 @@ fn other_kind(path: &Path, text: &str, e: Error) -> Error {
         ),
         None => e,
     }
+}
+
+/// The rules of a `[rules]` table `base` whose keys `overrides` replace
+/// (a `[batch.rules."VALUE"]` set, a `compare --rules` variant): the merged
+/// table is written out and read like any `[rules]`. `parse_error` places
+/// an error of reading the merged table; errors of the rules themselves are
+/// placed by `src`, whose text is set here to the merged table.
+fn overridden_rules(
+    base: &crate::options::OptionTable,
+    overrides: &crate::options::OptionTable,
+    ballot: BallotKind,
+    src: RulesSource<'_>,
+    registry: &Registry,
+    parse_error: &dyn Fn(Error) -> Error,
+) -> Result<(RulesSpec, Option<Amount>)> {
+    let mut merged = base.clone();
+    merged.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let text = toml::to_string(&merged).map_err(|e| parse_error(Error::invalid(e.to_string())))?;
+    let section: RulesSection = toml_util::parse(src.path, &text).map_err(parse_error)?;
+    let decimals = src.ctx.decimals;
+    let src = RulesSource { text: &text, ..src };
+    rules_spec(&section, &merged, ballot, decimals, &src, registry)
 }

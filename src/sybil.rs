@@ -235,9 +235,11 @@ pub fn analyze(
     for i in indices {
         let mut gains: Vec<SplitGain> = Vec::new();
         for &(m, cap) in &reference {
-            let g = gain(m, cap, &pinned, &weights, i, k, evaluation.decimals)?;
-            if !gains.iter().any(|seen| seen.mechanism == g.mechanism) {
-                gains.push(g);
+            // The proposal's mechanism may be one of the references:
+            // computed once.
+            let name = mechanism_label(m, cap);
+            if !gains.iter().any(|seen| seen.mechanism == name) {
+                gains.push(gain(m, cap, &pinned, &weights, i, k, evaluation.decimals)?);
             }
         }
         let flips = |split: u64| -> Result<bool> {
@@ -285,6 +287,11 @@ pub fn analyze(
     })
 }
 
+/// A mechanism's name with its cap.
+fn mechanism_label(m: &dyn Mechanism, cap: Option<&Cap>) -> String {
+    cap.map_or_else(|| m.name(), |c| c.describe(&m.name()))
+}
+
 fn gain(
     m: &dyn Mechanism,
     cap: Option<&Cap>,
@@ -329,7 +336,7 @@ fn gain(
         BigRational::new(BigInt::from(after.units()), BigInt::from(before.units()))
     };
     Ok(SplitGain {
-        mechanism: cap.map_or_else(|| m.name(), |c| c.describe(&m.name())),
+        mechanism: mechanism_label(m, cap),
         before: Quantity::power(before, pd),
         after: Quantity::power(after, pd),
         gain: ratio,

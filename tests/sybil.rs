@@ -3,6 +3,26 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+const QUADRATIC_43: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/proposals/compound-43-quadratic.toml"
+);
+
+/// `govkit sybil ARGS --format json`, which must succeed.
+fn sybil_json(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("govkit")
+        .unwrap()
+        .arg("sybil")
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 #[test]
 fn the_against_voter_of_compound_43_flips_it_with_3928_wallets() {
     // Independent check (Python, math.isqrt): the only Against voter holds
@@ -11,27 +31,13 @@ fn the_against_voter_of_compound_43_flips_it_with_3928_wallets() {
     // r*isqrt(q+1) + (k-r)*isqrt(q) with (q, r) = divmod(5e21, k). For is
     // 4431555493790 units; the smallest k with power > For is 3928
     // (power 4431703961168; k = 3927 gives 4431139805169).
-    let out = Command::cargo_bin("govkit")
-        .unwrap()
-        .args([
-            "sybil",
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/proposals/compound-43-quadratic.toml"
-            ),
-            "--voter",
-            "0x905cC474C34D43F39E740157E94F90b59d19E25A",
-            "--split",
-            "4",
-            "--format",
-            "json",
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let report: Value = serde_json::from_slice(&out).unwrap();
+    let report = sybil_json(&[
+        QUADRATIC_43,
+        "--voter",
+        "0x905cC474C34D43F39E740157E94F90b59d19E25A",
+        "--split",
+        "4",
+    ]);
     let voter = &report["voters"][0];
     assert_eq!(voter["flips_at"], 3928);
     assert_eq!(voter["weight"], "5000");
@@ -64,23 +70,7 @@ fn by_default_the_losing_side_is_analysed() {
     // splitting. Its one Against voter is the only voter analysed, and it
     // flips the quadratic outcome at 3928 wallets (the independent value
     // above).
-    let out = Command::cargo_bin("govkit")
-        .unwrap()
-        .args([
-            "sybil",
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/proposals/compound-43-quadratic.toml"
-            ),
-            "--format",
-            "json",
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = sybil_json(&[QUADRATIC_43]);
     let voters = v["voters"].as_array().unwrap();
     assert_eq!(voters.len(), 1);
     assert_eq!(

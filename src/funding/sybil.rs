@@ -9,8 +9,6 @@
 //! unchanged. Quadratic funding rewards breadth, so plain QF pays such a
 //! split; CLR and COCM are built to resist it.
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
 use serde::Serialize;
 
 use super::{fund, Contribution, Contributions, Round, RoundReport};
@@ -183,12 +181,6 @@ fn smallest_split(max: u64, passes: impl Fn(u64) -> Result<bool>) -> Result<Opti
         lo = hi;
         hi = hi.saturating_mul(2).min(max);
     }
-}
-
-/// `after / before` for reading, when `before` is positive.
-pub fn ratio(g: &MatchingSplit) -> Option<BigRational> {
-    (g.before.as_rational() > &BigRational::from_integer(BigInt::from(0)))
-        .then(|| g.after.as_rational() / g.before.as_rational())
 }
 
 #[cfg(test)]

@@ -150,17 +150,34 @@ fn read_json(path: &Path, decimals: u8) -> Result<Contributions> {
     })
 }
 
-/// Reads a round file, its contributions and identities, and runs the
-/// round ([`funding::fund`]).
-pub fn run(path: impl AsRef<Path>) -> Result<RoundReport> {
+/// A round file with everything it names read: the round, its
+/// contributions and identities.
+struct RoundInputs {
+    file: RoundFile,
+    contributions: Contributions,
+    identities: Option<crate::identities::Identities>,
+}
+
+fn read_inputs(path: &Path) -> Result<RoundInputs> {
     let file = load(path)?;
     let contributions = read(&file.contributions, file.round.decimals)?;
-    let ids = file
+    let identities = file
         .identities
         .as_deref()
         .map(identities::read)
         .transpose()?;
-    funding::fund(&file.round, &contributions, ids.as_ref())
+    Ok(RoundInputs {
+        file,
+        contributions,
+        identities,
+    })
+}
+
+/// Reads a round file, its contributions and identities, and runs the
+/// round ([`funding::fund`]).
+pub fn run(path: impl AsRef<Path>) -> Result<RoundReport> {
+    let i = read_inputs(path.as_ref())?;
+    funding::fund(&i.file.round, &i.contributions, i.identities.as_ref())
 }
 
 /// Reads a round and splits one contributor (`govkit fund --sybil`): see
@@ -171,17 +188,11 @@ pub fn sybil(
     split: u64,
     max_split: u64,
 ) -> Result<funding::sybil::RoundSybil> {
-    let file = load(path)?;
-    let contributions = read(&file.contributions, file.round.decimals)?;
-    let ids = file
-        .identities
-        .as_deref()
-        .map(identities::read)
-        .transpose()?;
+    let i = read_inputs(path.as_ref())?;
     funding::sybil::analyze(
-        &file.round,
-        &contributions,
-        ids.as_ref(),
+        &i.file.round,
+        &i.contributions,
+        i.identities.as_ref(),
         who,
         split,
         max_split,
