@@ -95,8 +95,22 @@ fn compound_bravo_under_aaves_differential() {
             changed.push(c.id.clone());
         }
     }
-    // One Bravo proposal that missed Compound's 400,000 COMP quorum would
-    // have passed Aave's 2% (200,000 COMP) with a wide enough margin.
+    // The changes follow from the two rules computed here: Compound's
+    // (For >= 400,000 COMP and For > Against) against Aave's. One Bravo
+    // proposal missed Compound's quorum but clears Aave's 2% (200,000 COMP)
+    // with a wide enough margin.
+    let compound = |s: &Sums| s.yes >= 400_000 * 10u128.pow(18) && s.yes > s.no;
+    let none = Sums::default();
+    let expected: Vec<String> = batch
+        .comparisons
+        .iter()
+        .map(|c| c.id.clone())
+        .filter(|id| {
+            let s = sums.get(id).unwrap_or(&none);
+            compound(s) != aave_short(s)
+        })
+        .collect();
+    assert_eq!(changed, expected);
     assert_eq!(changed.len(), 1, "{changed:?}");
 }
 
