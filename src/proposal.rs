@@ -1082,11 +1082,7 @@ fn rule_sets(
     }
     let mut sets = BTreeMap::new();
     for (value, table) in &b.rules {
-        let line = src
-            .text
-            .lines()
-            .position(|l| l.trim_start().starts_with('[') && l.contains(value.as_str()))
-            .map(|i| i as u64 + 1);
+        let line = toml_util::header_line(src.text, |h| h.contains(value.as_str()));
         let field = format!("batch.rules.{value}");
         let located = |message: String| {
             let mut at = Location::file(src.path).with_field(&field);
@@ -1125,9 +1121,8 @@ fn other_kind(path: &Path, text: &str, e: Error) -> Error {
         Some((key, command)) => Error::input(
             {
                 let header = format!("[{key}]");
-                let line = text.lines().position(|l| l.trim() == header);
                 let mut at = Location::file(path).with_field(key);
-                at.line = line.map(|i| i as u64 + 1);
+                at.line = toml_util::header_line(text, |h| h == header);
                 at
             },
             format!(

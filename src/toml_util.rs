@@ -92,6 +92,16 @@ pub(crate) fn key_on_line(text: &str, line: u64) -> Option<String> {
         .map(|(k, _)| k)
 }
 
+/// The line (1-based) of the first table header `[...]` that `matches`.
+pub(crate) fn header_line(text: &str, matches: impl Fn(&str) -> bool) -> Option<u64> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim();
+            l.starts_with('[') && matches(l)
+        })
+        .map(|i| i as u64 + 1)
+}
+
 /// Where a spanned value is: its line and the dotted key naming it.
 pub(crate) fn at<T>(path: &Path, text: &str, value: &Spanned<T>, key: &str) -> Location {
     Location::line(path, line_at(text, value.span().start)).with_field(key)
