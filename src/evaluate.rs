@@ -20,9 +20,15 @@ use crate::io::{Holders, OfficialStatus};
 use crate::mechanism::{Cap, Electorate, Mechanism};
 use crate::quantity::{Proportion, Quantity};
 use crate::report::{ChoiceResult, QuorumReport, Report, Tally, VoteCounts};
-use crate::rules::{Decision, DecisionRules, QuorumRole, Standing};
+use crate::rules::window::{self, TimedVote, WalkContext};
+use crate::rules::{
+    Decision, DecisionRules, Outcome, QuorumRole, Standing, VoteWindow, WindowReport,
+};
 use crate::score::Score;
 use crate::vote::{Vote, VoteSet};
+
+/// The delegation stage and the holders it resolved, when there is one.
+type DelegatedHolders<'h> = Option<(&'h DelegationStage, &'h Holders)>;
 
 /// Everything about a proposal except its votes: what to evaluate and how.
 pub struct Evaluation<'a> {
@@ -48,6 +54,9 @@ pub struct Evaluation<'a> {
     pub total_supply: Option<Amount>,
     /// The official outcome, when the source records one (governor logs).
     pub official: Option<OfficialStatus>,
+    /// The voting window, when rules depend on when votes are cast
+    /// (super-quorum, late quorum): votes after it are not counted.
+    pub window: Option<VoteWindow>,
 }
 
 impl<'a> Evaluation<'a> {
@@ -73,11 +82,50 @@ impl<'a> Evaluation<'a> {
             decimals,
             total_supply: None,
             official: None,
+            window: None,
         }
     }
 
     /// Scores the votes without deciding.
     pub fn tally(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<Tally> {
+        if !self.ballot.accumulates_casts() {
+            return self.tally_ballots(votes, holders, None);
+        }
+        // Fractional votes: each voter's casts merged into one ballot (with
+        // the weights the casts state or the holders give), then the
+        // merged ballots go through the mechanism like any vote.
+        if self.delegation.is_some() {
+            return Err(Error::invalid(
+                "fractional votes are cast with the delegates' weights already (the governor's \
+                 voting power): remove the [delegation] section",
+            ));
+        }
+        let (weights, _) = self.token_weights(votes, holders)?;
+        let combined =
+            crate::ballot::combine_fractional_casts(votes, &weights, self.choices.len())?;
+        let pinned = VoteSet {
+            votes: combined
+                .votes
+                .votes
+                .iter()
+                .zip(&combined.weights)
+                .map(|(v, &w)| Vote {
+                    weight: Some(w),
+                    ..v.clone()
+                })
+                .collect(),
+            ..combined.votes.clone()
+        };
+        self.tally_ballots(&pinned, None, Some(&combined))
+    }
+
+    /// Each vote's token weight: its own, else its holder balance, then
+    /// moved by the delegation stage; with the stage and its holders.
+    fn token_weights<'h>(
+        &'h self,
+        votes: &VoteSet,
+        holders: Option<&'h Holders>,
+    ) -> Result<(Vec<Amount>, DelegatedHolders<'h>)> {
         let at = |line: u64| Location::line(&votes.source, line);
         let mut weights: Vec<Amount> = Vec::with_capacity(votes.votes.len());
         for v in &votes.votes {
@@ -101,6 +149,19 @@ impl<'a> Evaluation<'a> {
             }
             None => None,
         };
+        Ok((weights, delegated_holders))
+    }
+
+    /// The tally of votes that each count on their own (`merged`: the
+    /// fractional casts they were merged from, for the counts).
+    fn tally_ballots(
+        &self,
+        votes: &VoteSet,
+        holders: Option<&Holders>,
+        merged: Option<&crate::ballot::Combined>,
+    ) -> Result<Tally> {
+        let at = |line: u64| Location::line(&votes.source, line);
+        let (weights, delegated_holders) = self.token_weights(votes, holders)?;
         let electorate = Electorate {
             source: &votes.source,
             votes: &votes.votes,
@@ -136,6 +197,16 @@ impl<'a> Evaluation<'a> {
             replaced: votes.replaced,
             ..VoteCounts::default()
         };
+        if let Some(m) = merged {
+            counts.merged = m.merged;
+            counts.invalid = m.invalid.len() as u64;
+            for (_, reason) in &m.invalid {
+                *counts
+                    .invalid_reasons
+                    .entry(reason.as_str().to_string())
+                    .or_default() += 1;
+            }
+        }
         let mut valid = Vec::with_capacity(votes.votes.len());
         let mut valid_index = Vec::with_capacity(votes.votes.len());
         let mut counted_power = Power::ZERO;
@@ -167,13 +238,40 @@ impl<'a> Evaluation<'a> {
                 }
             }
         }
-        counts.counted = valid.len() as u64;
         let overflow = |o: crate::ballot::TallyOverflow| {
             Error::overflow(
                 Some(at(o.line)),
                 format!("the score of choice {:?}", self.choices.names()[o.choice]),
             )
         };
+        let window_report = match &self.window {
+            Some(w) => {
+                let scored = !w.rules.is_empty();
+                let timed = self.timed_votes(votes, &valid, &valid_index, &weights, scored)?;
+                let supply = self.total_supply.or_else(|| holders.map(Holders::total));
+                let (keep, report) = self.walk_window(w, &timed.0, supply)?;
+                let mut kept = vec![true; valid.len()];
+                for (&k, &pos) in keep.iter().zip(&timed.1) {
+                    kept[pos] = k;
+                }
+                let mut k = kept.iter();
+                valid.retain(|_| *k.next().expect("one flag per ballot"));
+                let mut k = kept.iter();
+                valid_index.retain(|_| *k.next().expect("one flag per ballot"));
+                counted_power = Power::ZERO;
+                counted_tokens = Amount::ZERO;
+                for (b, &i) in valid.iter().zip(&valid_index) {
+                    counted_power = counted_power.checked_add(b.power).expect("<= cast power");
+                    counted_tokens = counted_tokens
+                        .checked_add(weights[i])
+                        .expect("summed above");
+                }
+                counts.too_late = report.too_late;
+                Some(report)
+            }
+            None => None,
+        };
+        counts.counted = valid.len() as u64;
         let scores = self.ballot.tally(n, &valid).map_err(overflow)?;
         // Turnout: the same ballot rule over token weights. For
         // token-weighted voting these are the scores already.
@@ -200,7 +298,100 @@ impl<'a> Evaluation<'a> {
             counted_tokens,
             cast_power,
             counts,
+            window: window_report,
         })
+    }
+
+    /// The valid ballots in time order, each with what it adds to each
+    /// choice (in power and in tokens, when `scored`), and each one's
+    /// position in `valid`.
+    fn timed_votes(
+        &self,
+        votes: &VoteSet,
+        valid: &[CountedBallot<'_>],
+        valid_index: &[usize],
+        weights: &[Amount],
+        scored: bool,
+    ) -> Result<(Vec<TimedVote>, Vec<usize>)> {
+        if scored && !self.ballot.adds_up() {
+            return Err(Error::invalid(format!(
+                "the voting-window rules replay ballots one at a time, which needs a ballot whose \
+                 scores add up; {} ballots do not (use single-choice, approval, weighted, \
+                 basic or fractional)",
+                self.ballot.name()
+            )));
+        }
+        let n = self.choices.len();
+        let overflow = |line: u64| {
+            Error::overflow(Some(Location::line(&votes.source, line)), "a vote's score")
+        };
+        let mut timed = Vec::with_capacity(valid.len());
+        for (pos, (b, &i)) in valid.iter().zip(valid_index).enumerate() {
+            let vote = &votes.votes[i];
+            let cast_at = vote.cast_at.as_ref().ok_or_else(|| {
+                Error::input(
+                    Location::line(&votes.source, vote.line),
+                    "the voting-window rules need each vote's block or unix time (a governor log's \
+                     block column, or the vote file's time column): this vote has none",
+                )
+            })?;
+            let at: u64 = cast_at.as_str().parse().map_err(|_| {
+                Error::input(
+                    Location::line(&votes.source, vote.line),
+                    format!(
+                        "time {:?}: the voting-window rules compare block numbers or unix times \
+                         (a whole number)",
+                        cast_at.as_str()
+                    ),
+                )
+            })?;
+            let (power, tokens) = if scored {
+                let as_tokens = CountedBallot {
+                    power: Power::from(weights[i]),
+                    ..*b
+                };
+                (
+                    self.ballot
+                        .tally(n, std::slice::from_ref(b))
+                        .map_err(|o| overflow(o.line))?,
+                    self.ballot
+                        .tally(n, std::slice::from_ref(&as_tokens))
+                        .map_err(|o| overflow(o.line))?,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            timed.push((
+                TimedVote {
+                    at,
+                    line: vote.line,
+                    power,
+                    tokens,
+                },
+                pos,
+            ));
+        }
+        timed.sort_by_key(|(v, _)| (v.at, v.line));
+        Ok(timed.into_iter().unzip())
+    }
+
+    fn walk_window(
+        &self,
+        w: &VoteWindow,
+        timed: &[TimedVote],
+        supply: Option<Amount>,
+    ) -> Result<(Vec<bool>, WindowReport)> {
+        window::walk(
+            w,
+            &WalkContext {
+                rules: &self.rules,
+                choices: &self.choices,
+                supply,
+                power_decimals: self.mechanism.power_decimals(self.decimals),
+                token_decimals: self.decimals,
+            },
+            timed,
+        )
     }
 
     /// [`Order::BeforeDelegation`]: the mechanism turns every holder's own
@@ -249,7 +440,7 @@ impl<'a> Evaluation<'a> {
     /// mechanism moves to it): what-if analyses can then split or add
     /// wallets that no holder file lists.
     pub fn pin_weights(&self, votes: &VoteSet, holders: Option<&Holders>) -> Result<VoteSet> {
-        let weights = self.tally(votes, holders)?.weights;
+        let (weights, _) = self.token_weights(votes, holders)?;
         Ok(VoteSet {
             source: votes.source.clone(),
             votes: votes
@@ -326,6 +517,7 @@ impl<'a> Evaluation<'a> {
             notes: self.mechanism.notes(),
             mechanism_details: tally.details.clone(),
             official_outcome: self.official,
+            window: tally.window.clone(),
             tally,
         }
     }
@@ -333,8 +525,24 @@ impl<'a> Evaluation<'a> {
     /// Applies the rules to a tally (scores possibly changed by a caller
     /// exploring what-ifs). The total supply is `total_supply` if set, else
     /// the holders' total.
+    /// A vote that a window rule closed early (super-quorum) has passed,
+    /// as the governor's state says, whatever the rules would say at the
+    /// deadline.
     pub fn decide(&self, tally: &Tally, holders: Option<&Holders>) -> Result<Decision> {
-        self.decide_scores(&tally.scores, &tally.turnout, holders)
+        let mut d = self.decide_scores(&tally.scores, &tally.turnout, holders)?;
+        if let Some(WindowReport {
+            closed_at: Some(_),
+            closed_reason,
+            ..
+        }) = &tally.window
+        {
+            d.outcome = Outcome::Passed;
+            d.reason = closed_reason
+                .clone()
+                .unwrap_or_else(|| "closed early".into());
+            d.winner = self.rules.roles.map(|r| r.for_choice);
+        }
+        Ok(d)
     }
 
     /// Applies the rules to scores (power units) and turnout (base units).

@@ -64,6 +64,7 @@
 //!     decimals: 18,
 //!     total_supply: None,
 //!     official: None,
+//!     window: None,
 //! };
 //! let report = evaluation.run(&votes, None).unwrap();
 //! assert_eq!(report.outcome, Outcome::Passed);

@@ -30,7 +30,7 @@ use crate::mechanism::{BuildContext, Cap, MechanismSpec};
 use crate::registry::Registry;
 use crate::report::Report;
 use crate::rules::{
-    DecisionRules, PassRule, Quorum, QuorumRole, QuorumRounding, QuorumThreshold, Roles,
+    DecisionRules, PassRule, Quorum, QuorumRole, QuorumRounding, QuorumThreshold, Roles, VoteWindow,
 };
 use crate::share::{Share, ShareOrAmount};
 use crate::toml_util::{self, key_lines, line_at, NumberText};
@@ -169,6 +169,10 @@ struct RulesSection {
     against_choice: Option<Spanned<String>>,
     abstain_choice: Option<Spanned<String>>,
     total_supply: Option<Spanned<NumberText>>,
+    /// The deadline (inclusive), a block or unix time: later votes do not
+    /// count (and are reported as too late). The window rules use it;
+    /// governor logs give it (`endBlock`) when this is not set.
+    vote_end: Option<u64>,
 }
 
 /// The `[rules]` keys that are not a passing rule's options.
@@ -184,6 +188,7 @@ const CORE_RULE_KEYS: &[&str] = &[
     "against_choice",
     "abstain_choice",
     "total_supply",
+    "vote_end",
 ];
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -243,6 +248,10 @@ struct RulesSpec {
     for_choice: Option<NamedChoice>,
     against_choice: Option<NamedChoice>,
     abstain_choice: Option<NamedChoice>,
+    /// The deadline, when the file sets one.
+    vote_end: Option<u64>,
+    /// Rules on the voting window (super-quorum, late quorum).
+    window: Vec<std::sync::Arc<dyn crate::rules::WindowRule>>,
 }
 
 /// A loaded, validated proposal file.
@@ -339,7 +348,7 @@ impl Proposal {
                 )
             })?),
         };
-        if file.ballot == BallotKind::Basic {
+        if file.ballot.has_basic_choices() {
             if let (Some(c), Some(spanned)) = (&choices, &file.choices) {
                 if c.len() != 3 {
                     return Err(Error::input(
@@ -651,7 +660,7 @@ impl Proposal {
     fn known_choices(&self) -> Option<Choices> {
         match (&self.choices, self.ballot) {
             (Some(c), _) => Some(c.clone()),
-            (None, BallotKind::Basic) => Some(Choices::basic()),
+            (None, b) if b.has_basic_choices() => Some(Choices::basic()),
             (None, _) => None,
         }
     }
@@ -680,7 +689,7 @@ impl Proposal {
                 against: resolve(a)?,
                 abstain: r.abstain_choice.as_ref().map(resolve).transpose()?,
             }),
-            (None, None) if self.ballot == BallotKind::Basic => Some(Roles::BASIC),
+            (None, None) if self.ballot.has_basic_choices() => Some(Roles::BASIC),
             (None, None) => None,
             _ => {
                 return Err(Error::input(
@@ -849,9 +858,36 @@ impl Proposal {
                 })
                 .map(|t| t.chars().take(80).collect())
         });
+        // The window exists when the file sets a deadline or a rule that
+        // depends on when votes are cast. Its deadline: the file's, else
+        // the governor log's endBlock.
+        let window = if self.rules.window.is_empty() && self.rules.vote_end.is_none() {
+            None
+        } else {
+            let end = match self.rules.vote_end {
+                Some(end) => Some(end),
+                None => loaded
+                    .facts
+                    .get("endBlock")
+                    .map(|text| {
+                        block_number(text).ok_or_else(|| {
+                            Error::input(
+                                Location::file(&self.votes.path).with_field("endBlock"),
+                                format!("{:?} is not a block number", crate::error::shown(text)),
+                            )
+                        })
+                    })
+                    .transpose()?,
+            };
+            Some(VoteWindow {
+                end,
+                rules: self.rules.window.clone(),
+            })
+        };
         Ok(Prepared {
             id: self.id.clone(),
             title,
+            window,
             rules: self.decision_rules(&choices)?,
             choices,
             ballot: self
@@ -884,6 +920,8 @@ pub struct Prepared {
     pub delegation: Option<DelegationStage>,
     /// Quorum and passing rules.
     pub rules: DecisionRules,
+    /// The voting window, when rules depend on when votes are cast.
+    pub window: Option<VoteWindow>,
     /// The token's decimals.
     pub decimals: u8,
     /// Explicit total supply.
@@ -908,6 +946,7 @@ impl Prepared {
             delegation: self.delegation.as_ref(),
             cap: self.mechanism.cap.clone(),
             rules: self.rules.clone(),
+            window: self.window.clone(),
             decimals: self.decimals,
             total_supply: self.total_supply,
             official: self.official,
@@ -918,6 +957,13 @@ impl Prepared {
     pub fn run(&self) -> Result<Report> {
         self.evaluation().run(&self.votes, self.holders.as_ref())
     }
+}
+
+/// A block number as governor exports write it (`12235672`, or
+/// `12235672.0` from a dataframe that held it as a float).
+fn block_number(text: &str) -> Option<u64> {
+    let t = text.trim();
+    t.strip_suffix(".0").unwrap_or(t).parse().ok()
 }
 
 /// Where a `[rules]` table was written, for error messages: the proposal
@@ -996,18 +1042,22 @@ fn rules_spec(
     // The passing rule, from the registry, with its own options: the
     // [rules] keys that are no core setting.
     let has_roles =
-        ballot == BallotKind::Basic || (r.for_choice.is_some() && r.against_choice.is_some());
+        ballot.has_basic_choices() || (r.for_choice.is_some() && r.against_choice.is_some());
     let pass_text = match (&r.pass, rejection, has_roles) {
         (Some(p), _, _) => p.as_str(),
         (None, true, _) => "snapshot-rejection",
         (None, false, true) => "majority",
         (None, false, false) => "plurality",
     };
+    let window_keys = registry.rules.window_keys();
     let pass_options: crate::options::OptionTable = raw
         .iter()
-        .filter(|(k, _)| !CORE_RULE_KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| {
+            !CORE_RULE_KEYS.contains(&k.as_str()) && !window_keys.contains(&k.as_str())
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let window = registry.rules.window_rules(raw, &src.ctx)?;
     let pass = registry
         .rules
         .pass_rule(pass_text, &pass_options, &src.ctx)?;
@@ -1052,6 +1102,8 @@ fn rules_spec(
         for_choice: named(&r.for_choice, "rules.for_choice"),
         against_choice: named(&r.against_choice, "rules.against_choice"),
         abstain_choice: named(&r.abstain_choice, "rules.abstain_choice"),
+        vote_end: r.vote_end,
+        window,
     };
     Ok((spec, total_supply))
 }

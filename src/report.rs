@@ -5,6 +5,7 @@
 //! exactly (decimal strings in token units, or `a/b` when a fraction does
 //! not terminate). Percentages in the table are rounded for reading only.
 
+use crate::rules::WindowReport;
 use std::collections::BTreeMap;
 
 use serde::ser::SerializeStruct;
@@ -27,6 +28,15 @@ pub struct VoteCounts {
     pub invalid: u64,
     /// Earlier votes replaced by a later vote of the same voter.
     pub replaced: u64,
+    /// Fractional ballots: later casts of a voter merged into its ballot
+    /// (they add up rather than replace).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub merged: u64,
+    /// Valid ballots cast after the voting window closed (its deadline,
+    /// moved by a late-quorum rule, or an early super-quorum close): not
+    /// counted.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub too_late: u64,
     /// Invalid ballots by reason.
     pub invalid_reasons: BTreeMap<String, u64>,
 }
@@ -53,6 +63,8 @@ pub struct Tally {
     pub cast_power: Power,
     /// What happened to the votes.
     pub counts: VoteCounts,
+    /// What the voting-window rules did, when the proposal has any.
+    pub window: Option<WindowReport>,
 }
 
 /// One choice's result.
@@ -145,6 +157,10 @@ pub struct Report {
     /// The official outcome, when the source records it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_outcome: Option<OfficialStatus>,
+    /// What the voting-window rules did (deadline moved, early close,
+    /// votes too late), when the proposal has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowReport>,
     /// The tally behind the outcome: exact per-choice scores and turnout,
     /// each vote's token weight and power (for further analysis: decisive
     /// sets, what-ifs). Not serialised.
@@ -157,6 +173,10 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -86,6 +86,18 @@ pub enum ChoiceShape {
     List,
     /// A weight per choice.
     Weighted,
+    /// Fractional governor votes: one choice (all the remaining weight) or
+    /// amounts per choice (`{"For": 2, "Against": 1}`), several casts per
+    /// voter, all kept.
+    Fractional,
+}
+
+impl ChoiceShape {
+    /// Whether every cast of a voter is kept (fractional votes add up),
+    /// rather than only the latest.
+    pub fn keeps_every_cast(self) -> bool {
+        self == ChoiceShape::Fractional
+    }
 }
 
 /// When a vote was cast, as the file states it: a number (unix time, block)
@@ -97,6 +109,11 @@ impl CastAt {
     /// Wraps the text as written.
     pub fn new(text: &str) -> CastAt {
         CastAt(text.trim().into())
+    }
+
+    /// The text as written (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
     fn is_integer(&self) -> bool {
@@ -220,6 +237,27 @@ pub struct VoteSet {
 }
 
 impl VoteSet {
+    /// Every cast as read, for ballots whose casts add up (fractional
+    /// votes); `replaced` is 0.
+    pub fn every_cast(source: PathBuf, votes: Vec<Vote>) -> VoteSet {
+        VoteSet {
+            source,
+            read: votes.len() as u64,
+            votes,
+            replaced: 0,
+        }
+    }
+
+    /// The votes a ballot of this shape counts: every cast, or the latest
+    /// per voter.
+    pub fn for_shape(source: PathBuf, votes: Vec<Vote>, shape: ChoiceShape) -> VoteSet {
+        if shape.keeps_every_cast() {
+            VoteSet::every_cast(source, votes)
+        } else {
+            VoteSet::latest_per_voter(source, votes)
+        }
+    }
+
     /// Keeps the latest vote of each voter and counts the others as replaced.
     ///
     /// "Latest" is the greatest `cast_at` when both votes have one, else the

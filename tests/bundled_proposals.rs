@@ -88,3 +88,45 @@ fn conviction_mechanism_example() {
         .iter()
         .any(|d| d.starts_with("conviction 6x: 1 voters, capital 100, votes 600, lock 32")));
 }
+
+#[test]
+fn fractional_votes_add_up_as_governor_counting_fractional() {
+    // Hand-computed in the proposal file's comment, from OpenZeppelin's
+    // `_countVote`: For 2 + 15 + 12, Against 4 + 5, Abstain 1; one cast
+    // over the remaining weight and one after the weight was spent are
+    // refused and counted.
+    let r = load("fractional-votes.toml");
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
+    assert_eq!(powers, ["29", "9", "1"]);
+    assert_eq!(r.outcome, Outcome::Passed);
+    assert_eq!(r.quorum.counted, "30");
+    assert_eq!((r.votes.read, r.votes.counted, r.votes.merged), (7, 3, 2));
+    assert_eq!(r.votes.invalid_reasons["exceeds-remaining-weight"], 1);
+    assert_eq!(r.votes.invalid_reasons["already-cast"], 1);
+}
+
+#[test]
+fn fractional_votes_under_quadratic_split_each_voters_root() {
+    // Quadratic prices each voter once: floor roots of the weights 7, 30,
+    // 12 are 2, 5, 3, and each choice gets power × amount / weight:
+    // For 2·2/7 + 5·15/30 + 3·12/12 = 85/14, Against 2·4/7 + 5·5/30 =
+    // 83/42, Abstain 2·1/7 = 2/7.
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proposals");
+    let text = std::fs::read_to_string(proposals.join("fractional-votes.toml"))
+        .unwrap()
+        .replace(
+            "data/fractional-votes.csv",
+            &proposals
+                .join("data/fractional-votes.csv")
+                .display()
+                .to_string()
+                .replace('\\', "/"),
+        )
+        + "\n[mechanism]\nkind = \"quadratic\"\n";
+    let path = dir.path().join("q.toml");
+    std::fs::write(&path, text).unwrap();
+    let r = Proposal::load(path).unwrap().evaluate().unwrap();
+    let powers: Vec<String> = r.choices.iter().map(|c| c.power.to_string()).collect();
+    assert_eq!(powers, ["85/14", "83/42", "2/7"]);
+}

@@ -110,6 +110,7 @@ fn check_log(file: &str, quorum_tokens: u128) -> usize {
             decimals: 18,
             total_supply: None,
             official: Some(p.status),
+            window: None,
         };
         let report = evaluation.run(&p.votes, None).unwrap();
         for (i, sum) in want.sums.iter().enumerate() {

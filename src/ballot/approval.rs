@@ -17,6 +17,9 @@ use crate::vote::Selection;
 pub struct Approval;
 
 impl BallotType for Approval {
+    fn adds_up(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "approval"
     }

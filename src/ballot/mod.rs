@@ -13,6 +13,7 @@
 //! | `quadratic` | `quadratic.rs` | `{choice: weight}` | rational from floor square roots at 10^-40 (error bound on [`QuadraticBallot`]) |
 //! | `ranked-choice` | `ranked_choice.rs` | full ranking | integer (instant runoff, final round) |
 //! | `copeland` | `copeland.rs` | full ranking | exact rational |
+//! | `fractional` | `fractional.rs` | one choice, or amounts per choice; casts add up | exact rational (power × amount / weight) |
 //!
 //! Architecture invariant: `tally` sees only ballots that `check` accepted,
 //! and scores are exact ([`Score`]) — the one documented exception is the
@@ -20,6 +21,7 @@
 
 mod approval;
 mod copeland;
+mod fractional;
 mod quadratic;
 mod ranked_choice;
 mod single_choice;
@@ -37,6 +39,7 @@ use crate::vote::Selection;
 
 pub use approval::Approval;
 pub use copeland::Copeland;
+pub use fractional::{combine as combine_fractional_casts, Combined, FractionalBallot};
 pub use quadratic::{QuadraticBallot, SQRT_DIGITS};
 pub use ranked_choice::RankedChoice;
 pub use single_choice::SingleChoice;
@@ -66,6 +69,11 @@ pub enum InvalidBallot {
     Unreadable,
     /// The votes cost more voice credits than the voter has.
     OverBudget,
+    /// A fractional cast spends more than the voter's remaining weight
+    /// (`GovernorExceedRemainingWeight`).
+    ExceedsRemainingWeight,
+    /// A cast after the voter's weight is spent (`GovernorAlreadyCastVote`).
+    AlreadyCast,
 }
 
 impl InvalidBallot {
@@ -80,6 +88,8 @@ impl InvalidBallot {
             InvalidBallot::NoPositiveWeight => "no-positive-weight",
             InvalidBallot::Unreadable => "unreadable",
             InvalidBallot::OverBudget => "over-budget",
+            InvalidBallot::ExceedsRemainingWeight => "exceeds-remaining-weight",
+            InvalidBallot::AlreadyCast => "already-cast",
         }
     }
 }
@@ -139,6 +149,21 @@ pub trait BallotType {
         self.check(selection, choices)
     }
 
+    /// Whether a voter's casts add up (fractional votes) rather than the
+    /// latest replacing the others: the evaluator then merges each voter's
+    /// casts with [`combine_fractional_casts`] before the mechanism runs.
+    fn accumulates_casts(&self) -> bool {
+        false
+    }
+
+    /// Whether the scores of a set of ballots are the sums of each
+    /// ballot's own scores (not true of quadratic normalisation or of
+    /// rankings): the voting-window rules replay such ballots one at a
+    /// time.
+    fn adds_up(&self) -> bool {
+        false
+    }
+
     /// Scores of the `choices` choices from valid ballots.
     fn tally(
         &self,
@@ -164,6 +189,12 @@ impl<B: BallotType + ?Sized> BallotType for &B {
         power: Power,
     ) -> Result<(), InvalidBallot> {
         (**self).check_with_power(selection, choices, power)
+    }
+    fn accumulates_casts(&self) -> bool {
+        (**self).accumulates_casts()
+    }
+    fn adds_up(&self) -> bool {
+        (**self).adds_up()
     }
     fn tally(
         &self,
@@ -198,11 +229,14 @@ pub enum BallotKind {
     /// Votes bought with voice credits: v votes cost v² credits, the
     /// budget is the voter's power.
     QuadraticCredits,
+    /// For / Against / Abstain with OpenZeppelin's fractional votes: a
+    /// voter splits its weight over the choices, over several casts.
+    Fractional,
 }
 
 impl BallotKind {
     /// Every kind, in documentation order.
-    pub const ALL: [BallotKind; 8] = [
+    pub const ALL: [BallotKind; 9] = [
         BallotKind::Basic,
         BallotKind::SingleChoice,
         BallotKind::Approval,
@@ -211,6 +245,7 @@ impl BallotKind {
         BallotKind::RankedChoice,
         BallotKind::Copeland,
         BallotKind::QuadraticCredits,
+        BallotKind::Fractional,
     ];
 
     /// The name in proposal files.
@@ -224,7 +259,14 @@ impl BallotKind {
             BallotKind::RankedChoice => "ranked-choice",
             BallotKind::QuadraticCredits => "quadratic-credits",
             BallotKind::Copeland => "copeland",
+            BallotKind::Fractional => "fractional",
         }
+    }
+
+    /// Whether its choices are For, Against, Abstain (basic and fractional
+    /// ballots).
+    pub fn has_basic_choices(self) -> bool {
+        matches!(self, BallotKind::Basic | BallotKind::Fractional)
     }
 
     /// The rule for this kind (voice credits counted in whole power units).
@@ -245,6 +287,7 @@ impl BallotKind {
             BallotKind::Quadratic => Box::new(QuadraticBallot),
             BallotKind::RankedChoice => Box::new(RankedChoice),
             BallotKind::Copeland => Box::new(Copeland),
+            BallotKind::Fractional => Box::new(FractionalBallot),
         }
     }
 }

@@ -28,6 +28,9 @@ impl SingleChoice {
 }
 
 impl BallotType for SingleChoice {
+    fn adds_up(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         if self.basic {
             "basic"

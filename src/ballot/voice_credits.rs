@@ -49,6 +49,9 @@ impl VoiceCredits {
 }
 
 impl BallotType for VoiceCredits {
+    fn adds_up(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "quadratic-credits"
     }

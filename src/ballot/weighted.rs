@@ -44,6 +44,9 @@ use crate::vote::Selection;
 pub struct Weighted;
 
 impl BallotType for Weighted {
+    fn adds_up(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "weighted"
     }

@@ -53,7 +53,7 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
         votes.push(vote?);
         Ok(())
     })?;
-    Ok(VoteSet::latest_per_voter(path.to_path_buf(), votes))
+    Ok(VoteSet::for_shape(path.to_path_buf(), votes, opts.shape))
 }
 
 /// The votes of one proposal of a multi-proposal CSV, or why they could not
@@ -79,7 +79,7 @@ pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVo
             "the file has no proposal column (name it with `columns.proposal`)",
         ));
     }
-    Ok(groups.finish(path))
+    Ok(groups.finish(path, opts.shape))
 }
 
 /// Streams the file: for each row of the wanted proposal (all rows if none
@@ -164,8 +164,12 @@ fn scan(
             if voter_text.is_empty() {
                 return Err(Error::input(at(voter_col), "the voter is empty"));
             }
-            let selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
+            let mut selection = parse_choice_field(&record[choice_col], opts.choices, opts.shape)
                 .map_err(|message| Error::input(at(choice_col), message))?;
+            if opts.shape == ChoiceShape::Fractional {
+                selection = fractional_amounts(selection, opts.unit, opts.decimals)
+                    .map_err(|message| Error::input(at(choice_col), message))?;
+            }
             let weight = match weight_col {
                 Some(wc) => Some(parse_amount(&record[wc], opts.unit, opts.decimals, || {
                     at(wc)
@@ -203,6 +207,9 @@ pub(crate) fn parse_choice_field(
 ) -> std::result::Result<Selection, String> {
     let text = text.trim();
     if text.starts_with('[') || text.starts_with('{') {
+        if shape == ChoiceShape::Fractional && text.starts_with('{') {
+            return snapshot_json::parse_selection(&numbered_keys(text, choices)?);
+        }
         return snapshot_json::parse_selection(text);
     }
     let items: Vec<&str> = if text.contains(';') {
@@ -233,13 +240,73 @@ pub(crate) fn parse_choice_field(
         }
     }
     Ok(match (shape, numbers.as_slice()) {
-        (ChoiceShape::Single, [one]) => Selection::Single(*one),
+        (ChoiceShape::Single | ChoiceShape::Fractional, [one]) => Selection::Single(*one),
         (ChoiceShape::Weighted, [one]) => Selection::Weighted(vec![(
             *one,
             num_rational::BigRational::from_integer(1.into()),
         )]),
         _ => Selection::List(numbers),
     })
+}
+
+/// A fractional cast's amounts in base units: written in the file's unit,
+/// a fraction of a base unit is an error (the contract casts integers).
+fn fractional_amounts(
+    selection: Selection,
+    unit: AmountUnit,
+    decimals: u8,
+) -> std::result::Result<Selection, String> {
+    let Selection::Weighted(amounts) = selection else {
+        return Ok(selection);
+    };
+    let scale = match unit {
+        AmountUnit::Token => num_bigint::BigInt::from(10u8).pow(u32::from(decimals)),
+        AmountUnit::Base => num_bigint::BigInt::from(1u8),
+    };
+    amounts
+        .into_iter()
+        .map(|(c, a)| {
+            let units = a * num_rational::BigRational::from_integer(scale.clone());
+            if units.is_integer() {
+                Ok((c, units))
+            } else {
+                Err(format!(
+                    "the amount for choice {c} has more decimals than the token ({decimals})"
+                ))
+            }
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()
+        .map(Selection::Weighted)
+}
+
+/// A fractional cast's map may name its choices (`{"For": 2, "Against":
+/// 1}`): the names become choice numbers, the amounts stay as written.
+/// A text that is no JSON object is left for the JSON reader to call
+/// unreadable.
+fn numbered_keys(text: &str, choices: &Choices) -> std::result::Result<String, String> {
+    type RawMap = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+    let Ok(map) = serde_json::from_str::<RawMap>(text) else {
+        return Ok(text.to_string());
+    };
+    let mut parts = Vec::with_capacity(map.len());
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, value) in map {
+        let key = match choices.number_of(key.trim()) {
+            Some(n) if !key.trim().bytes().all(|b| b.is_ascii_digit()) => n.to_string(),
+            _ => key,
+        };
+        if !seen.insert(key.clone()) {
+            return Err(format!(
+                "choice {key} is given twice (by name and by number)"
+            ));
+        }
+        parts.push(format!(
+            "{}:{}",
+            serde_json::Value::String(key),
+            value.get()
+        ));
+    }
+    Ok(format!("{{{}}}", parts.join(",")))
 }
 
 #[cfg(test)]

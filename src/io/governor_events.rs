@@ -86,6 +86,9 @@ impl GovernorLog {
         let id_col = csv.column(None, &["id"], false)?;
         let support_col = csv.column(None, &["support"], false)?;
         let votes_col = csv.column(None, &["votes", "votingPower"], false)?;
+        // The block a vote was cast in: the voting-window rules (late
+        // quorum, super-quorum) replay votes by it.
+        let block_col = csv.column(None, &["block_number", "blockNumber"], false)?;
 
         let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
         let mut record = StringRecord::new();
@@ -187,7 +190,10 @@ impl GovernorLog {
                         voter: Some(voter),
                         selection: Selection::Single(choice),
                         weight: Some(weight),
-                        cast_at: None,
+                        cast_at: block_col
+                            .map(|c| record[c].trim())
+                            .filter(|b| !b.is_empty())
+                            .map(crate::vote::CastAt::new),
                         line,
                         attributes: crate::vote::Attributes::new(),
                     });

@@ -235,8 +235,13 @@ impl ProposalGroups {
         }
     }
 
-    /// Each proposal's votes, one per voter, or its first error.
-    pub fn finish(mut self, path: &std::path::Path) -> Vec<csv_votes::ProposalVotes> {
+    /// Each proposal's votes (one per voter, or every cast for a shape
+    /// that keeps them), or its first error.
+    pub fn finish(
+        mut self,
+        path: &std::path::Path,
+        shape: ChoiceShape,
+    ) -> Vec<csv_votes::ProposalVotes> {
         self.order
             .into_iter()
             .map(|id| {
@@ -244,7 +249,7 @@ impl ProposalGroups {
                     .groups
                     .remove(&id)
                     .expect("every id has a group")
-                    .map(|v| crate::vote::VoteSet::latest_per_voter(path.to_path_buf(), v));
+                    .map(|v| crate::vote::VoteSet::for_shape(path.to_path_buf(), v, shape));
                 (id, votes)
             })
             .collect()

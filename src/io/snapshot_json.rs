@@ -137,7 +137,10 @@ pub fn read_all(
         groups.push(id, vote);
         Ok(())
     })?;
-    Ok((groups.finish(path), choices))
+    Ok((
+        groups.finish(path, crate::vote::ChoiceShape::Single),
+        choices,
+    ))
 }
 
 /// Calls `sink(proposal id, vote or value error, location)` for each vote

@@ -66,9 +66,17 @@ impl Report {
                 .collect();
             invalid = format!(" ({})", parts.join(", "));
         }
+        let mut merged = if v.merged > 0 {
+            format!(", {} merged into an earlier cast", v.merged)
+        } else {
+            String::new()
+        };
+        if v.too_late > 0 {
+            let _ = write!(merged, ", {} too late", v.too_late);
+        }
         let _ = writeln!(
             out,
-            "votes     {} read, {} counted, {} invalid{invalid}, {} replaced",
+            "votes     {} read, {} counted, {} invalid{invalid}, {} replaced{merged}",
             v.read, v.counted, v.invalid, v.replaced
         );
         let _ = writeln!(
@@ -77,6 +85,9 @@ impl Report {
             self.outcome.as_str().to_uppercase(),
             self.reason
         );
+        if let Some(w) = &self.window {
+            let _ = writeln!(out, "window    {}", window_line(w));
+        }
         if let Some(early) = self.early_execution {
             let _ = writeln!(out, "early execution  {}", if early { "yes" } else { "no" });
         }
@@ -104,4 +115,21 @@ impl Report {
         }
         out
     }
+}
+
+/// The voting window in one line: deadline, its move, an early close.
+fn window_line(w: &crate::rules::WindowReport) -> String {
+    let shown = |at: Option<u64>| at.map_or_else(|| "none".to_string(), |a| a.to_string());
+    let mut line = format!("deadline {}", shown(w.end));
+    if let Some(q) = w.quorum_reached_at {
+        let _ = write!(line, "; quorum reached at {q}");
+    }
+    if w.effective_end != w.end {
+        let _ = write!(line, "; extended to {}", shown(w.effective_end));
+    }
+    if let Some(at) = w.closed_at {
+        let _ = write!(line, "; closed early at {at} (super-quorum)");
+    }
+    let _ = write!(line, "; {} valid votes too late", w.too_late);
+    line
 }

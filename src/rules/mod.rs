@@ -11,6 +11,9 @@
 //! | Aave governance v3 | — | — | For > yesThreshold, For >= Against, For − Against > yesNoDifferential (absolute) | `aave_v3.rs` |
 //! | Nouns DAO (dynamic quorum) | For | For >= floor(S · min(max, min + coef·againstBPS/10⁶)/10⁴) | For > Against | `nouns.rs` |
 //! | Lido Easy Track (optimistic) | — | — | not (floor(Against·10⁴/S) >= threshold) | `easy_track.rs` |
+//! | Optimism optimistic module | — | — | Against < floor(S·bps/10⁴) (or an absolute threshold) | `optimistic.rs` |
+//! | OpenZeppelin `GovernorSuperQuorum` (window rule) | For | For >= super-quorum | closes early, passed, if also For > Against | `super_quorum.rs` |
+//! | OpenZeppelin `GovernorPreventLateQuorum` (window rule) | as set | — | deadline = max(end, quorum block + extension) | `late_quorum.rs` |
 //! | Aragon OSx token voting | all | `counted >= ceil(mp × supply)` | (1 − st)·yes > st·no and yes >= ceil(ma × supply) | `aragon.rs` |
 //! | supermajorities (`2/3`, `>2/3`) | as set | as set | For / (For + Against) >= (or >) ratio | `supermajority.rs` |
 //! | Snapshot multi-choice | as set | as set | a unique top choice | `plurality.rs` |
@@ -19,7 +22,10 @@
 //! [`PassTest`] behind [`PassRule`], named in proposal files by `pass =`
 //! and found through the [`RuleRegistry`], which also reads each rule's
 //! own options from `[rules]` (Aragon's `support_threshold`). A new rule
-//! is one file and one line in [`RuleRegistry::builtin`].
+//! is one file and one line in [`RuleRegistry::builtin`]. *Window rules*
+//! ([`WindowRule`], `window.rs`) depend on when votes are cast: the
+//! evaluator replays the valid votes in block/time order and they move the
+//! deadline or close the vote; they sit beside any passing rule.
 //!
 //! Ties and empty votes, by design: For = Against is rejected (every
 //! governor requires For > Against); with no votes at all, a quorum above
@@ -41,13 +47,17 @@ mod aave_v2;
 mod aave_v3;
 mod aragon;
 mod easy_track;
+mod late_quorum;
 mod majority;
 mod nouns;
+mod optimistic;
 mod plurality;
 mod quorum;
 mod registry;
 mod rejection;
+mod super_quorum;
 mod supermajority;
+pub mod window;
 
 use std::fmt;
 use std::sync::Arc;
@@ -61,8 +71,11 @@ use crate::error::{Error, Result};
 use crate::score::Score;
 use crate::share::Share;
 
+pub use late_quorum::LateQuorum;
 pub use quorum::{Quorum, QuorumRounding, QuorumThreshold};
-pub use registry::{PassRulePlugin, RuleRegistry};
+pub use registry::{PassRulePlugin, RuleRegistry, WindowRulePlugin};
+pub use super_quorum::SuperQuorum;
+pub use window::{VoteWindow, WindowReport, WindowRule};
 
 /// Which choices mean For, Against and Abstain (0-based indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,9 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::window::WindowRule;
 use super::{
-    aave_v2, aave_v3, aragon, easy_track, majority, nouns, plurality, rejection, supermajority,
-    PassRule,
+    aave_v2, aave_v3, aragon, easy_track, majority, nouns, optimistic, plurality, rejection,
+    supermajority, PassRule,
 };
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -36,10 +37,24 @@ pub trait PassRulePlugin: Send + Sync {
     ) -> Option<Result<PassRule>>;
 }
 
-/// The passing rules that can be named.
+/// A rule on the voting window (when votes count), named by its one
+/// `[rules]` key (`super_quorum = "10%"`, `late_quorum_extension = 7200`).
+pub trait WindowRulePlugin: Send + Sync {
+    /// Its `[rules]` key.
+    fn key(&self) -> &'static str;
+
+    /// One line for help texts.
+    fn summary(&self) -> &'static str;
+
+    /// The rule for the key's value.
+    fn parse(&self, value: &toml::Value, ctx: &BuildContext<'_>) -> Result<Arc<dyn WindowRule>>;
+}
+
+/// The passing rules and window rules that can be named.
 #[derive(Clone)]
 pub struct RuleRegistry {
     pass: Vec<Arc<dyn PassRulePlugin>>,
+    window: Vec<Arc<dyn WindowRulePlugin>>,
 }
 
 impl fmt::Debug for RuleRegistry {
@@ -59,7 +74,10 @@ impl Default for RuleRegistry {
 impl RuleRegistry {
     /// The rules that ship with govkit: one line per rule file.
     pub fn builtin() -> RuleRegistry {
-        let mut r = RuleRegistry { pass: Vec::new() };
+        let mut r = RuleRegistry {
+            pass: Vec::new(),
+            window: vec![super::super_quorum::plugin(), super::late_quorum::plugin()],
+        };
         for plugin in [
             majority::plugin(),
             plurality::plugin(),
@@ -69,6 +87,7 @@ impl RuleRegistry {
             aave_v3::plugin(),
             nouns::plugin(),
             easy_track::plugin(),
+            optimistic::plugin(),
             rejection::plugin(),
         ] {
             r.pass.push(plugin);
@@ -88,11 +107,44 @@ impl RuleRegistry {
         Ok(self)
     }
 
+    /// Adds a window rule; its key must be new.
+    pub fn register_window(
+        &mut self,
+        plugin: impl WindowRulePlugin + 'static,
+    ) -> Result<&mut RuleRegistry> {
+        if self.window.iter().any(|p| p.key() == plugin.key()) {
+            return Err(Error::invalid(format!(
+                "window rule {:?} is already registered",
+                plugin.key()
+            )));
+        }
+        self.window.push(Arc::new(plugin));
+        Ok(self)
+    }
+
+    /// The `[rules]` keys of the window rules.
+    pub fn window_keys(&self) -> Vec<&'static str> {
+        self.window.iter().map(|p| p.key()).collect()
+    }
+
+    /// The window rules that `options` set, in registry order.
+    pub fn window_rules(
+        &self,
+        options: &OptionTable,
+        ctx: &BuildContext<'_>,
+    ) -> Result<Vec<Arc<dyn WindowRule>>> {
+        self.window
+            .iter()
+            .filter_map(|p| options.get(p.key()).map(|v| p.parse(v, ctx)))
+            .collect()
+    }
+
     /// Every `[rules]` key some rule takes as an option.
     pub fn option_keys(&self) -> Vec<&'static str> {
         self.pass
             .iter()
             .flat_map(|p| p.options().iter().copied())
+            .chain(self.window.iter().map(|p| p.key()))
             .collect()
     }
 
@@ -101,6 +153,11 @@ impl RuleRegistry {
         self.pass
             .iter()
             .map(|p| format!("{}: {}", p.name(), p.summary()))
+            .chain(
+                self.window
+                    .iter()
+                    .map(|p| format!("{} = ...: {}", p.key(), p.summary())),
+            )
             .collect::<Vec<_>>()
             .join("\n")
     }
