@@ -456,7 +456,10 @@ class ControlReport:
             proposal = dict(d["proposal"])
             for k in ("min_majority_voters", "min_flip_voters", "min_passing_voters"):
                 proposal[k] = d.get(k)
-            proposal["margin"] = maybe_fraction(d.get("margin_exact"))
+            margin = maybe_fraction(d.get("margin_exact"))
+            proposal["margin"] = (
+                None if margin is None else Quantity.from_units(margin, d["proposal_decimals"])
+            )
         return cls(
             source=d["source"],
             holders=d["holders"],
@@ -464,7 +467,9 @@ class ControlReport:
             decimals=dec,
             total=Quantity(d["total"], dec),
             nakamoto=[
-                NakamotoCount(n["comparison"], Fraction(n["threshold"]), n["strict"], n["k"])
+                NakamotoCount(
+                    n["comparison"], Fraction(n["threshold_exact"]), n["strict"], n["k"]
+                )
                 for n in d["nakamoto"]
             ],
             top_shares=[
@@ -492,13 +497,18 @@ class ControlReport:
             _raw=d,
         )
 
-    def nakamoto_coefficient(self, comparison: str = "> 1/2") -> Optional[int]:
-        """The Nakamoto coefficient for a threshold as written in the
-        report (``"> 1/2"`` by default)."""
+    def nakamoto_coefficient(self, threshold: str = ">1/2") -> Optional[int]:
+        """The Nakamoto coefficient for a threshold written as in
+        ``control(thresholds=...)``: ``">1/2"`` (more than, the default),
+        ``">=2/3"`` (at least), ``"50%"``. ``KeyError`` if it was not asked for."""
+        t = threshold.replace(" ", "")
+        strict = not t.startswith(">=")
+        body = t[2:] if t.startswith(">=") else t.lstrip(">")
+        share = Fraction(body[:-1]) / 100 if body.endswith("%") else Fraction(body)
         for n in self.nakamoto:
-            if n.comparison.replace(" ", "") == comparison.replace(" ", ""):
+            if n.threshold == share and n.strict == strict:
                 return n.holders
-        raise KeyError(comparison)
+        raise KeyError(threshold)
 
     def to_dict(self) -> Dict[str, Any]:
         """As ``govkit control --format json`` writes it, plus exact

@@ -18,6 +18,11 @@ __all__ = ["Quantity", "fraction", "maybe_fraction"]
 _CTX = decimal.Context(prec=200, rounding=decimal.ROUND_HALF_EVEN)
 
 
+def _dec_text(d: Decimal, digits: int) -> str:
+    q = d.quantize(Decimal(1).scaleb(-digits), context=_CTX)
+    return format(q, "f")
+
+
 def fraction(text: str) -> Fraction:
     """``"n/d"`` or an exact decimal string as a ``Fraction`` (exact)."""
     return Fraction(text)
@@ -48,6 +53,23 @@ class Quantity:
         self.text = text
         self.decimals = decimals
         self.value = Fraction(text)
+
+    @classmethod
+    def from_units(cls, units: Union[int, Fraction], decimals: int) -> "Quantity":
+        """The quantity of ``units`` base units (exact)."""
+        v = Fraction(units) / 10**decimals
+        d = v.denominator
+        for p in (2, 5):
+            while d % p == 0:
+                d //= p
+        if d == 1:  # a terminating decimal: its exact text
+            digits = 0
+            while (v * 10**digits).denominator != 1:
+                digits += 1
+            text = _dec_text(_CTX.divide(Decimal(v.numerator), Decimal(v.denominator)), digits)
+        else:
+            text = f"{v.numerator}/{v.denominator}"
+        return cls(text, decimals)
 
     @property
     def units(self) -> Union[int, Fraction]:

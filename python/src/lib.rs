@@ -378,6 +378,11 @@ fn threshold(s: &str) -> govkit::Result<Threshold> {
 fn control_value(r: &gcontrol::ControlReport) -> Value {
     let mut v = govkit::render::control::to_json_value(r);
     // Exact values where the JSON rounds.
+    if let Some(arr) = v["nakamoto"].as_array_mut() {
+        for (n, out) in r.nakamoto.iter().zip(arr) {
+            out["threshold_exact"] = json!(frac(n.threshold.share.as_rational()));
+        }
+    }
     if let (Some(b), Some(out)) = (&r.before_delegation, v.get_mut("before_delegation")) {
         out["gini_exact"] = json!(b.gini.as_ref().map(frac));
         out["delegated_share_exact"] = json!(frac(&b.delegated_share));
@@ -404,6 +409,7 @@ fn control_value(r: &gcontrol::ControlReport) -> Value {
     }
     if let (Some(p), Some(_)) = (&r.proposal, v.get("proposal")) {
         v["margin_exact"] = json!(p.margin.as_ref().map(frac));
+        v["proposal_decimals"] = json!(p.power_decimals);
     }
     v["total_units"] = json!(r.total.units().to_string());
     v
