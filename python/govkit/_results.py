@@ -600,8 +600,26 @@ class FundReport(_JsonResult):
         self.html = html
 
     def to_pandas(self):
+        """One row per (rule, project): raw and matching as ``Fraction``,
+        payout as ``int`` (whole base units when ``decimals`` is 0; else
+        the exact token text as ``Decimal``)."""
         pd = _pandas()
-        return pd.DataFrame(self.data.get("projects", []))
+        from decimal import Decimal
+
+        records = []
+        for rule in self.data.get("rules", []):
+            for p in rule.get("projects", []):
+                records.append(
+                    {
+                        "rule": rule["rule"],
+                        "project": p["project"],
+                        "raw": Fraction(p["raw"]),
+                        "matching": Fraction(p["matching"]),
+                        "payout": Decimal(p["payout"]),
+                        "capped": p.get("capped"),
+                    }
+                )
+        return pd.DataFrame(records)
 
     def _repr_html_(self) -> Optional[str]:
         return self.html
