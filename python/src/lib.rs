@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use govkit::compare::{self as gcompare, Variant};
 use govkit::control::{
-    self as gcontrol, ControlRequest, DelegationsInput, HoldersInput, IndicesMode, Threshold, WeightResolution,
+    self as gcontrol, ControlRequest, DelegationsInput, HoldersInput, IndicesMode, Threshold,
+    WeightResolution,
 };
 use govkit::delegation::{Policy, SelfDelegation, Undelegated};
 use govkit::io::delegations::{Cutoff, DelegationFormat, DelegationRequest, DelegationSource};
@@ -260,7 +261,11 @@ fn load(path: &Path, proposal_id: Option<&str>, reg: &Registry) -> govkit::Resul
 
 fn report_value(r: &govkit::Report) -> Value {
     let mut v = parse_json(&r.to_json());
-    for (c, out) in r.choices.iter().zip(v["choices"].as_array_mut().expect("choices")) {
+    for (c, out) in r
+        .choices
+        .iter()
+        .zip(v["choices"].as_array_mut().expect("choices"))
+    {
         out["share_exact"] = json!(frac(c.share.as_rational()));
     }
     // The quorum is in tokens: its unit's decimals (not the power's).
@@ -321,8 +326,7 @@ fn compare(
             .map(|s| s.parse())
             .collect::<govkit::Result<Vec<Scenario>>>()?;
         let proposal = load(&path, proposal_id.as_deref(), &reg)?;
-        let variants =
-            Variant::with_rule_variants(mechanisms.as_deref(), &rules, &proposal, &reg)?;
+        let variants = Variant::with_rule_variants(mechanisms.as_deref(), &rules, &proposal, &reg)?;
         if all {
             let batch =
                 govkit::batch::compare_all(&proposal, &variants, &scenarios, seed, &mut |_, _| {})?;
@@ -371,8 +375,7 @@ fn unit(u: Option<&str>) -> govkit::Result<Option<AmountUnit>> {
 }
 
 fn threshold(s: &str) -> govkit::Result<Threshold> {
-    s.parse()
-        .map_err(|e: gcontrol::ThresholdError| invalid(e))
+    s.parse().map_err(|e: gcontrol::ThresholdError| invalid(e))
 }
 
 fn control_value(r: &gcontrol::ControlReport) -> Value {
@@ -395,11 +398,18 @@ fn control_value(r: &gcontrol::ControlReport) -> Value {
     }
     if let Some(ix) = &r.power_indices {
         if let gcontrol::IndexValues::Exact(e) = &ix.values {
-            v["shapley_shubik_exact"] = json!(e.shapley_shubik.iter().map(frac).collect::<Vec<_>>());
-            v["banzhaf_absolute_exact"] =
-                json!(e.banzhaf.iter().map(|b| frac(&b.absolute)).collect::<Vec<_>>());
-            v["banzhaf_normalized_exact"] =
-                json!(e.banzhaf.iter().map(|b| frac(&b.normalized)).collect::<Vec<_>>());
+            v["shapley_shubik_exact"] =
+                json!(e.shapley_shubik.iter().map(frac).collect::<Vec<_>>());
+            v["banzhaf_absolute_exact"] = json!(e
+                .banzhaf
+                .iter()
+                .map(|b| frac(&b.absolute))
+                .collect::<Vec<_>>());
+            v["banzhaf_normalized_exact"] = json!(e
+                .banzhaf
+                .iter()
+                .map(|b| frac(&b.normalized))
+                .collect::<Vec<_>>());
             v["players_weights"] = json!(ix
                 .players
                 .iter()
@@ -480,9 +490,7 @@ fn control(
             }
         };
         o.quota = threshold(&quota)?;
-        o.resolution = resolution
-            .parse::<WeightResolution>()
-            .map_err(invalid)?;
+        o.resolution = resolution.parse::<WeightResolution>().map_err(invalid)?;
         o.players = players;
         o.epsilon = epsilon;
         o.delta = delta;
