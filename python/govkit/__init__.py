@@ -214,8 +214,18 @@ def _write_table(table: Any, path: Path, amount_names: Sequence[str], configured
                     "column with dtype=str to keep its exact text)"
                 )
             else:
-                texts, unit = _amounts(s.tolist(), decimals, f"{what} column {col!r}")
-                df = df.assign(**{col: texts})
+                # Text and integer columns pass as they are (pandas infers
+                # the kind in C); other object columns (Decimal, mixed) are
+                # normalised value by value.
+                kind = pd.api.types.infer_dtype(s, skipna=True)
+                if kind == "string":
+                    unit = "token"
+                elif kind == "integer":
+                    unit = "base"
+                    df = df.assign(**{col: s.astype(str)})  # ints beyond int64 too
+                else:
+                    texts, unit = _amounts(s.tolist(), decimals, f"{what} column {col!r}")
+                    df = df.assign(**{col: texts})
         try:
             import pyarrow as pa
             import pyarrow.csv as pacsv
