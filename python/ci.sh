@@ -18,6 +18,8 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 py="$venv/bin/python"
+# The maturin build backend runs the `maturin` command of this venv.
+export PATH="$venv/bin:$PATH"
 "$py" -m pip install --quiet --disable-pip-version-check \
   maturin==1.16.0 pytest==9.2.0 pandas==3.1.1 numpy==2.4.6 matplotlib==3.11.2 \
   powerindex==0.3.5 pyarrow==26.0.1
