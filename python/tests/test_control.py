@@ -96,3 +96,13 @@ def test_control_of_a_proposal_reports_its_decisive_sets():
     assert r.proposal["margin"].units == s["For"] - s["Against"]
     assert r.proposal["margin"] == Fraction(s["For"] - s["Against"], 10**18)
     assert r.nakamoto_coefficient(">1/2") == r.nakamoto_coefficient("> 50%")
+
+
+def test_control_of_holders_in_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"address": ["0xa", "0xb", "0xc", "0xd"], "balance": ["1", "2", "3", "4.5"]})
+    r = govkit.control(df, indices="exact", players=4)
+    # Sorted descending 4.5, 3, 2, 1 of 10.5: 4.5 + 3 = 7.5 > 5.25.
+    assert r.nakamoto_coefficient() == 2
+    assert r.total.decimal == Fraction(21, 2)
+    assert r.top_shares[0].share == Fraction(9, 21)

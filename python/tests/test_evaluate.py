@@ -152,3 +152,11 @@ def test_report_table_and_html():
     assert list(df["choice"]) == ["For", "Against", "Abstain"]
     assert df["power_units"][1] == 5000 * 10**18
     assert "compound-43" in r._repr_html_()
+
+
+def test_votes_given_as_a_file_path_with_rules_in_memory():
+    # The governor log itself as the votes, the rules as a dict.
+    r = govkit.evaluate(votes=EVENTS, proposal_id="43", rules=BRAVO_RULES)
+    s = sums(vote_rows())
+    assert [c.power.units for c in r.choices] == [s["For"], s["Against"], s["Abstain"]]
+    assert r.official_outcome == "passed"
