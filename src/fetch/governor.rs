@@ -287,16 +287,19 @@ pub fn fetch(
     let mut last_write = Instant::now();
     let mut next = start;
     let mut dirty = false;
+    // The width of the last piece the node accepted: halved on a refusal,
+    // doubled back (up to max_range) after each success.
+    let mut width = request.max_range;
     while next <= to_block {
-        let mut hi = to_block.min(next.saturating_add(request.max_range - 1));
+        let mut hi = to_block.min(next.saturating_add(width - 1));
         // Narrow the piece until the node accepts it.
         let logs = loop {
             match get_logs(&mut client, next, hi, &addresses, &topics)? {
                 Ok(logs) => break logs,
-                Err(refusal) if hi > next => {
+                Err(_) if hi > next => {
                     summary.splits += 1;
                     hi = next + (hi - next) / 2;
-                    let _ = refusal;
+                    width = hi - next + 1;
                 }
                 Err(refusal) => {
                     return Err(Error::invalid(format!(
@@ -306,6 +309,7 @@ pub fn fetch(
                 }
             }
         };
+        width = width.saturating_mul(2).min(request.max_range);
         for (i, log) in logs.iter().enumerate() {
             if let Some((key, row)) = decode(log, i, next, hi, &client)? {
                 rows.insert(key, row);
@@ -428,6 +432,9 @@ fn block_number(client: &mut Client) -> Result<u64> {
 /// QuickNode word it.
 fn is_too_large(error: &str) -> bool {
     let e = error.to_ascii_lowercase();
+    if e.contains("rate limit") || e.contains("too many requests") {
+        return false;
+    }
     [
         "-32005",
         "too many",

@@ -99,7 +99,8 @@ impl Client {
                 .into_body()
                 .with_config()
                 .limit(MAX_BODY)
-                .read_to_string();
+                .read_to_vec()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
             let text = match text {
                 Ok(t) => t,
                 Err(e) => {
