@@ -242,7 +242,7 @@ pub fn fetch(
     let total = proposals.len() as u64;
     let mut votes_json = String::from("[\n");
     let mut first_vote = true;
-    for (done, (p, item)) in proposals.iter().zip(&items).enumerate() {
+    for (done, p) in proposals.iter().enumerate() {
         progress(FetchProgress::Step {
             done: done as u64,
             total,
@@ -278,17 +278,6 @@ pub fn fetch(
             let hv: HubVote<'_> = serde_json::from_str(v.raw.get()).map_err(|e| {
                 Error::input(at(), format!("vote {:?} of proposal {:?}: {e}", v.id, p.id))
             })?;
-            if serde_json::from_str::<serde_json::Number>(hv.vp.get()).is_err() {
-                return Err(Error::input(
-                    at(),
-                    format!(
-                        "vote {:?} of proposal {:?}: `vp` {} is not a number",
-                        v.id,
-                        p.id,
-                        crate::error::shown(hv.vp.get())
-                    ),
-                ));
-            }
             if !first_vote {
                 votes_json.push_str(",\n");
             }
@@ -305,7 +294,6 @@ pub fn fetch(
             ));
             summary.votes += 1;
         }
-        let _ = item;
     }
     votes_json.push_str(if first_vote { "]\n" } else { "\n]\n" });
     progress(FetchProgress::Step {
@@ -496,6 +484,25 @@ fn parse_page(
     for (i, raw) in list.iter().enumerate() {
         let head: Head<'_> = serde_json::from_str(raw.get())
             .map_err(|e| bad(format!("data.{field}[{i}]"), e.to_string()))?;
+        if field == "votes" {
+            // Checked before the page is cached: a bad page is never kept.
+            let vote: HubVote<'_> = serde_json::from_str(raw.get()).map_err(|e| {
+                bad(
+                    format!("data.{field}[{i}]"),
+                    format!("vote {:?}: {e}", head.id),
+                )
+            })?;
+            if serde_json::from_str::<serde_json::Number>(vote.vp.get()).is_err() {
+                return Err(bad(
+                    format!("data.{field}[{i}].vp"),
+                    format!(
+                        "vote {:?}: {} is not a number",
+                        head.id,
+                        crate::error::shown(vote.vp.get())
+                    ),
+                ));
+            }
+        }
         let created = head.created.get().trim().parse::<u64>().map_err(|_| {
             bad(
                 format!("data.{field}[{i}].created"),
