@@ -448,3 +448,89 @@ fn a_malformed_log_is_a_clear_error_and_nothing_is_half_written() {
     assert!(!out.path().join("events.csv").exists());
     assert!(partial_files(out.path()).is_empty());
 }
+
+#[test]
+fn the_cli_reads_the_rpc_url_from_the_environment_and_never_prints_its_key() {
+    let node = node();
+    let n = node.clone();
+    let server = TestServer::start(move |_, body| n.answer(body));
+    let url = format!("{}v2/SECRETKEY", server.url);
+    let out = tempfile::tempdir().unwrap();
+    // Proposal 43's whole life: created at 12235671, executed at 12266840.
+    let run = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .env("NODE_URL", &url)
+        .args([
+            "fetch",
+            "governor",
+            "--rpc-env",
+            "NODE_URL",
+            "--governor",
+            GOVERNOR,
+        ])
+        .args([
+            "--from-block",
+            "12235000",
+            "--to-block",
+            "12270000",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let want = original_rows()
+        .iter()
+        .filter(|r| (12_235_000..=12_270_000).contains(&r["block_number"].parse::<u64>().unwrap()))
+        .count();
+    assert!(
+        stdout.contains(&format!("events.csv: {want} rows ({want} new)")),
+        "{stdout}"
+    );
+
+    // govkit evaluate on what was written: the bundled Compound 43 result.
+    let proposal = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("proposals/compound-43.toml"),
+    )
+    .unwrap()
+    .replace("data/compound-43-events.csv", "events.csv");
+    std::fs::write(out.path().join("43.toml"), proposal).unwrap();
+    let evaluate = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .args(["evaluate", "--format", "json"])
+        .arg(out.path().join("43.toml"))
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(&evaluate.get_output().stdout).unwrap();
+    assert_eq!(report["outcome"], "passed");
+    assert_eq!(report["official_outcome"], "passed");
+    assert_eq!(report["choices"][0]["power"], "1367841.964900760752685033");
+    assert_eq!(report["votes"]["read"], 95);
+
+    // A node that refuses everything: the error names the host, not the key.
+    let refusing = TestServer::start(|_, _| (403, "{\"error\": \"forbidden\"}".into()));
+    let out = tempfile::tempdir().unwrap();
+    let fail = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .env("GOVKIT_RPC_URL", format!("{}v2/SECRETKEY", refusing.url))
+        .args([
+            "fetch",
+            "governor",
+            "--governor",
+            GOVERNOR,
+            "--from-block",
+            "1",
+            "--to-block",
+            "2",
+        ])
+        .args(["--backoff-ms", "1", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&fail.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("127.0.0.1") && stderr.contains("403"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRETKEY"), "{stderr}");
+}

@@ -401,7 +401,12 @@ fn rpc(
         }
     };
     match (answer.result, answer.error) {
-        (_, Some(error)) => Ok(Err(crate::error::shown(&error.to_string()))),
+        (_, Some(error)) if reply.status == 200 => Ok(Err(crate::error::shown(&error.to_string()))),
+        (_, Some(error)) => Ok(Err(format!(
+            "HTTP {}: {}",
+            reply.status,
+            crate::error::shown(&error.to_string())
+        ))),
         (Some(result), None) if reply.status == 200 => Ok(Ok(result)),
         _ => Err(bad(format!(
             "HTTP {} without a result: {}",
