@@ -205,7 +205,10 @@ struct RpcLog {
     removed: bool,
 }
 
-type Rows = BTreeMap<(u64, u64), Vec<String>>;
+/// A row's place in the chain: (block, log index).
+type RowKey = (u64, u64);
+
+type Rows = BTreeMap<RowKey, Vec<String>>;
 
 /// Fetches the events `request` names into `DIR/events.csv` (see the
 /// module docs).
@@ -500,7 +503,7 @@ fn decode(
     from: u64,
     to: u64,
     client: &Client,
-) -> Result<Option<((u64, u64), Vec<String>)>> {
+) -> Result<Option<(RowKey, Vec<String>)>> {
     let bad = |field: &str, msg: String| {
         Error::input(
             Location::file(client.shown_url()).with_field(format!("result[{i}].{field}")),
