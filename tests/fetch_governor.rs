@@ -33,10 +33,21 @@ sol! {
     event ProposalQueued(uint256 id, uint256 eta);
     event ProposalExecuted(uint256 id);
     event ProposalCanceled(uint256 id);
+    event DelegateChanged(address indexed delegator, address indexed fromDelegate, address indexed toDelegate);
+    event DelegateVotesChanged(address indexed delegate, uint256 previousBalance, uint256 newBalance);
+}
+
+/// Compound Governor Alpha's VoteCast: bool support, nothing indexed.
+mod alpha {
+    alloy_sol_types::sol! {
+        event VoteCast(address voter, uint256 proposalId, bool support, uint256 votes);
+    }
 }
 
 const BRAVO: &str = "data/governor-events/compound_governor_bravo.csv";
 const GOVERNOR: &str = "0xc0Da02939E1441F497fd74F78cE7Decb17B66529";
+const ALPHA: &str = "data/governor-events/compound_governor_alpha.csv";
+const ALPHA_GOVERNOR: &str = "0xc0dA01a04C3f3E0be433606045bB7017A7323E38";
 
 /// `43.0` -> `43`: how pandas wrote integer columns.
 fn int(s: &str) -> String {
@@ -66,7 +77,11 @@ fn py_list(s: &str) -> Vec<String> {
 
 /// The original CSV rows of the events the fetcher asks for, by column name.
 fn original_rows() -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(common::shared(BRAVO)).unwrap();
+    original_rows_of(BRAVO)
+}
+
+fn original_rows_of(file: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(common::shared(file)).unwrap();
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
@@ -99,12 +114,17 @@ fn encode(r: &BTreeMap<String, String>) -> (u64, Value) {
                 .iter()
                 .map(|t| t.parse().unwrap())
                 .collect();
+            let n = targets.len();
             ProposalCreated {
                 id: u256(&r["id"]),
                 proposer: r["proposer"].parse().unwrap(),
                 calldatas: vec![Bytes::new(); targets.len()],
                 targets,
-                values: py_list(&r["values"]).iter().map(|v| u256(v)).collect(),
+                // Governor Alpha's export has no values column.
+                values: match r.get("values") {
+                    Some(v) => py_list(v).iter().map(|v| u256(v)).collect(),
+                    None => vec![U256::ZERO; n],
+                },
                 signatures: py_list(&r["signatures"]),
                 startBlock: u256(&r["startBlock"]),
                 endBlock: u256(&r["endBlock"]),
@@ -112,6 +132,13 @@ fn encode(r: &BTreeMap<String, String>) -> (u64, Value) {
             }
             .encode_log_data()
         }
+        "VoteCast" if ["True", "False"].contains(&r["support"].as_str()) => alpha::VoteCast {
+            voter: r["voter"].parse().unwrap(),
+            proposalId: u256(&r["proposalId"]),
+            support: r["support"] == "True",
+            votes: r["votes"].parse().unwrap(),
+        }
+        .encode_log_data(),
         "VoteCast" => VoteCast {
             voter: r["voter"].parse().unwrap(),
             proposalId: u256(&r["proposalId"]),
@@ -208,7 +235,11 @@ impl Node {
 }
 
 fn node() -> Arc<Node> {
-    let mut logs: Vec<(u64, Value)> = original_rows().iter().map(encode).collect();
+    node_of(BRAVO)
+}
+
+fn node_of(file: &str) -> Arc<Node> {
+    let mut logs: Vec<(u64, Value)> = original_rows_of(file).iter().map(encode).collect();
     // A node answers in chain order.
     logs.sort_by_key(|(b, l)| {
         let index = l["logIndex"].as_str().unwrap().trim_start_matches("0x");
@@ -244,13 +275,17 @@ fn fetched_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
 }
 
 fn compare_all_of(votes: &Path) -> govkit::batch::Batch {
+    compare_all_with(votes, "400000")
+}
+
+fn compare_all_with(votes: &Path, quorum: &str) -> govkit::batch::Batch {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bravo.toml");
     std::fs::write(
         &path,
         format!(
             "id = \"bravo\"\nballot = \"basic\"\ndecimals = 18\n[votes]\npath = {:?}\nformat = \"governor-events\"\n\
-             [rules]\nquorum = \"400000\"\nquorum_counts = [\"For\"]\npass = \"majority\"\n",
+             [rules]\nquorum = \"{quorum}\"\nquorum_counts = [\"For\"]\npass = \"majority\"\n",
             votes.display().to_string()
         ),
     )
@@ -267,6 +302,19 @@ fn bravo_logs_decode_back_to_the_original_rows_and_outcomes() {
     let server = TestServer::start(move |_, body| n.answer(body));
     let out = tempfile::tempdir().unwrap();
     let got = fetch(&request(&server.url, out.path()), &mut |_| {}).unwrap();
+    // Without --to-block the node's latest block is the end.
+    let latest_dir = tempfile::tempdir().unwrap();
+    let mut latest = request(&server.url, latest_dir.path());
+    latest.from_block = 16_000_000;
+    latest.to_block = None;
+    let last_block = original_rows()
+        .iter()
+        .map(|r| r["block_number"].parse::<u64>().unwrap())
+        .max();
+    assert_eq!(
+        Some(fetch(&latest, &mut |_| {}).unwrap().to_block),
+        last_block
+    );
     // 9,931 events in one range: refused (cap 2000) and split until each
     // piece has at most 2000.
     assert!(got.splits >= 3, "{got:?}");
@@ -533,4 +581,155 @@ fn the_cli_reads_the_rpc_url_from_the_environment_and_never_prints_its_key() {
         "{stderr}"
     );
     assert!(!stderr.contains("SECRETKEY"), "{stderr}");
+}
+
+#[test]
+fn governor_alpha_bool_support_decodes_and_decides_as_the_original() {
+    let node = node_of(ALPHA);
+    let n = node.clone();
+    let server = TestServer::start(move |_, body| n.answer(body));
+    let out = tempfile::tempdir().unwrap();
+    let mut req = GovernorRequest::new(&server.url, ALPHA_GOVERNOR, 9_900_000, out.path());
+    req.to_block = Some(12_200_000);
+    req.retry = quick_retry();
+    let got = fetch(&req, &mut |_| {}).unwrap();
+    let original = original_rows_of(ALPHA);
+    let fetched = fetched_rows(&got.path);
+    assert_eq!(fetched.len(), original.len());
+    let votes: Vec<(&str, &str, &str)> = fetched
+        .iter()
+        .filter(|r| r["event_name"] == "VoteCast")
+        .map(|r| {
+            (
+                r["voter"].as_str(),
+                r["support"].as_str(),
+                r["votes"].as_str(),
+            )
+        })
+        .collect();
+    let mut want: Vec<(&str, &str, &str)> = original
+        .iter()
+        .filter(|r| r["event_name"] == "VoteCast")
+        .map(|r| {
+            (
+                r["voter"].as_str(),
+                r["support"].as_str(),
+                r["votes"].as_str(),
+            )
+        })
+        .collect();
+    let mut have = votes.clone();
+    want.sort();
+    have.sort();
+    assert_eq!(have, want, "True/False support as the export writes it");
+    let from_fetch = compare_all_of(&got.path);
+    let from_original = compare_all_of(&common::shared(ALPHA));
+    // 40 decided proposals, 2 canceled (tests/governor_outcomes.rs).
+    assert_eq!(from_fetch.comparisons.len(), 40);
+    for (a, b) in from_fetch
+        .comparisons
+        .iter()
+        .zip(&from_original.comparisons)
+    {
+        assert_eq!((&a.id, &a.rows), (&b.id, &b.rows));
+        let official = match a.official_outcome.unwrap() {
+            OfficialStatus::Passed => Outcome::Passed,
+            _ => Outcome::Rejected,
+        };
+        assert_eq!(a.rows[0].outcome, official, "proposal {}", a.id);
+    }
+}
+
+#[test]
+fn token_delegations_are_written_as_the_delegation_reader_takes_them() {
+    let token = "0xc00e94Cb662C3520282E6f5717214004A7f26888";
+    let [a, b, c]: [Address; 3] = [
+        "0x1111111111111111111111111111111111111111",
+        "0x2222222222222222222222222222222222222222",
+        "0x3333333333333333333333333333333333333333",
+    ]
+    .map(|x| x.parse().unwrap());
+    let log = |block: u64, index: u64, data: alloy_primitives::LogData| {
+        (
+            block,
+            json!({
+                "address": token.to_lowercase(),
+                "topics": data.topics().iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                "data": alloy_primitives::hex::encode_prefixed(&data.data),
+                "blockNumber": format!("{block:#x}"),
+                "transactionHash": format!("0x{:064x}", block * 1000 + index),
+                "logIndex": format!("{index:#x}"),
+            }),
+        )
+    };
+    // a delegates to b, then to c; b delegates to itself.
+    let logs = vec![
+        log(
+            10,
+            0,
+            DelegateChanged {
+                delegator: a,
+                fromDelegate: Address::ZERO,
+                toDelegate: b,
+            }
+            .encode_log_data(),
+        ),
+        log(
+            10,
+            1,
+            DelegateVotesChanged {
+                delegate: b,
+                previousBalance: U256::ZERO,
+                newBalance: U256::from(5u64),
+            }
+            .encode_log_data(),
+        ),
+        log(
+            11,
+            0,
+            DelegateChanged {
+                delegator: b,
+                fromDelegate: Address::ZERO,
+                toDelegate: b,
+            }
+            .encode_log_data(),
+        ),
+        log(
+            12,
+            3,
+            DelegateChanged {
+                delegator: a,
+                fromDelegate: b,
+                toDelegate: c,
+            }
+            .encode_log_data(),
+        ),
+    ];
+    let node = Arc::new(Node { logs, cap: 10 });
+    let n = node.clone();
+    let server = TestServer::start(move |_, body| n.answer(body));
+    let out = tempfile::tempdir().unwrap();
+    let mut req = GovernorRequest::new(&server.url, GOVERNOR, 1, out.path());
+    req.token = Some(token.into());
+    req.to_block = Some(20);
+    req.retry = quick_retry();
+    let got = fetch(&req, &mut |_| {}).unwrap();
+    assert_eq!(got.rows, 4);
+    let rows = fetched_rows(&got.path);
+    assert_eq!(rows[1]["event_name"], "DelegateVotesChanged");
+    assert_eq!(
+        (rows[1]["delegate"].as_str(), rows[1]["newBalance"].as_str()),
+        (b.to_string().as_str(), "5")
+    );
+    let source = govkit::io::delegations::DelegationSource::new(&got.path);
+    let delegations = govkit::io::delegations::read(&source).unwrap();
+    let of = |x: Address| -> Vec<String> {
+        delegations
+            .of(&govkit::Voter::new(&x.to_string()))
+            .iter()
+            .map(|(d, _)| d.to_string())
+            .collect()
+    };
+    assert_eq!(of(a), vec![c.to_string().to_lowercase()]);
+    assert_eq!(of(b), vec![b.to_string().to_lowercase()]);
 }
