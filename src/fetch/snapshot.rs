@@ -80,7 +80,7 @@ pub struct SnapshotFetch {
     pub proposals: usize,
     /// Votes written.
     pub votes: usize,
-    /// Vote pages asked of the hub, and read from the cache.
+    /// Pages asked of the hub (proposal and vote pages).
     pub pages_fetched: usize,
     /// Vote pages read from the cache.
     pub pages_cached: usize,
@@ -96,7 +96,7 @@ impl SnapshotFetch {
     /// A few lines for people: what was written, what came from the cache.
     pub fn to_text(&self) -> String {
         let mut t = format!(
-            "{} proposals, {} votes written\n{} vote pages fetched, {} read from the cache, {} requests\n",
+            "{} proposals, {} votes written\n{} pages fetched, {} vote pages read from the cache, {} requests\n",
             self.proposals, self.votes, self.pages_fetched, self.pages_cached, self.requests
         );
         for path in &self.written {
