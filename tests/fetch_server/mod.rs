@@ -40,7 +40,7 @@ impl TestServer {
                 let _ = request.as_reader().read_to_string(&mut body);
                 let n = r.fetch_add(1, Ordering::SeqCst);
                 let (status, text) = handler(n, &body);
-                let response = tiny_http::Response::from_string(text)
+                let response = tiny_http::Response::from_data(text.into_bytes())
                     .with_status_code(status)
                     .with_header(
                         "Content-Type: application/json"
