@@ -90,6 +90,8 @@ mod decimal;
 pub mod delegation;
 pub mod error;
 pub mod evaluate;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod funding;
 pub mod holders;
 #[cfg(feature = "charts")]

@@ -144,6 +144,7 @@ fn modules_depend_one_way() {
     ];
     let pipeline = [
         "io",
+        "fetch",
         "delegation",
         "mechanism",
         "ballot",
@@ -200,9 +201,26 @@ fn modules_depend_one_way() {
             &["evaluate", "proposal", "mechanism", "ballot", "delegation"],
         ),
         ("evaluate", &["proposal"]),
+        // The fetchers sit beside io, before everything else: they get the
+        // files io reads (and read their caches back through io); they know
+        // nothing of evaluation, and nothing but the CLI calls them.
+        (
+            "fetch",
+            &[
+                "delegation",
+                "mechanism",
+                "ballot",
+                "rules",
+                "evaluate",
+                "report",
+                "registry",
+                "proposal",
+            ],
+        ),
         (
             "io",
             &[
+                "fetch",
                 "evaluate",
                 "report",
                 "rules",

@@ -14,6 +14,7 @@ mod control;
 mod conviction;
 mod delegation;
 mod evaluate;
+mod fetch;
 mod fund;
 mod sybil;
 mod synth;
@@ -49,6 +50,8 @@ enum Command {
     Control(control::Args),
     /// A quadratic funding round: each project's matching under QF, CLR and COCM.
     Fund(fund::Args),
+    /// Fetch a Snapshot space's or a governor's votes into files govkit reads.
+    Fetch(fetch::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -88,6 +91,7 @@ fn run(cli: Cli) -> govkit::Result<String> {
         Command::Conviction(args) => conviction::run(args),
         Command::Control(args) => control::run(args),
         Command::Fund(args) => fund::run(args),
+        Command::Fetch(args) => fetch::run(args),
     }
 }
 

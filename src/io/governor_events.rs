@@ -2,7 +2,8 @@
 //! `event_name` first, other columns empty where the event lacks them.
 //!
 //! Read: `VoteCast(voter, proposalId, support, votes)` from Compound Governor
-//! Alpha/Bravo, Uniswap Governor Alpha and OpenZeppelin Governor (support
+//! Alpha/Bravo, Uniswap Governor Alpha and OpenZeppelin Governor (and
+//! OpenZeppelin's `VoteCastWithParams`, its weight in `votes`; support
 //! `0`/`1`/`2`, possibly written `1.0`, or `True`/`False`), Aave v2
 //! `VoteEmitted(id, voter, support, votingPower)` (bool support), and the
 //! lifecycle events `ProposalCreated`, `ProposalQueued`, `ProposalExecuted`,
@@ -94,7 +95,7 @@ impl GovernorLog {
         let mut record = StringRecord::new();
         while let Some(line) = csv.next_record(&mut record)? {
             let event = record[event_col].trim();
-            let is_vote = matches!(event, "VoteCast" | "VoteEmitted");
+            let is_vote = matches!(event, "VoteCast" | "VoteCastWithParams" | "VoteEmitted");
             let is_lifecycle = matches!(
                 event,
                 "ProposalCreated" | "ProposalQueued" | "ProposalExecuted" | "ProposalCanceled"
@@ -110,9 +111,9 @@ impl GovernorLog {
                     )
                 })
             };
-            // VoteCast names the proposal `proposalId`; VoteEmitted and the
+            // VoteCast(WithParams) names the proposal `proposalId`; VoteEmitted and the
             // lifecycle events name it `id`.
-            let id_column = if event == "VoteCast" {
+            let id_column = if event == "VoteCast" || event == "VoteCastWithParams" {
                 need(pid_col, "proposalId")?
             } else {
                 need(id_col, "id")?

@@ -173,6 +173,20 @@ pub(crate) fn read_text(path: &std::path::Path, limit: u64, kind: &str) -> Resul
     Ok(text)
 }
 
+/// The text of a file of at most `limit` bytes, or `None` if it does not
+/// exist (the fetchers' caches and the files they resume).
+#[cfg(feature = "fetch")]
+pub(crate) fn read_optional_text(
+    path: &std::path::Path,
+    limit: u64,
+    kind: &str,
+) -> Result<Option<String>> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_text(path, limit, kind).map(Some),
+    }
+}
+
 /// The first `lines` lines of a file (format sniffing), without reading
 /// the rest; each line at most [`MAX_LINE_BYTES`].
 pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
