@@ -25,7 +25,8 @@ impl Voter {
     /// Normalises `id` (trimmed; hex addresses lower-cased).
     pub fn new(id: &str) -> Voter {
         let id = id.trim();
-        if id.len() > 2 && (id.starts_with("0x") || id.starts_with("0X")) {
+        let hex = id.len() > 2 && (id.starts_with("0x") || id.starts_with("0X"));
+        if hex && id.bytes().any(|b| b.is_ascii_uppercase()) {
             Voter(id.to_ascii_lowercase().into_boxed_str())
         } else {
             Voter(id.into())
@@ -268,7 +269,8 @@ impl VoteSet {
         // One hash lookup per vote, keys borrowed from the votes themselves;
         // then one in-place pass drops the superseded votes.
         let mut keep = vec![true; votes.len()];
-        let mut latest: HashMap<&Voter, usize> = HashMap::with_capacity(votes.len());
+        let mut latest: HashMap<&Voter, usize, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(votes.len(), Default::default());
         for (i, vote) in votes.iter().enumerate() {
             let Some(voter) = &vote.voter else { continue };
             match latest.entry(voter) {

@@ -29,22 +29,14 @@ pub struct SnapshotVotes {
 }
 
 #[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow)]
-    votes: Option<&'a RawValue>,
-    proposal: Option<FixtureProposal>,
-}
-
-#[derive(Deserialize)]
 struct FixtureProposal {
     choices: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
 struct RawVote<'a> {
-    voter: Option<String>,
+    #[serde(borrow)]
+    voter: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     choice: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -146,67 +138,79 @@ pub fn read_all(
 /// Calls `sink(proposal id, vote or value error, location)` for each vote
 /// of the wanted proposal (all votes if none is wanted); returns the
 /// choices the file carries. Errors of the file itself end the scan.
+///
+/// One pass over the text: a serde visitor walks the envelope (a bare list,
+/// `{"data": {"votes": [...]}}` or `{"votes": [...], "proposal": ...}`)
+/// and hands each vote, borrowed from the text, to [`VoteScan::vote`] as it
+/// is reached; no list of votes is built and nothing is scanned twice but
+/// each vote's own object.
 fn scan(
     path: &Path,
     text: &str,
     opts: &JsonVoteOptions<'_>,
-    mut sink: impl FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+    sink: impl FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
 ) -> Result<Option<Vec<String>>> {
-    let json_error = |e: serde_json::Error| {
-        Error::input(
+    let mut state = VoteScan {
+        path,
+        text,
+        opts,
+        wanted: opts.proposal_id.map(normalize_proposal_id),
+        lines: LineCounter::new(text),
+        sink,
+        failed: None,
+        choices: None,
+        saw_votes: false,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let outcome = serde::de::DeserializeSeed::deserialize(Top(&mut state), &mut de)
+        .and_then(|()| de.end());
+    if let Some(e) = state.failed.take() {
+        return Err(e);
+    }
+    if let Err(e) = outcome {
+        return Err(Error::input(
             Location::line(path, e.line() as u64),
             format!("invalid JSON: {e}"),
-        )
-    };
-    let trimmed = text.trim_start();
-    let (list_text, choices): (&RawValue, Option<Vec<String>>) = if trimmed.starts_with('[') {
-        (serde_json::from_str(text).map_err(json_error)?, None)
-    } else {
-        let env: Envelope<'_> = serde_json::from_str(text).map_err(json_error)?;
-        let choices = env.proposal.and_then(|p| p.choices);
-        let list = match (env.votes, env.data) {
-            (Some(v), _) => v,
-            (None, Some(data)) => {
-                #[derive(Deserialize)]
-                struct Data<'a> {
-                    #[serde(borrow)]
-                    votes: &'a RawValue,
-                }
-                let d: Data<'_> = serde_json::from_str(data.get()).map_err(|e| {
-                    Error::input(
-                        Location::line(path, line_of(text, data.get())).with_field("data"),
-                        format!("expected {{\"votes\": [...]}}: {e}"),
-                    )
-                })?;
-                d.votes
-            }
-            (None, None) => {
-                return Err(Error::input(
-                    Location::line(path, 1),
-                    "expected a list of votes, {\"data\": {\"votes\": [...]}} \
-                     or {\"votes\": [...]}",
-                ))
-            }
-        };
-        (list, choices)
-    };
-    let items: Vec<&RawValue> = serde_json::from_str(list_text.get()).map_err(|e| {
-        Error::input(
-            Location::line(path, line_of(text, list_text.get())).with_field("votes"),
-            format!("expected a list of votes: {e}"),
-        )
-    })?;
+        ));
+    }
+    if !state.saw_votes {
+        return Err(Error::input(
+            Location::line(path, 1),
+            "expected a list of votes, {\"data\": {\"votes\": [...]}} \
+             or {\"votes\": [...]}",
+        ));
+    }
+    Ok(state.choices)
+}
 
-    let wanted = opts.proposal_id.map(normalize_proposal_id);
-    let mut lines = LineCounter::new(text);
-    for item in items {
-        let line = lines.line_at(item.get());
+/// The state of one pass over a Snapshot JSON file.
+struct VoteScan<'p, 't, 'o, F> {
+    path: &'p Path,
+    text: &'t str,
+    opts: &'o JsonVoteOptions<'o>,
+    wanted: Option<String>,
+    lines: LineCounter<'t>,
+    sink: F,
+    /// The first error of ours (not of the JSON syntax): it ends the scan.
+    failed: Option<Error>,
+    choices: Option<Vec<String>>,
+    saw_votes: bool,
+}
+
+impl<F> VoteScan<'_, '_, '_, F>
+where
+    F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+{
+    /// One vote, borrowed from the text.
+    fn vote(&mut self, item: &RawValue) -> Result<()> {
+        let path = self.path;
+        let line = self.lines.line_at(item.get());
         let at = |field: &str| Location::line(path, line).with_field(field);
         let raw: RawVote<'_> = serde_json::from_str(item.get())
             .map_err(|e| Error::input(Location::line(path, line), format!("not a vote: {e}")))?;
         let id = raw.proposal.map(|p| proposal_id_of(p.get()));
-        match (&wanted, &id) {
-            (Some(w), Some(id)) if w != id => continue,
+        match (&self.wanted, &id) {
+            (Some(w), Some(id)) if w != id => return Ok(()),
             (Some(_), None) => {
                 return Err(Error::input(
                     at("proposal"),
@@ -215,10 +219,124 @@ fn scan(
             }
             _ => {}
         }
-        let vote = read_vote(raw, item, opts, line, &at);
-        sink(id.as_deref(), vote, &|| at("proposal"))?;
+        let vote = read_vote(raw, item, self.opts, line, &at);
+        (self.sink)(id.as_deref(), vote, &|| at("proposal"))
     }
-    Ok(choices)
+
+    /// Records `e` and returns the serde error that unwinds the visitor.
+    fn fail<E: serde::de::Error>(&mut self, e: Error) -> E {
+        self.failed = Some(e);
+        E::custom("stopped")
+    }
+
+    fn data_error<E: serde::de::Error>(&mut self, what: &str) -> E {
+        let line = line_of(self.text, self.text);
+        let e = Error::input(
+            Location::line(self.path, line).with_field(what),
+            format!("expected {{\"votes\": [...]}} in `{what}`"),
+        );
+        self.fail(e)
+    }
+}
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// The whole file: a list of votes or an envelope.
+struct Top<'s, S>(&'s mut S);
+/// `data`: an object with `votes`.
+struct Data<'s, S>(&'s mut S);
+/// A list of votes.
+struct Votes<'s, S>(&'s mut S);
+
+macro_rules! seed_any {
+    ($name:ident, $how:ident) => {
+        impl<'de, F> DeserializeSeed<'de> for $name<'_, VoteScan<'_, '_, '_, F>>
+        where
+            F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+        {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+                d.$how(self)
+            }
+        }
+    };
+}
+seed_any!(Top, deserialize_any);
+seed_any!(Data, deserialize_any);
+seed_any!(Votes, deserialize_seq);
+
+impl<'de, F> Visitor<'de> for Top<'_, VoteScan<'_, '_, '_, F>>
+where
+    F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+{
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of votes or an object with `votes` or `data`")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        Votes(self.0).visit_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "votes" if !self.0.saw_votes => map.next_value_seed(Votes(&mut *self.0))?,
+                "data" if !self.0.saw_votes => map.next_value_seed(Data(&mut *self.0))?,
+                "proposal" => {
+                    let p: Option<FixtureProposal> = map.next_value()?;
+                    self.0.choices = p.and_then(|p| p.choices);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F> Visitor<'de> for Data<'_, VoteScan<'_, '_, '_, F>>
+where
+    F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+{
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("{\"votes\": [...]}")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Err(self.0.data_error("data"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "votes" && !self.0.saw_votes {
+                map.next_value_seed(Votes(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !self.0.saw_votes {
+            return Err(self.0.data_error("data"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F> Visitor<'de> for Votes<'_, VoteScan<'_, '_, '_, F>>
+where
+    F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
+{
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of votes")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        self.0.saw_votes = true;
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            if let Err(e) = self.0.vote(item) {
+                return Err(self.0.fail(e));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One vote's fields; errors name the field.
