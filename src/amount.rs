@@ -99,6 +99,46 @@ impl Amount {
             })
     }
 
+    /// Like [`Amount::parse`], but a value with more decimals than the
+    /// token has is rounded to the nearest base unit, a half up (vp are
+    /// non-negative, so "half up" is "half away from zero"), instead of
+    /// refused. Returns the amount and, when it was rounded, the exact
+    /// absolute change in base units (`|rounded − written|`, below 1/2).
+    /// Values beyond the literal limits of exact work
+    /// ([`crate::decimal::MAX_EXPONENT`]) stay errors.
+    pub(crate) fn parse_rounded(
+        text: &str,
+        unit: AmountUnit,
+        decimals: u8,
+    ) -> Result<(Self, Option<num_rational::BigRational>), AmountError> {
+        let err = match Amount::parse(text, unit, decimals) {
+            Ok(a) => return Ok((a, None)),
+            Err(e @ AmountError::TooPrecise { .. }) => e,
+            Err(e) => return Err(e),
+        };
+        let shift = match unit {
+            AmountUnit::Token => decimals,
+            AmountUnit::Base => 0,
+        };
+        let Some(exact) = DecimalLiteral::parse(text)
+            .ok()
+            .and_then(|lit| lit.bounded_rational().ok())
+        else {
+            return Err(err);
+        };
+        let scaled = exact
+            * num_rational::BigRational::from_integer(num_bigint::BigInt::from(10u8).pow(u32::from(shift)));
+        let half = num_rational::BigRational::new(1.into(), 2.into());
+        let rounded = (scaled.clone() + half).floor();
+        let change = (rounded.clone() - scaled).abs();
+        use num_traits::{Signed, ToPrimitive};
+        let units = rounded
+            .to_integer()
+            .to_u128()
+            .ok_or_else(|| AmountError::Overflow(crate::error::shown(text)))?;
+        Ok((Amount(units), Some(change)))
+    }
+
     /// `self + other`, or `None` on overflow.
     pub fn checked_add(self, other: Amount) -> Option<Amount> {
         self.0.checked_add(other.0).map(Amount)

@@ -900,6 +900,7 @@ impl Proposal {
             official: loaded.official,
             votes: loaded.votes,
             holders,
+            read_notes: loaded.notes,
         })
     }
 }
@@ -932,6 +933,9 @@ pub struct Prepared {
     pub votes: VoteSet,
     /// The holder snapshot, if any.
     pub holders: Option<Holders>,
+    /// What reading the votes changed (e.g. rounded vp), added to the
+    /// report's notes.
+    pub read_notes: Vec<String>,
 }
 
 impl Prepared {
@@ -955,7 +959,9 @@ impl Prepared {
 
     /// Evaluates the votes.
     pub fn run(&self) -> Result<Report> {
-        self.evaluation().run(&self.votes, self.holders.as_ref())
+        let mut report = self.evaluation().run(&self.votes, self.holders.as_ref())?;
+        report.notes.extend(self.read_notes.iter().cloned());
+        Ok(report)
     }
 }
 

@@ -45,6 +45,26 @@ impl fmt::Display for Voter {
     }
 }
 
+/// Marks a choice number that a Snapshot file wrote as text where
+/// snapshot.js compares it as written: a weight map's key that names choice
+/// `n` only through JavaScript's `Number(key)` (`"01"`, `"1.0"`, `" 1"`,
+/// `"1e0"`: snapshot.js accepts the ballot, counts the weight in the
+/// ballot's total and gives it to no choice), or a list item written as a
+/// string (`["1","2","3"]`: ranked-choice counts it as the number, approval
+/// accepts the ballot and counts it for no choice, copeland refuses it).
+/// Stored as `n | AS_TEXT`; [`choice_number`] takes the flag off.
+pub const AS_TEXT: u32 = 1 << 31;
+
+/// The choice number without the [`AS_TEXT`] flag.
+pub fn choice_number(c: u32) -> u32 {
+    c & !AS_TEXT
+}
+
+/// Whether the choice number carries the [`AS_TEXT`] flag.
+pub fn written_as_text(c: u32) -> bool {
+    c & AS_TEXT != 0
+}
+
 /// What a voter selected, with Snapshot's 1-based choice numbers.
 ///
 /// A number outside the proposal's choices is kept as it is: the ballot
@@ -67,13 +87,27 @@ impl Selection {
     pub fn describe(&self) -> String {
         match self {
             Selection::Single(c) => c.to_string(),
-            Selection::List(cs) => format!("{cs:?}"),
+            Selection::List(cs) => {
+                let parts: Vec<String> = cs.iter().map(|&c| shown_choice(c)).collect();
+                format!("[{}]", parts.join(", "))
+            }
             Selection::Weighted(ws) => {
-                let parts: Vec<String> = ws.iter().map(|(c, w)| format!("{c}: {w}")).collect();
+                let parts: Vec<String> = ws
+                    .iter()
+                    .map(|(c, w)| format!("{}: {w}", shown_choice(*c)))
+                    .collect();
                 format!("{{{}}}", parts.join(", "))
             }
             Selection::Unreadable(raw) => raw.clone(),
         }
+    }
+}
+
+fn shown_choice(c: u32) -> String {
+    if written_as_text(c) {
+        format!("\"{}\"", choice_number(c))
+    } else {
+        c.to_string()
     }
 }
 

@@ -237,3 +237,134 @@ fn csv_reader_path_matches_snapshot_js() {
         ChoiceShape::Weighted
     );
 }
+
+/// One case of `scripts/snapshot-crosscheck/shapes.json`.
+#[derive(Deserialize)]
+struct ShapeCase<'a> {
+    name: String,
+    #[serde(rename = "type")]
+    ballot: String,
+    choices: Vec<String>,
+    #[serde(default = "eighteen")]
+    decimals: u8,
+    #[serde(borrow)]
+    votes: &'a serde_json::value::RawValue,
+}
+
+fn eighteen() -> u8 {
+    18
+}
+
+#[derive(Deserialize)]
+struct ShapeExpected {
+    snapshot_js: String,
+    cases: Vec<ShapeResult>,
+}
+
+#[derive(Deserialize)]
+struct ShapeResult {
+    name: String,
+    valid: u64,
+    scores: Vec<f64>,
+}
+
+/// Issue 16 item 5: the vote shapes snapshot.js tallies that govkit used to
+/// refuse or read differently (map keys `"01"`, `"1.0"`, `" 1"`, `"1e0"`;
+/// rankings as strings; `"choice": null`; over-precise vp), each tallied
+/// through govkit's reader and ballot types and compared with snapshot.js's
+/// own scores (`scripts/snapshot-crosscheck/shapes.js`, committed as
+/// `shapes-expected.json`).
+#[test]
+fn snapshot_shapes_match_snapshot_js() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/snapshot-crosscheck");
+    let cases_text = std::fs::read_to_string(dir.join("shapes.json")).unwrap();
+    let cases: Vec<ShapeCase<'_>> = serde_json::from_str(&cases_text).unwrap();
+    let expected: ShapeExpected = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("shapes-expected.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(expected.snapshot_js, "0.17.5");
+    assert_eq!(cases.len(), expected.cases.len());
+    for (case, want) in cases.iter().zip(&expected.cases) {
+        assert_eq!(case.name, want.name);
+        let kind = BallotKind::ALL
+            .into_iter()
+            .find(|k| k.name() == case.ballot)
+            .unwrap_or_else(|| panic!("{}: ballot {}", case.name, case.ballot));
+        let text = format!(
+            "{{\"proposal\": {{\"choices\": {}}}, \"votes\": {}}}",
+            serde_json::to_string(&case.choices).unwrap(),
+            case.votes.get()
+        );
+        let read = govkit::io::snapshot_json::parse(
+            Path::new("shapes.json"),
+            &text,
+            case.decimals,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let ballot = kind.ballot_type();
+        let mechanism = govkit::TokenWeighted;
+        let tally = Evaluation::new(
+            "shape",
+            Choices::new(case.choices.clone()).unwrap(),
+            ballot.as_ref(),
+            &mechanism,
+            DecisionRules::plurality(),
+            case.decimals,
+        )
+        .tally(&read.votes, None)
+        .unwrap();
+        assert_eq!(tally.counts.counted, want.valid, "{}: valid ballots", case.name);
+        let unit = BigRational::from_integer(BigInt::from(10u8).pow(u32::from(case.decimals)));
+        for (i, (got, w)) in tally.scores.iter().zip(&want.scores).enumerate() {
+            let e = relative_error(&(got.as_rational() / &unit), *w);
+            assert!(
+                e <= tolerance(),
+                "{} choice {}: govkit {} vs snapshot.js {w}",
+                case.name,
+                i + 1,
+                got.as_rational()
+            );
+        }
+    }
+}
+
+/// Over-precise vp are rounded to the nearest base unit (a half up) and
+/// counted: 5.421010862427522e-20 tokens at 18 decimals is 0.0542... base
+/// units (to 0, change 0.0542...), 3.0000000000000000006 is 3·10^18 + 0.6
+/// (up, change 0.4), 1.23456789012345678901 is 1234567890123456789.01
+/// base units (down, change 0.01): three votes, total change
+/// 0.0542... + 0.4 + 0.01 base units, by hand.
+#[test]
+fn over_precise_vp_is_rounded_and_reported() {
+    let text = r#"[
+{"voter": "a", "choice": 1, "vp": 5.421010862427522e-20},
+{"voter": "b", "choice": 1, "vp": 3.0000000000000000006},
+{"voter": "c", "choice": 2, "vp": 2.5},
+{"voter": "d", "choice": 2, "vp": 1.23456789012345678901}
+]"#;
+    let read = govkit::io::snapshot_json::parse(Path::new("v.json"), text, 18, None).unwrap();
+    let w: Vec<u128> = read
+        .votes
+        .votes
+        .iter()
+        .map(|v| v.weight.unwrap().base_units())
+        .collect();
+    assert_eq!(
+        w,
+        vec![
+            0,
+            3_000_000_000_000_000_001,
+            2_500_000_000_000_000_000,
+            1_234_567_890_123_456_789
+        ]
+    );
+    assert_eq!(read.rounded.votes, 3);
+    let r = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+    let first = r(5_421_010_862_427_522, 1) / BigRational::from_integer(BigInt::from(10u8).pow(17));
+    let want = first + r(4, 10) + r(1, 100);
+    assert_eq!(read.rounded.total_change, want);
+    let note = read.rounded.note(18).unwrap();
+    assert!(note.starts_with("3 vote(s) had a vp with more than 18 decimals"), "{note}");
+}

@@ -31,7 +31,11 @@ impl BallotType for Approval {
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
         match selection {
             Selection::List(list) => {
-                if list.iter().any(|c| index(*c, choices).is_none()) {
+                // Items written as strings must name choices (snapshot.js
+                // checks `choice - 1`), but `includes(i + 1)` never matches
+                // them: the ballot counts for no choice.
+                let number = |c: &u32| crate::vote::choice_number(*c);
+                if list.iter().any(|c| index(number(c), choices).is_none()) {
                     return Err(InvalidBallot::OutOfRange);
                 }
                 if has_duplicates(list.iter().copied()) {
@@ -52,7 +56,7 @@ impl BallotType for Approval {
         let mut sums = vec![0u128; choices];
         for b in ballots {
             if let Selection::List(list) = b.selection {
-                for c in list {
+                for c in list.iter().filter(|c| !crate::vote::written_as_text(**c)) {
                     add_power(&mut sums, index(*c, choices).expect("checked ballot"), b)?;
                 }
             }

@@ -46,7 +46,15 @@ impl BallotType for RankedChoice {
     }
 
     fn check(&self, selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
-        check_full_ranking(selection, choices)
+        // snapshot.js counts a ranking written as strings (`["1","2"]`)
+        // as the numbers (its candidates are object keys).
+        match selection {
+            Selection::List(list) if list.iter().any(|c| crate::vote::written_as_text(*c)) => {
+                let numbers = list.iter().map(|c| crate::vote::choice_number(*c)).collect();
+                check_full_ranking(&Selection::List(numbers), choices)
+            }
+            _ => check_full_ranking(selection, choices),
+        }
     }
 
     fn tally(
@@ -54,11 +62,14 @@ impl BallotType for RankedChoice {
         choices: usize,
         ballots: &[CountedBallot<'_>],
     ) -> Result<Vec<Score>, TallyOverflow> {
-        let rankings: Vec<&[u32]> = ballots
+        let rankings: Vec<std::borrow::Cow<'_, [u32]>> = ballots
             .iter()
             .map(|b| match b.selection {
-                Selection::List(list) => list.as_slice(),
-                _ => &[],
+                Selection::List(list) if list.iter().any(|c| crate::vote::written_as_text(*c)) => {
+                    list.iter().map(|c| crate::vote::choice_number(*c)).collect()
+                }
+                Selection::List(list) => std::borrow::Cow::Borrowed(list.as_slice()),
+                _ => std::borrow::Cow::Borrowed(&[][..]),
             })
             .collect();
         let mut counts = vec![0u128; choices];
@@ -99,7 +110,7 @@ impl BallotType for RankedChoice {
             remaining -= 1;
             counts[bottom] = 0;
             for v in std::mem::take(&mut holders[bottom]) {
-                let ranking = rankings[v];
+                let ranking = &rankings[v];
                 let next = loop {
                     position[v] += 1;
                     let Some(&choice) = ranking.get(position[v]) else {

@@ -125,10 +125,20 @@ pub(super) fn rescale(r: Vec<BigRational>, total: &BigUint) -> Vec<Score> {
 pub(super) fn check_weights(selection: &Selection, choices: usize) -> Result<(), InvalidBallot> {
     match selection {
         Selection::Weighted(ws) => {
-            if ws.iter().any(|(c, _)| index(*c, choices).is_none()) {
+            // A key snapshot.js reads only through `Number(key)` must name
+            // a choice too, but its weight goes to none (`AS_TEXT`).
+            if ws
+                .iter()
+                .any(|(c, _)| index(crate::vote::choice_number(*c), choices).is_none())
+            {
                 return Err(InvalidBallot::OutOfRange);
             }
-            if has_duplicates(ws.iter().map(|(c, _)| *c)) {
+            let canonical: Vec<u32> = ws
+                .iter()
+                .map(|(c, _)| *c)
+                .filter(|c| !crate::vote::written_as_text(*c))
+                .collect();
+            if has_duplicates(canonical.iter().copied()) {
                 return Err(InvalidBallot::DuplicateChoice);
             }
             if ws
@@ -178,7 +188,7 @@ impl Split {
             match (w.is_integer(), w.numer().to_u64()) {
                 (true, Some(m)) => {
                     whole += u128::from(m); // at most 2^32 keys of < 2^64
-                    if m > 0 {
+                    if m > 0 && !crate::vote::written_as_text(*c) {
                         self.small
                             .push((index(*c, choices).expect("checked ballot"), m));
                     }
@@ -204,6 +214,9 @@ impl Split {
                 .expect("checked ballot: weights are not negative");
             if !m.is_zero() {
                 whole += &m;
+                if crate::vote::written_as_text(*c) {
+                    continue;
+                }
                 self.big
                     .push((index(*c, choices).expect("checked ballot"), m));
             }

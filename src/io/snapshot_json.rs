@@ -13,11 +13,11 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{normalize_proposal_id, parse_amount, SingleProposalGuard};
+use super::{normalize_proposal_id, SingleProposalGuard};
 use crate::amount::AmountUnit;
 use crate::decimal::DecimalLiteral;
 use crate::error::{Error, Location, Result};
-use crate::vote::{Attributes, CastAt, Selection, Vote, VoteSet, Voter};
+use crate::vote::{Attributes, CastAt, Selection, Vote, VoteSet, Voter, AS_TEXT};
 
 /// What a Snapshot JSON file holds.
 #[derive(Debug)]
@@ -26,6 +26,46 @@ pub struct SnapshotVotes {
     pub votes: VoteSet,
     /// The choices, when the file carries them (snapshot.js fixtures).
     pub choices: Option<Vec<String>>,
+    /// The `vp` values written with more decimals than the token has,
+    /// rounded to the nearest base unit (see [`VpRounding`]).
+    pub rounded: VpRounding,
+}
+
+/// The `vp` (or `balance`) values of a file written with more decimals than
+/// the token has (hub exports carry doubles such as
+/// `5.421010862427522e-20`). Each is rounded to the nearest base unit, a
+/// half up, instead of refusing the file; this counts them and adds up the
+/// exact absolute changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VpRounding {
+    /// How many votes' amounts were rounded.
+    pub votes: u64,
+    /// `Σ |rounded − written|`, exactly, in base units.
+    pub total_change: num_rational::BigRational,
+}
+
+impl VpRounding {
+    fn add(&mut self, change: num_rational::BigRational) {
+        self.votes += 1;
+        self.total_change += change;
+    }
+
+    /// One sentence for a report's notes, `None` when nothing was rounded.
+    pub fn note(&self, decimals: u8) -> Option<String> {
+        if self.votes == 0 {
+            return None;
+        }
+        let tokens = &self.total_change
+            / num_rational::BigRational::from_integer(num_bigint::BigInt::from(10u8).pow(u32::from(decimals)));
+        Some(format!(
+            "{} vote(s) had a vp with more than {decimals} decimals (the token's); \
+             each was rounded to the nearest base unit, a half up: total absolute change \
+             {} base units ({} tokens)",
+            self.votes,
+            crate::decimal::format_rational(&self.total_change, 40),
+            crate::decimal::format_rational(&tokens, 60),
+        ))
+    }
 }
 
 #[derive(Deserialize)]
@@ -37,7 +77,8 @@ struct FixtureProposal {
 struct RawVote<'a> {
     #[serde(borrow)]
     voter: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
+    /// `null` is kept (an invalid ballot); only a missing field is `None`.
+    #[serde(borrow, default, deserialize_with = "present")]
     choice: Option<&'a RawValue>,
     #[serde(borrow)]
     vp: Option<&'a RawValue>,
@@ -47,6 +88,11 @@ struct RawVote<'a> {
     created: Option<&'a RawValue>,
     #[serde(borrow)]
     proposal: Option<&'a RawValue>,
+}
+
+/// A field's raw value, `null` included.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+    <&'de RawValue as Deserialize<'de>>::deserialize(d).map(Some)
 }
 
 /// How to read a Snapshot JSON file besides the file itself.
@@ -101,7 +147,7 @@ pub fn parse(
 pub fn parse_with(path: &Path, text: &str, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
     let mut guard = SingleProposalGuard::default();
     let mut votes = Vec::new();
-    let choices = scan(path, text, opts, |id, vote, at| {
+    let (choices, rounded) = scan(path, text, opts, |id, vote, at| {
         if let (Some(id), None) = (id, opts.proposal_id) {
             guard.check(id, at)?;
         }
@@ -111,6 +157,7 @@ pub fn parse_with(path: &Path, text: &str, opts: &JsonVoteOptions<'_>) -> Result
     Ok(SnapshotVotes {
         votes: VoteSet::latest_per_voter(path.to_path_buf(), votes),
         choices,
+        rounded,
     })
 }
 
@@ -124,7 +171,7 @@ pub fn read_all(
 ) -> Result<(Vec<super::csv_votes::ProposalVotes>, Option<Vec<String>>)> {
     let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
     let mut groups = super::ProposalGroups::default();
-    let choices = scan(path, &text, opts, |id, vote, at| {
+    let (choices, _rounded) = scan(path, &text, opts, |id, vote, at| {
         let id = id.ok_or_else(|| Error::input(at(), "the vote names no proposal"))?;
         groups.push(id, vote);
         Ok(())
@@ -149,7 +196,7 @@ fn scan(
     text: &str,
     opts: &JsonVoteOptions<'_>,
     sink: impl FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
-) -> Result<Option<Vec<String>>> {
+) -> Result<(Option<Vec<String>>, VpRounding)> {
     let mut state = VoteScan {
         path,
         text,
@@ -160,6 +207,7 @@ fn scan(
         failed: None,
         choices: None,
         saw_votes: false,
+        rounded: VpRounding::default(),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let outcome = serde::de::DeserializeSeed::deserialize(Top(&mut state), &mut de)
@@ -180,7 +228,7 @@ fn scan(
              or {\"votes\": [...]}",
         ));
     }
-    Ok(state.choices)
+    Ok((state.choices, state.rounded))
 }
 
 /// The state of one pass over a Snapshot JSON file.
@@ -195,6 +243,7 @@ struct VoteScan<'p, 't, 'o, F> {
     failed: Option<Error>,
     choices: Option<Vec<String>>,
     saw_votes: bool,
+    rounded: VpRounding,
 }
 
 impl<F> VoteScan<'_, '_, '_, F>
@@ -219,7 +268,7 @@ where
             }
             _ => {}
         }
-        let vote = read_vote(raw, item, self.opts, line, &at);
+        let vote = read_vote(raw, item, self.opts, line, &at, &mut self.rounded);
         (self.sink)(id.as_deref(), vote, &|| at("proposal"))
     }
 
@@ -346,6 +395,7 @@ fn read_vote(
     opts: &JsonVoteOptions<'_>,
     line: u64,
     at: &dyn Fn(&str) -> Location,
+    rounded: &mut VpRounding,
 ) -> Result<Vote> {
     let choice = raw
         .choice
@@ -358,9 +408,15 @@ fn read_vote(
     };
     let weight = match amount.map(|a| unquote(a.get())) {
         None | Some("null") => None,
-        Some(t) => Some(parse_amount(t, AmountUnit::Token, opts.decimals, || {
-            at(field)
-        })?),
+        Some(t) => {
+            let (amount, change) =
+                crate::amount::Amount::parse_rounded(t, AmountUnit::Token, opts.decimals)
+                    .map_err(|e| Error::input(at(field), e.to_string()))?;
+            if let Some(change) = change {
+                rounded.add(change);
+            }
+            Some(amount)
+        }
     };
     let cast_at = raw
         .created
@@ -404,7 +460,7 @@ pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, Stri
             let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
                 return Ok(unreadable());
             };
-            let numbers: Option<Vec<u32>> = items.iter().map(|i| choice_number(i.get())).collect();
+            let numbers: Option<Vec<u32>> = items.iter().map(|i| list_item(i.get())).collect();
             Ok(numbers.map_or_else(unreadable, Selection::List))
         }
         Some(b'{') => {
@@ -413,8 +469,8 @@ pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, Stri
             };
             let mut weights = Vec::with_capacity(map.len());
             for (key, value) in map {
-                let (Some(n), Ok(w)) = (choice_number(&key), DecimalLiteral::parse(value.get()))
-                else {
+                let n = map_key(&key);
+                let Ok(w) = DecimalLiteral::parse(value.get()) else {
                     return Ok(unreadable());
                 };
                 let w = w.bounded_rational().map_err(|e| {
@@ -429,6 +485,67 @@ pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, Stri
             Ok(Selection::Weighted(weights))
         }
         _ => Ok(choice_number(json).map_or_else(unreadable, Selection::Single)),
+    }
+}
+
+/// A weight map's key as snapshot.js reads it: the canonical text of a
+/// number (`"1"`, `"12"`) is that choice; any other text that
+/// JavaScript's `Number(key)` reads as a positive integer (`"01"`, `"1.0"`,
+/// `" 1"`, `"1e0"`, `"0x1"`) names that choice for validity but its
+/// weight goes to no choice ([`AS_TEXT`]); anything else (`"a"`, `"1.5"`,
+/// `"0"`, `""`) is 0, a choice that does not exist, so the ballot is
+/// invalid.
+fn map_key(key: &str) -> u32 {
+    let canonical = |k: &str| {
+        !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'))
+    };
+    if canonical(key) {
+        return key.parse::<u32>().ok().filter(|&n| n < AS_TEXT).unwrap_or(0);
+    }
+    match js_number_integer(key) {
+        Some(n) if n >= 1 && n < u64::from(AS_TEXT) => n as u32 | AS_TEXT,
+        _ => 0,
+    }
+}
+
+/// `Number(text)` in JavaScript, when it is a non-negative integer:
+/// whitespace trimmed, `0x`/`0o`/`0b` integers, decimal literals with a
+/// sign, a point and an exponent (`"1."`, `".1e1"`, `"+1"`). The decimal
+/// value is taken exactly (JavaScript rounds to a double first; the two
+/// differ only for texts of more than about 16 significant digits).
+fn js_number_integer(text: &str) -> Option<u64> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return Some(0);
+    }
+    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
+        if let Some(digits) = t.strip_prefix(prefix) {
+            if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+                return None;
+            }
+            return u64::from_str_radix(digits, radix).ok();
+        }
+    }
+    let lit = DecimalLiteral::parse(t).ok()?;
+    if lit.negative && !lit.is_zero() {
+        return None;
+    }
+    u64::try_from(lit.scaled_integer(0).ok()?).ok()
+}
+
+/// A ranking or approval list's item: a JSON number that is a choice
+/// number, or a string holding the canonical text of one (`"2"`), kept
+/// with [`AS_TEXT`]; anything else makes the list unreadable.
+fn list_item(json: &str) -> Option<u32> {
+    let json = json.trim();
+    match json.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(t) => {
+            let canonical = !t.is_empty()
+                && t.bytes().all(|b| b.is_ascii_digit())
+                && !t.starts_with('0');
+            canonical.then(|| t.parse::<u32>().ok()).flatten().filter(|&n| n < AS_TEXT).map(|n| n | AS_TEXT)
+        }
+        None => choice_number(json),
     }
 }
 
@@ -524,12 +641,39 @@ mod tests {
                 (2, BigRational::from_integer(1.into()))
             ])
         );
-        for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "{\"a\": 1}", "null"] {
+        for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "[\"01\"]", "null"] {
             assert!(
                 matches!(parse_selection(bad), Ok(Selection::Unreadable(_))),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn map_keys_and_string_lists_follow_javascript() {
+        // By hand from JavaScript: Number("01") = Number("1.0") =
+        // Number(" 1") = Number("1e0") = Number("0x1") = 1, but only the
+        // key "1" is `String(1)`; Number("a") is NaN, Number("") is 0,
+        // Number("1.5") is not an index.
+        assert_eq!(map_key("1"), 1);
+        assert_eq!(map_key("12"), 12);
+        for k in ["01", "1.0", " 1", "1e0", "0x1", "+1", "1."] {
+            assert_eq!(map_key(k), 1 | AS_TEXT, "{k:?}");
+        }
+        for k in ["a", "", "1.5", "-1", "0", "Infinity", "0x"] {
+            assert_eq!(map_key(k), 0, "{k:?}");
+        }
+        assert_eq!(
+            parse_selection(r#"["3", "1", 2]"#).unwrap(),
+            Selection::List(vec![3 | AS_TEXT, 1 | AS_TEXT, 2])
+        );
+        assert_eq!(
+            parse_selection(r#"{"01": 1, "1": 2}"#).unwrap(),
+            Selection::Weighted(vec![
+                (1, BigRational::from_integer(2.into())),
+                (1 | AS_TEXT, BigRational::from_integer(1.into())),
+            ])
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct LoadedVotes {
     /// Facts the source records about the proposal by name (a governor
     /// log's `ProposalCreated` fields, e.g. `executor`); empty otherwise.
     pub facts: BTreeMap<String, String>,
+    /// What the reader changed on the way in, for the report's notes
+    /// (e.g. over-precise Snapshot `vp` rounded to base units).
+    pub notes: Vec<String>,
 }
 
 /// One proposal of a multi-proposal source: its votes, or why they could
@@ -138,6 +141,7 @@ fn plain(votes: VoteSet) -> LoadedVotes {
         choices: None,
         official: None,
         facts: BTreeMap::new(),
+            notes: Vec::new(),
     }
 }
 
@@ -188,6 +192,7 @@ impl VoteSource for SnapshotSource {
             choices: s.choices,
             official: None,
             facts: BTreeMap::new(),
+            notes: s.rounded.note(r.decimals).into_iter().collect(),
         })
     }
 
@@ -202,6 +207,7 @@ impl VoteSource for SnapshotSource {
                     choices: choices.clone(),
                     official: None,
                     facts: BTreeMap::new(),
+            notes: Vec::new(),
                 }),
             })
             .collect())
@@ -236,6 +242,7 @@ impl VoteSource for GovernorSource {
             choices: None,
             official: Some(p.status),
             facts: p.facts,
+            notes: Vec::new(),
         })
     }
 
@@ -251,6 +258,7 @@ impl VoteSource for GovernorSource {
                     choices: None,
                     official: Some(p.status),
                     facts: p.facts,
+            notes: Vec::new(),
                 }),
             })
             .collect())
