@@ -127,7 +127,9 @@ impl Amount {
             return Err(err);
         };
         let scaled = exact
-            * num_rational::BigRational::from_integer(num_bigint::BigInt::from(10u8).pow(u32::from(shift)));
+            * num_rational::BigRational::from_integer(
+                num_bigint::BigInt::from(10u8).pow(u32::from(shift)),
+            );
         let half = num_rational::BigRational::new(1.into(), 2.into());
         let rounded = (scaled.clone() + half).floor();
         let change = (rounded.clone() - scaled).abs();

@@ -279,10 +279,9 @@ fn snapshot_shapes_match_snapshot_js() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/snapshot-crosscheck");
     let cases_text = std::fs::read_to_string(dir.join("shapes.json")).unwrap();
     let cases: Vec<ShapeCase<'_>> = serde_json::from_str(&cases_text).unwrap();
-    let expected: ShapeExpected = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("shapes-expected.json")).unwrap(),
-    )
-    .unwrap();
+    let expected: ShapeExpected =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("shapes-expected.json")).unwrap())
+            .unwrap();
     assert_eq!(expected.snapshot_js, "0.17.5");
     assert_eq!(cases.len(), expected.cases.len());
     for (case, want) in cases.iter().zip(&expected.cases) {
@@ -296,13 +295,9 @@ fn snapshot_shapes_match_snapshot_js() {
             serde_json::to_string(&case.choices).unwrap(),
             case.votes.get()
         );
-        let read = govkit::io::snapshot_json::parse(
-            Path::new("shapes.json"),
-            &text,
-            case.decimals,
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let read =
+            govkit::io::snapshot_json::parse(Path::new("shapes.json"), &text, case.decimals, None)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let ballot = kind.ballot_type();
         let mechanism = govkit::TokenWeighted;
         let tally = Evaluation::new(
@@ -315,7 +310,11 @@ fn snapshot_shapes_match_snapshot_js() {
         )
         .tally(&read.votes, None)
         .unwrap();
-        assert_eq!(tally.counts.counted, want.valid, "{}: valid ballots", case.name);
+        assert_eq!(
+            tally.counts.counted, want.valid,
+            "{}: valid ballots",
+            case.name
+        );
         let unit = BigRational::from_integer(BigInt::from(10u8).pow(u32::from(case.decimals)));
         for (i, (got, w)) in tally.scores.iter().zip(&want.scores).enumerate() {
             let e = relative_error(&(got.as_rational() / &unit), *w);
@@ -366,5 +365,8 @@ fn over_precise_vp_is_rounded_and_reported() {
     let want = first + r(4, 10) + r(1, 100);
     assert_eq!(read.rounded.total_change, want);
     let note = read.rounded.note(18).unwrap();
-    assert!(note.starts_with("3 vote(s) had a vp with more than 18 decimals"), "{note}");
+    assert!(
+        note.starts_with("3 vote(s) had a vp with more than 18 decimals"),
+        "{note}"
+    );
 }

@@ -50,7 +50,10 @@ impl BallotType for RankedChoice {
         // as the numbers (its candidates are object keys).
         match selection {
             Selection::List(list) if list.iter().any(|c| crate::vote::written_as_text(*c)) => {
-                let numbers = list.iter().map(|c| crate::vote::choice_number(*c)).collect();
+                let numbers = list
+                    .iter()
+                    .map(|c| crate::vote::choice_number(*c))
+                    .collect();
                 check_full_ranking(&Selection::List(numbers), choices)
             }
             _ => check_full_ranking(selection, choices),
@@ -66,7 +69,9 @@ impl BallotType for RankedChoice {
             .iter()
             .map(|b| match b.selection {
                 Selection::List(list) if list.iter().any(|c| crate::vote::written_as_text(*c)) => {
-                    list.iter().map(|c| crate::vote::choice_number(*c)).collect()
+                    list.iter()
+                        .map(|c| crate::vote::choice_number(*c))
+                        .collect()
                 }
                 Selection::List(list) => std::borrow::Cow::Borrowed(list.as_slice()),
                 _ => std::borrow::Cow::Borrowed(&[][..]),

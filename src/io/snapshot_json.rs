@@ -56,7 +56,9 @@ impl VpRounding {
             return None;
         }
         let tokens = &self.total_change
-            / num_rational::BigRational::from_integer(num_bigint::BigInt::from(10u8).pow(u32::from(decimals)));
+            / num_rational::BigRational::from_integer(
+                num_bigint::BigInt::from(10u8).pow(u32::from(decimals)),
+            );
         Some(format!(
             "{} vote(s) had a vp with more than {decimals} decimals (the token's); \
              each was rounded to the nearest base unit, a half up: total absolute change \
@@ -91,7 +93,9 @@ struct RawVote<'a> {
 }
 
 /// A field's raw value, `null` included.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<&'de RawValue>, D::Error> {
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<&'de RawValue>, D::Error> {
     <&'de RawValue as Deserialize<'de>>::deserialize(d).map(Some)
 }
 
@@ -210,8 +214,8 @@ fn scan(
         rounded: VpRounding::default(),
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let outcome = serde::de::DeserializeSeed::deserialize(Top(&mut state), &mut de)
-        .and_then(|()| de.end());
+    let outcome =
+        serde::de::DeserializeSeed::deserialize(Top(&mut state), &mut de).and_then(|()| de.end());
     if let Some(e) = state.failed.take() {
         return Err(e);
     }
@@ -304,7 +308,10 @@ macro_rules! seed_any {
             F: FnMut(Option<&str>, Result<Vote>, &dyn Fn() -> Location) -> Result<()>,
         {
             type Value = ();
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> std::result::Result<(), D::Error> {
                 d.$how(self)
             }
         }
@@ -500,7 +507,11 @@ fn map_key(key: &str) -> u32 {
         !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0'))
     };
     if canonical(key) {
-        return key.parse::<u32>().ok().filter(|&n| n < AS_TEXT).unwrap_or(0);
+        return key
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n < AS_TEXT)
+            .unwrap_or(0);
     }
     match js_number_integer(key) {
         Some(n) if n >= 1 && n < u64::from(AS_TEXT) => n as u32 | AS_TEXT,
@@ -518,7 +529,14 @@ fn js_number_integer(text: &str) -> Option<u64> {
     if t.is_empty() {
         return Some(0);
     }
-    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
+    for (prefix, radix) in [
+        ("0x", 16),
+        ("0X", 16),
+        ("0o", 8),
+        ("0O", 8),
+        ("0b", 2),
+        ("0B", 2),
+    ] {
         if let Some(digits) = t.strip_prefix(prefix) {
             if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
                 return None;
@@ -540,10 +558,13 @@ fn list_item(json: &str) -> Option<u32> {
     let json = json.trim();
     match json.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         Some(t) => {
-            let canonical = !t.is_empty()
-                && t.bytes().all(|b| b.is_ascii_digit())
-                && !t.starts_with('0');
-            canonical.then(|| t.parse::<u32>().ok()).flatten().filter(|&n| n < AS_TEXT).map(|n| n | AS_TEXT)
+            let canonical =
+                !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0');
+            canonical
+                .then(|| t.parse::<u32>().ok())
+                .flatten()
+                .filter(|&n| n < AS_TEXT)
+                .map(|n| n | AS_TEXT)
         }
         None => choice_number(json),
     }

@@ -141,7 +141,7 @@ fn plain(votes: VoteSet) -> LoadedVotes {
         choices: None,
         official: None,
         facts: BTreeMap::new(),
-            notes: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -207,7 +207,7 @@ impl VoteSource for SnapshotSource {
                     choices: choices.clone(),
                     official: None,
                     facts: BTreeMap::new(),
-            notes: Vec::new(),
+                    notes: Vec::new(),
                 }),
             })
             .collect())
@@ -258,7 +258,7 @@ impl VoteSource for GovernorSource {
                     choices: None,
                     official: Some(p.status),
                     facts: p.facts,
-            notes: Vec::new(),
+                    notes: Vec::new(),
                 }),
             })
             .collect())
