@@ -464,7 +464,23 @@ fn a_file_of_another_command_names_that_command() {
             .unwrap()
             .args(["evaluate", &format!("{root}/{file}")])
             .assert();
-        assert_fails(assert, &["not a proposal", command]);
+        assert_fails(assert, &["not what `govkit evaluate` reads", command, file]);
+    }
+    // And the other way round (issue 16 item 13): a proposal or a funding
+    // round given to `conviction`, a proposal or a conviction file to `fund`.
+    for (reader, file, command) in [
+        ("conviction", "proposals/conviction-mechanism.toml", "govkit evaluate"),
+        ("conviction", "proposals/fund-clr-example.toml", "govkit fund"),
+        ("fund", "proposals/compound-43.toml", "govkit evaluate"),
+        ("fund", "proposals/conviction-funding.toml", "govkit conviction"),
+        ("fund", "proposals/referendum-small-spend.toml", "govkit conviction"),
+    ] {
+        let assert = Command::cargo_bin("govkit")
+            .unwrap()
+            .args([reader, &format!("{root}/{file}")])
+            .assert();
+        let reads = format!("not what `govkit {reader}` reads");
+        assert_fails(assert, &[reads.as_str(), command, file]);
     }
 }
 
