@@ -130,6 +130,9 @@ pub struct ControlRequest {
     pub holders: Option<HoldersInput>,
     /// A proposal file: its decisive sets are reported.
     pub proposal: Option<PathBuf>,
+    /// The proposal to take from a multi-proposal vote file (a governor
+    /// log, a batch export) instead of its `votes.proposal_id`.
+    pub proposal_id: Option<String>,
     /// Delegations: the metrics are computed on the power after delegation
     /// (needs a holder snapshot).
     pub delegations: Option<DelegationsInput>,
@@ -148,6 +151,7 @@ impl ControlRequest {
         ControlRequest {
             holders,
             proposal,
+            proposal_id: None,
             delegations: None,
             policy: Policy::one_hop(),
             decimals: 18,
@@ -457,7 +461,13 @@ pub fn analyze(
 ) -> Result<ControlReport> {
     progress(ControlStage::Reading);
     let prepared: Option<Prepared> = match &req.proposal {
-        Some(p) => Some(Proposal::load(p)?.prepare()?),
+        Some(p) => {
+            let mut proposal = Proposal::load(p)?;
+            if let Some(id) = &req.proposal_id {
+                proposal = proposal.select(id);
+            }
+            Some(proposal.prepare()?)
+        }
         None => None,
     };
     if req.decimals > 38 {
