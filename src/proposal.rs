@@ -330,9 +330,8 @@ impl Proposal {
 
     /// [`Proposal::from_toml`] with the mechanisms of `registry`.
     pub fn from_toml_with(path: &Path, text: &str, registry: &Registry) -> Result<Proposal> {
-        let file: ProposalFile =
-            toml_util::parse(path, text)
-                .map_err(|e| toml_util::other_kind(path, text, "govkit evaluate", e))?;
+        let file: ProposalFile = toml_util::parse(path, text)
+            .map_err(|e| toml_util::other_kind(path, text, "govkit evaluate", e))?;
         let at = |span: std::ops::Range<usize>, key: &str| {
             toml_util::at(path, text, &Spanned::new(span, ()), key)
         };

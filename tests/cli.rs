@@ -469,11 +469,27 @@ fn a_file_of_another_command_names_that_command() {
     // And the other way round (issue 16 item 13): a proposal or a funding
     // round given to `conviction`, a proposal or a conviction file to `fund`.
     for (reader, file, command) in [
-        ("conviction", "proposals/conviction-mechanism.toml", "govkit evaluate"),
-        ("conviction", "proposals/fund-clr-example.toml", "govkit fund"),
+        (
+            "conviction",
+            "proposals/conviction-mechanism.toml",
+            "govkit evaluate",
+        ),
+        (
+            "conviction",
+            "proposals/fund-clr-example.toml",
+            "govkit fund",
+        ),
         ("fund", "proposals/compound-43.toml", "govkit evaluate"),
-        ("fund", "proposals/conviction-funding.toml", "govkit conviction"),
-        ("fund", "proposals/referendum-small-spend.toml", "govkit conviction"),
+        (
+            "fund",
+            "proposals/conviction-funding.toml",
+            "govkit conviction",
+        ),
+        (
+            "fund",
+            "proposals/referendum-small-spend.toml",
+            "govkit conviction",
+        ),
     ] {
         let assert = Command::cargo_bin("govkit")
             .unwrap()

@@ -475,7 +475,10 @@ fn control_after_delegation_on_decentraland_members() {
     assert_eq!(v["holders"], 4831);
     assert_eq!(b["holders"], 4831);
     assert_eq!(b["total"], v["total"]);
-    assert_eq!((&b["zero_balances"], &v["zero_balances"]), (&1123.into(), &1332.into()));
+    assert_eq!(
+        (&b["zero_balances"], &v["zero_balances"]),
+        (&1123.into(), &1332.into())
+    );
     assert_eq!(b["gini"], "0.964142246");
     assert_eq!(v["gini"]["value"], "0.971441611");
     assert_eq!(b["top_shares"][1]["share"], "0.389436236");
@@ -506,7 +509,10 @@ fn control_table_shows_before_and_after_delegation_side_by_side() {
             .lines()
             .find(|l| l.starts_with(label))
             .unwrap_or_else(|| panic!("no {label:?} line in\n{table}"));
-        l[label.len()..].split_whitespace().map(String::from).collect()
+        l[label.len()..]
+            .split_whitespace()
+            .map(String::from)
+            .collect()
     };
     assert!(table.contains("policy one-hop, override"), "{table}");
     assert!(table.contains("before delegation"), "{table}");
@@ -517,7 +523,10 @@ fn control_table_shows_before_and_after_delegation_side_by_side() {
     assert_eq!(line("top 10 "), ["38.9436236%", "44.2032952%"]);
     assert_eq!(line("gini "), ["0.964142246", "0.971441611"]);
     // Lorenz populations in percent with their head count: 483 of 4,831.
-    assert!(table.contains(" 10.00% (483 holders) -> 0.0000000%"), "{table}");
+    assert!(
+        table.contains(" 10.00% (483 holders) -> 0.0000000%"),
+        "{table}"
+    );
 }
 
 #[test]

@@ -234,7 +234,10 @@ fn cli_runs_both_bundled_examples() {
     assert_eq!(p[0]["threshold"], "10125");
     assert_eq!(p[0]["passes_at"], 8);
     assert_eq!(p[2]["passes_at"], Value::Null);
-    assert_eq!((&p[0]["staked"], &p[0]["final_stake"]), (&"3000".into(), &"2000".into()));
+    assert_eq!(
+        (&p[0]["staked"], &p[0]["final_stake"]),
+        (&"3000".into(), &"2000".into())
+    );
     assert_eq!(p[0]["limit"], "20000");
     // The table's columns match their footnote: the limit is the final
     // stake's, in its own column.

@@ -538,12 +538,14 @@ pub fn analyze(
     };
     // With delegations, both sides are measured on one population (see
     // `BeforeDelegation`): `own` holds the before side, `pairs` the after.
-    let (mut pairs, own): (Vec<(&str, u128)>, Option<Vec<u128>>) = match (snapshot, &resolution)
-    {
+    let (mut pairs, own): (Vec<(&str, u128)>, Option<Vec<u128>>) = match (snapshot, &resolution) {
         (Some(h), Some(r)) => {
             let population = same_population(h, delegations, r);
             let own = population.iter().map(|p| p.1).collect();
-            (population.into_iter().map(|(v, _, a)| (v, a)).collect(), Some(own))
+            (
+                population.into_iter().map(|(v, _, a)| (v, a)).collect(),
+                Some(own),
+            )
         }
         (Some(h), None) => (
             h.iter()

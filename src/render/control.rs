@@ -433,7 +433,9 @@ impl Measures<'_> {
             ("total".to_string(), power(self.total, decimals)),
         ];
         for n in self.nakamoto {
-            let k = n.holders.map_or_else(|| "none".to_string(), |k| k.to_string());
+            let k = n
+                .holders
+                .map_or_else(|| "none".to_string(), |k| k.to_string());
             rows.push((format!("nakamoto {}", n.threshold), format!("{k} holders")));
         }
         for p in self.top_shares {
@@ -507,7 +509,13 @@ pub fn to_csv(r: &ControlReport) -> String {
     }
     if let Some(b) = &r.before_delegation {
         let section = "before_delegation";
-        row(section, "holders".into(), b.holders.to_string(), none(), none());
+        row(
+            section,
+            "holders".into(),
+            b.holders.to_string(),
+            none(),
+            none(),
+        );
         row(
             section,
             "zero_balances".into(),
@@ -546,7 +554,13 @@ pub fn to_csv(r: &ControlReport) -> String {
             hhi.map_or_else(none, |h| fraction_string(&h.value)),
             none(),
         );
-        row(section, "policy".into(), b.policy.to_string(), none(), none());
+        row(
+            section,
+            "policy".into(),
+            b.policy.to_string(),
+            none(),
+            none(),
+        );
     }
     let gini = r.gini.as_ref();
     row(
@@ -683,8 +697,17 @@ pub fn to_table(r: &ControlReport) -> String {
                 b.holders
             );
             let rows: Vec<_> = before.rows(d).into_iter().zip(after.rows(d)).collect();
-            let width = rows.iter().map(|((_, v), _)| v.len()).max().unwrap_or(0).max(17);
-            let _ = writeln!(t, "{:<15} {:<width$}  after delegation", "", "before delegation");
+            let width = rows
+                .iter()
+                .map(|((_, v), _)| v.len())
+                .max()
+                .unwrap_or(0)
+                .max(17);
+            let _ = writeln!(
+                t,
+                "{:<15} {:<width$}  after delegation",
+                "", "before delegation"
+            );
             for ((label, b), (_, a)) in rows {
                 let _ = writeln!(t, "{label:<15} {b:<width$}  {a}");
             }
