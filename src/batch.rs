@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::io::{OfficialStatus, VoteFormat};
 use crate::proposal::{LoadedVotes, Proposal};
 use crate::scenario::Scenario;
+use crate::score_check::{self, PublishedScores, ScoreCheck};
 
 /// A proposal that was not compared, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -33,6 +34,14 @@ pub struct Batch {
     pub comparisons: Vec<Comparison>,
     /// Proposals left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// The scores the metadata publishes (the hub's `scores`, an export's
+    /// total VP) beside govkit's re-tally under the proposal's own
+    /// mechanism, for every compared proposal that has them.
+    pub score_checks: Vec<ScoreCheck>,
+    /// Compared proposals whose metadata status is neither a `passed` nor
+    /// a `defeated` value: (id, status as written). Their official outcome
+    /// is unknown.
+    pub unknown_statuses: Vec<(String, String)>,
 }
 
 /// Compares every proposal of `template`'s vote file. `progress(done,
@@ -65,8 +74,13 @@ pub fn compare_all(
     let mut batch = Batch {
         comparisons: Vec::new(),
         skipped: Vec::new(),
+        score_checks: Vec::new(),
+        unknown_statuses: Vec::new(),
     };
     for (done, (id, loaded)) in items.into_iter().enumerate() {
+        let mut published = PublishedScores::default();
+        let mut other_status = None;
+        let mut votes_read = 0;
         let result = (|| -> Result<std::result::Result<Comparison, String>> {
             let mut loaded = loaded?;
             if loaded.official == Some(OfficialStatus::Canceled) {
@@ -89,7 +103,10 @@ pub fn compare_all(
                 if let Some(t) = &f.title {
                     loaded.facts.insert("title".into(), t.clone());
                 }
+                published = f.published.clone();
+                other_status = f.other_status.clone();
             }
+            votes_read = loaded.votes.read;
             proposal.id = id.clone();
             // The source's title (metadata, governor description).
             proposal.title = None;
@@ -97,7 +114,16 @@ pub fn compare_all(
             compare_with_scenarios(&mut prepared, variants, scenarios, seed).map(Ok)
         })();
         match result {
-            Ok(Ok(c)) => batch.comparisons.push(c),
+            Ok(Ok(c)) => {
+                let own = c.rows.first().map_or(&[][..], |r| &r.choices[..]);
+                batch
+                    .score_checks
+                    .extend(score_check::check(&id, &published, own, votes_read));
+                if let Some(s) = other_status {
+                    batch.unknown_statuses.push((id, s));
+                }
+                batch.comparisons.push(c);
+            }
             Ok(Err(reason)) => batch.skipped.push(Skipped { id, reason }),
             Err(e) => batch.skipped.push(Skipped {
                 id,

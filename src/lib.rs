@@ -110,6 +110,7 @@ mod rng;
 pub mod rules;
 pub mod scenario;
 pub mod score;
+pub mod score_check;
 pub mod share;
 pub mod sybil;
 pub mod synth;

@@ -112,6 +112,9 @@ struct BatchSection {
     quorum_column: Option<String>,
     status_column: Option<String>,
     title_column: Option<String>,
+    scores_column: Option<String>,
+    scores_total_column: Option<String>,
+    votes_column: Option<String>,
     #[serde(default)]
     passed: Vec<String>,
     #[serde(default)]
@@ -495,6 +498,9 @@ impl Proposal {
             quorum_column: b.quorum_column,
             status_column: b.status_column,
             title_column: b.title_column,
+            scores_column: b.scores_column,
+            scores_total_column: b.scores_total_column,
+            votes_column: b.votes_column,
             passed: b.passed,
             defeated: b.defeated,
         });

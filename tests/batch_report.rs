@@ -74,3 +74,67 @@ fn whales_abstaining_lists_the_changed_bravo_proposals_with_titles() {
         .unwrap();
     assert!(line.contains(&format!("{first} ({title})")), "{line}");
 }
+
+#[test]
+fn decentraland_published_totals_beside_the_re_tally() {
+    // Issue 16 item 6 on real data: Decentraland's proposals.csv publishes
+    // each proposal's `Total VP` and `Votes`. Recomputed here from
+    // votes.csv with exact decimals: where votes.csv holds as many votes
+    // for a proposal as `Votes` says, the VP sum is the published total
+    // (within 1e-9); elsewhere votes are missing from the export.
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/proposals/headline/decentraland.toml"
+    );
+    let json: Value =
+        serde_json::from_str(&run(&["compare", "--all", file, "--format", "json"])).unwrap();
+    let checks = json["score_checks"].as_array().unwrap();
+    assert_eq!(checks.len(), json["proposals"].as_array().unwrap().len());
+    // Votes per proposal in votes.csv, counted here.
+    let mut counts = std::collections::HashMap::<String, u64>::new();
+    let mut ids = std::collections::HashMap::<String, String>::new();
+    let mut meta =
+        csv::Reader::from_path(common::shared("data/decentraland/proposals.csv")).unwrap();
+    for r in meta.records().map(Result::unwrap) {
+        ids.insert(r[0].to_string(), r[1].to_string());
+    }
+    let mut votes = csv::Reader::from_path(common::shared("data/decentraland/votes.csv")).unwrap();
+    for r in votes.records().map(Result::unwrap) {
+        let id = ids.get(&r[1]).cloned().unwrap_or_else(|| r[1].to_string());
+        *counts.entry(id).or_default() += 1;
+    }
+    let mut complete = 0;
+    for c in checks {
+        let id = c["id"].as_str().unwrap();
+        let (published, read) = (&c["votes"][0], &c["votes"][1]);
+        assert_eq!(read.as_u64(), counts.get(id).copied(), "{id}");
+        let same = published.as_str().unwrap().parse::<u64>().ok() == read.as_u64();
+        assert_eq!(c["agrees"].as_bool(), Some(same), "{c}");
+        complete += usize::from(same);
+    }
+    // 71 of the 642 compared proposals have every vote in votes.csv (a
+    // Python count over both files gives the same).
+    assert_eq!((complete, checks.len()), (71, 642));
+    // One by hand: Qme3fLon… ("Total VP" 2255267.402238926, 27 votes) has
+    // 21 rows in votes.csv whose VP sums to 2255239.3862235677253.
+    let one = checks
+        .iter()
+        .find(|c| c["id"] == "Qme3fLonbqtZGmU1ZM9uaN7EUnfwLgx6AV9egpzqDqHw2i")
+        .unwrap();
+    assert_eq!(one["lines"][0]["published"], "2255267.402238926");
+    assert_eq!(one["lines"][0]["govkit"], "2255239.386223567725300000");
+    assert_eq!(one["votes"], serde_json::json!(["27", 21]));
+    // The table says so.
+    let table = run(&["compare", "--all", file]);
+    assert!(
+        table.contains(
+            "published scores: 71 of 642 proposals agree with govkit's re-tally (within 1e-9 \
+             relative), 571 differ (571 of them with a different number of votes"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("statuses neither passed nor defeated (official outcome unknown): \"active\" 14, \"finished\" 29"),
+        "{table}"
+    );
+}

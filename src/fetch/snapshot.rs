@@ -10,8 +10,10 @@
 //!   sorted by proposal (created, id) then vote (created, id). Each field is
 //!   the hub's JSON text as served: `vp` is never re-formatted.
 //! - `proposals.csv`: one row per proposal (`id`, `title`, `type`, `state`,
-//!   `quorum`, `quorumType`, `choices`, ...): `[batch]` metadata for
-//!   `compare --all`.
+//!   `quorum`, `quorumType`, `choices`, `scores`, `scores_total`, `votes`,
+//!   ...): `[batch]` metadata for `compare --all`, whose `scores_column`,
+//!   `scores_total_column` and `votes_column` set the hub's own tally
+//!   beside govkit's.
 //! - `proposals/ID.toml`: a proposal file per proposal that `govkit
 //!   evaluate` takes, its ballot from `type`, its choices, `quorum` and
 //!   `quorumType` as `[rules]`.
@@ -125,7 +127,7 @@ impl SnapshotFetch {
 }
 
 const FIELDS: &str =
-    "id title type choices quorum quorumType created start end snapshot state scores_total votes author";
+    "id title type choices quorum quorumType created start end snapshot state scores scores_total votes author";
 
 const VOTES_QUERY: &str =
     "query Votes($proposal: String!, $created: Int!, $skip: Int!, $first: Int!) { \
@@ -153,7 +155,9 @@ struct HubProposal {
     end: Option<Box<RawValue>>,
     snapshot: Option<Box<RawValue>>,
     state: Option<String>,
+    scores: Option<Box<RawValue>>,
     scores_total: Option<Box<RawValue>>,
+    votes: Option<Box<RawValue>>,
     author: Option<String>,
 }
 
@@ -545,7 +549,9 @@ fn metadata_csv(proposals: &[HubProposal], items: &[Item]) -> Result<Vec<u8>> {
         "quorum",
         "quorumType",
         "choices",
+        "scores",
         "scores_total",
+        "votes",
     ])
     .map_err(csv_err)?;
     for (p, item) in proposals.iter().zip(items) {
@@ -562,7 +568,9 @@ fn metadata_csv(proposals: &[HubProposal], items: &[Item]) -> Result<Vec<u8>> {
             &raw_text(&p.quorum),
             p.quorum_type.as_deref().unwrap_or(""),
             &serde_json::to_string(&p.choices).expect("strings serialise"),
+            &raw_text(&p.scores),
             &raw_text(&p.scores_total),
+            &raw_text(&p.votes),
         ])
         .map_err(csv_err)?;
     }

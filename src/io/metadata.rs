@@ -10,7 +10,8 @@ use csv::StringRecord;
 use super::csv_file::CsvFile;
 use super::{normalize_proposal_id, OfficialStatus};
 use crate::amount::{Amount, AmountUnit};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
+use crate::score_check::PublishedScores;
 
 /// How `govkit compare --all` finds per-proposal facts in a metadata CSV
 /// (e.g. a Snapshot space's proposal export): quorum and official outcome.
@@ -27,6 +28,15 @@ pub struct BatchSpec {
     pub status_column: Option<String>,
     /// Column with the proposal's title.
     pub title_column: Option<String>,
+    /// Column with the scores the source published, one per choice: a
+    /// JSON list (`[1200.5, 30]`, as the Snapshot hub's `scores`).
+    pub scores_column: Option<String>,
+    /// Column with the published total of the votes' power (the hub's
+    /// `scores_total`, Decentraland's `Total VP`).
+    pub scores_total_column: Option<String>,
+    /// Column with the number of votes the source counted (the hub's
+    /// `votes`, Decentraland's `Votes`).
+    pub votes_column: Option<String>,
     /// Status values that mean "passed".
     pub passed: Vec<String>,
     /// Status values that mean "defeated".
@@ -42,31 +52,40 @@ pub struct Facts {
     pub status: Option<OfficialStatus>,
     /// Its title, if the file has a title column.
     pub title: Option<String>,
+    /// The status as written, when it is neither a passed nor a defeated
+    /// value (the batch lists these: the official outcome is unknown).
+    pub other_status: Option<String>,
+    /// The scores the source published, if the file has them.
+    pub published: PublishedScores,
 }
 
 /// Reads the metadata file of `spec` (none: `None`), facts by normalised
-/// proposal id.
+/// proposal id. A file whose first non-blank byte is `{` or `[` is read as
+/// JSON: the hub's GraphQL answer `{"data": {"proposals": [...]}}`,
+/// `{"proposals": [...]}` or a bare list, the spec's column names read as
+/// the proposals' field names (`id`, `title`, `state`, `quorum`, `scores`,
+/// `scores_total`).
 pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Facts>>> {
     let Some(path) = &spec.metadata else {
         return Ok(None);
     };
+    if starts_like_json(path)? {
+        let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
+        return read_json(spec, decimals, path, &text).map(Some);
+    }
     let mut csv = CsvFile::open(path)?;
     let id = csv.required_column(Some(&spec.id_column), &[])?;
-    let quorum = spec
-        .quorum_column
-        .as_deref()
-        .map(|c| csv.required_column(Some(c), &[]))
-        .transpose()?;
-    let status = spec
-        .status_column
-        .as_deref()
-        .map(|c| csv.required_column(Some(c), &[]))
-        .transpose()?;
-    let title = spec
-        .title_column
-        .as_deref()
-        .map(|c| csv.required_column(Some(c), &[]))
-        .transpose()?;
+    let optional = |csv: &CsvFile, name: &Option<String>| {
+        name.as_deref()
+            .map(|c| csv.required_column(Some(c), &[]))
+            .transpose()
+    };
+    let quorum = optional(&csv, &spec.quorum_column)?;
+    let status = optional(&csv, &spec.status_column)?;
+    let title = optional(&csv, &spec.title_column)?;
+    let scores = optional(&csv, &spec.scores_column)?;
+    let scores_total = optional(&csv, &spec.scores_total_column)?;
+    let votes = optional(&csv, &spec.votes_column)?;
     let mut facts = HashMap::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
     let mut record = StringRecord::new();
@@ -78,39 +97,189 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
             ),
             None => None,
         };
-        let st = status.and_then(|c| {
-            let v = record[c].trim();
-            if spec.passed.iter().any(|p| p == v) {
-                Some(OfficialStatus::Passed)
-            } else if spec.defeated.iter().any(|d| d == v) {
-                Some(OfficialStatus::Defeated)
-            } else {
-                None
-            }
-        });
+        let published = PublishedScores {
+            scores: match scores {
+                Some(c) => {
+                    Some(score_list(&record[c]).map_err(|why| Error::input(csv.at(line, c), why))?)
+                }
+                None => None,
+            },
+            total: scores_total.map(|c| record[c].trim().to_string()),
+            votes: votes.map(|c| record[c].trim().to_string()),
+        };
         let key = normalize_proposal_id(&record[id]);
         if let Some(first) = lines.insert(key.clone(), line) {
-            return Err(Error::input(
+            return Err(listed_twice(
                 csv.at(line, id),
-                format!(
-                    "proposal {:?} is listed twice (first on line {first}); which row holds \
-                     its facts is a guess",
-                    crate::error::shown(&key)
-                ),
+                &key,
+                &format!("line {first}"),
             ));
         }
+        let status_text = status.map(|c| record[c].trim());
         facts.insert(
             key,
-            Facts {
-                quorum: q,
-                status: st,
-                title: title
-                    .map(|c| record[c].trim().to_string())
-                    .filter(|t| !t.is_empty()),
-            },
+            facts_of(
+                spec,
+                q,
+                status_text,
+                title.map(|c| record[c].trim()),
+                published,
+            ),
         );
     }
     Ok(Some(facts))
+}
+
+/// Whether the file's first non-blank byte (after a byte order mark) opens
+/// a JSON object or list.
+fn starts_like_json(path: &std::path::Path) -> Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(256);
+    super::open_regular(path)?
+        .take(256)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    Ok(matches!(
+        head.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    ))
+}
+
+fn facts_of(
+    spec: &BatchSpec,
+    quorum: Option<Amount>,
+    status: Option<&str>,
+    title: Option<&str>,
+    published: PublishedScores,
+) -> Facts {
+    let official = status.and_then(|v| {
+        if spec.passed.iter().any(|p| p == v) {
+            Some(OfficialStatus::Passed)
+        } else if spec.defeated.iter().any(|d| d == v) {
+            Some(OfficialStatus::Defeated)
+        } else {
+            None
+        }
+    });
+    Facts {
+        quorum,
+        status: official,
+        title: title.filter(|t| !t.is_empty()).map(str::to_string),
+        other_status: status
+            .filter(|_| official.is_none())
+            .map(|s| crate::error::shown(s).to_string()),
+        published,
+    }
+}
+
+fn listed_twice(at: Location, key: &str, first: &str) -> Error {
+    Error::input(
+        at,
+        format!(
+            "proposal {:?} is listed twice (first on {first}); which row holds its facts is \
+             a guess",
+            crate::error::shown(key)
+        ),
+    )
+}
+
+/// A JSON list of numbers (or numeric strings), each kept as written.
+fn score_list(text: &str) -> std::result::Result<Vec<String>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|e| format!("not a JSON list of scores: {e}"))?;
+    let serde_json::Value::Array(items) = value else {
+        return Err("not a JSON list of scores".into());
+    };
+    items
+        .iter()
+        .map(|v| match v {
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            serde_json::Value::String(s) => Ok(s.clone()),
+            other => Err(format!("a score is {other}, not a number")),
+        })
+        .collect()
+}
+
+/// The proposals of a JSON metadata file.
+fn read_json(
+    spec: &BatchSpec,
+    decimals: u8,
+    path: &std::path::Path,
+    text: &str,
+) -> Result<HashMap<String, Facts>> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            Location::line(path, e.line() as u64),
+            format!("not JSON: {e}"),
+        )
+    })?;
+    let list = match &value {
+        serde_json::Value::Array(items) => Some(items),
+        serde_json::Value::Object(o) => o
+            .get("data")
+            .and_then(|d| d.get("proposals"))
+            .or_else(|| o.get("proposals"))
+            .and_then(serde_json::Value::as_array),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Error::input(
+            Location::file(path),
+            "a JSON metadata file is a list of proposals, {\"proposals\": [...]} or the hub's \
+             {\"data\": {\"proposals\": [...]}}",
+        )
+    })?;
+    let mut facts = HashMap::new();
+    let mut first_at: HashMap<String, usize> = HashMap::new();
+    for (i, p) in list.iter().enumerate() {
+        let at = |key: &str| Location::file(path).with_field(format!("proposals[{i}].{key}"));
+        let text_of = |key: &Option<String>| -> Option<String> {
+            let v = p.get(key.as_deref()?)?;
+            match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let id = text_of(&Some(spec.id_column.clone()))
+            .ok_or_else(|| Error::input(at(&spec.id_column), "no proposal id"))?;
+        let quorum = match text_of(&spec.quorum_column) {
+            Some(q) => Some(Amount::parse(&q, AmountUnit::Token, decimals).map_err(|e| {
+                Error::input(
+                    at(spec.quorum_column.as_deref().unwrap_or("")),
+                    e.to_string(),
+                )
+            })?),
+            None => None,
+        };
+        let scores = match spec.scores_column.as_deref().and_then(|k| p.get(k)) {
+            Some(v) => Some(score_list(&v.to_string()).map_err(|why| {
+                Error::input(at(spec.scores_column.as_deref().unwrap_or("")), why)
+            })?),
+            None => None,
+        };
+        let published = PublishedScores {
+            scores,
+            total: text_of(&spec.scores_total_column),
+            votes: text_of(&spec.votes_column),
+        };
+        let key = normalize_proposal_id(&id);
+        if let Some(first) = first_at.insert(key.clone(), i) {
+            return Err(listed_twice(
+                at(&spec.id_column),
+                &key,
+                &format!("proposals[{first}]"),
+            ));
+        }
+        let status = text_of(&spec.status_column);
+        let title = text_of(&spec.title_column);
+        facts.insert(
+            key,
+            facts_of(spec, quorum, status.as_deref(), title.as_deref(), published),
+        );
+    }
+    Ok(facts)
 }
 
 #[cfg(test)]
@@ -128,6 +297,9 @@ mod tests {
             quorum_column: None,
             status_column: Some("status".into()),
             title_column: None,
+            scores_column: None,
+            scores_total_column: None,
+            votes_column: None,
             passed: vec!["passed".into()],
             defeated: vec!["rejected".into()],
         };

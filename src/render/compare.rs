@@ -13,6 +13,7 @@ use crate::compare::{describe, lorenz_points, official_str, Comparison, Summary}
 use crate::control::Distribution;
 use crate::error::Result;
 use crate::io::Holders;
+use crate::score_check::ScoreCheck;
 
 impl Comparison {
     /// A table for people.
@@ -229,9 +230,85 @@ impl NamedBatch {
 /// `NAME: summary` per source.
 pub fn batches_table(list: &[NamedBatch]) -> String {
     list.iter()
-        .map(|b| format!("{}: {}", b.source, b.summary.to_table()))
+        .map(|b| {
+            format!(
+                "{}: {}{}",
+                b.source,
+                b.summary.to_table(),
+                published_checks(&b.batch)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The lines on the source's published scores and unknown statuses (empty
+/// when there are none).
+fn published_checks(batch: &Batch) -> String {
+    let mut out = String::new();
+    let checks = &batch.score_checks;
+    if !checks.is_empty() {
+        let differ: Vec<&ScoreCheck> = checks.iter().filter(|c| !c.agrees).collect();
+        let missing = differ
+            .iter()
+            .filter(|c| {
+                c.votes
+                    .as_ref()
+                    .is_some_and(|(n, read)| n.parse() != Ok(*read))
+            })
+            .count();
+        let why = if missing > 0 {
+            format!(
+                " ({missing} of them with a different number of votes in the vote file than \
+                 the source counted)"
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "published scores: {} of {} proposals agree with govkit's re-tally (within 1e-9 \
+             relative), {} differ{why}",
+            checks.len() - differ.len(),
+            checks.len(),
+            differ.len()
+        );
+        const SHOWN: usize = 3;
+        for c in differ.iter().take(SHOWN) {
+            let worst = c.lines.iter().filter(|l| !l.agrees).map(|l| {
+                format!(
+                    "{} published {} vs govkit {} (by {}, {} relative)",
+                    l.choice, l.published, l.govkit, l.difference, l.relative
+                )
+            });
+            let mut why: Vec<String> = worst.collect();
+            why.extend(c.note.clone());
+            let _ = writeln!(out, "  {}: {}", c.id, why.join("; "));
+        }
+        if differ.len() > SHOWN {
+            let _ = writeln!(
+                out,
+                "  and {} more (--format json lists all)",
+                differ.len() - SHOWN
+            );
+        }
+    }
+    if !batch.unknown_statuses.is_empty() {
+        let mut by_status: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (_, s) in &batch.unknown_statuses {
+            *by_status.entry(s.as_str()).or_default() += 1;
+        }
+        let list: Vec<String> = by_status
+            .iter()
+            .map(|(s, n)| format!("{s:?} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "statuses neither passed nor defeated (official outcome unknown): {}",
+            list.join(", ")
+        );
+    }
+    out
 }
 
 /// The first proposals of a list with their titles, and how many more.
@@ -265,6 +342,10 @@ pub fn batches_json(list: &[NamedBatch]) -> String {
                 "summary": b.summary,
                 "proposals": b.batch.comparisons,
                 "skipped": b.batch.skipped,
+                "score_checks": b.batch.score_checks,
+                "unknown_statuses": b.batch.unknown_statuses.iter()
+                    .map(|(id, status)| json!({"id": id, "status": status}))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
