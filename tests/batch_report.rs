@@ -138,3 +138,86 @@ fn decentraland_published_totals_beside_the_re_tally() {
         "{table}"
     );
 }
+
+#[test]
+fn hub_graphql_metadata_reads_as_the_csv_export() {
+    // The same Decentraland facts written as the hub's GraphQL answer
+    // (`{"data": {"proposals": [...]}}`, numbers as JSON numbers where the
+    // hub has them): the batch is the one the CSV metadata gives.
+    let dir = tempfile::tempdir().unwrap();
+    let mut meta =
+        csv::Reader::from_path(common::shared("data/decentraland/proposals.csv")).unwrap();
+    let headers = meta.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, title, threshold, status, total, votes) = (
+        col("Snapshot ID"),
+        col("Title"),
+        col("Threshold"),
+        col("Status"),
+        col("Total VP"),
+        col("Votes"),
+    );
+    let proposals: Vec<Value> = meta
+        .records()
+        .map(Result::unwrap)
+        .map(|r| {
+            let number = |t: &str| -> Value { serde_json::from_str(t).unwrap() };
+            serde_json::json!({
+                "id": &r[id], "title": &r[title], "state": &r[status],
+                "quorum": number(&r[threshold]), "scores_total": number(&r[total]),
+                "votes": number(&r[votes]),
+            })
+        })
+        .collect();
+    let json_path = dir.path().join("proposals.json");
+    std::fs::write(
+        &json_path,
+        serde_json::to_string(&serde_json::json!({"data": {"proposals": proposals}})).unwrap(),
+    )
+    .unwrap();
+    let headline = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/proposals/headline/decentraland.toml"
+    ))
+    .unwrap();
+    let shared = common::shared("data/decentraland");
+    let template = |metadata: &str, names: &str| {
+        let mut text = headline
+            .replace(
+                "../../../shared/data/decentraland/votes.csv",
+                &shared.join("votes.csv").display().to_string(),
+            )
+            .replace(
+                "\"../../../shared/data/decentraland/proposals.csv\"",
+                &format!("{metadata:?}"),
+            );
+        if names == "hub" {
+            for (from, to) in [
+                ("\"Snapshot ID\"", "\"id\""),
+                ("\"Threshold\"", "\"quorum\""),
+                ("\"Status\"", "\"state\""),
+                ("\"Title\"", "\"title\""),
+                ("\"Total VP\"", "\"scores_total\""),
+                ("\"Votes\"", "\"votes\""),
+            ] {
+                text = text.replace(&format!("= {from}"), &format!("= {to}"));
+            }
+        }
+        let path = dir.path().join(format!("{names}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let out = run(&[
+            "compare",
+            "--all",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let mut v: Value = serde_json::from_str(&out).unwrap();
+        v["source"] = Value::Null;
+        v
+    };
+    let from_csv = template(&shared.join("proposals.csv").display().to_string(), "csv");
+    let from_json = template(&json_path.display().to_string(), "hub");
+    assert_eq!(from_csv["score_checks"].as_array().unwrap().len(), 642);
+    assert_eq!(from_csv, from_json);
+}

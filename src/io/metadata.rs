@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use csv::StringRecord;
+use serde_json::value::RawValue;
 
 use super::csv_file::CsvFile;
 use super::{normalize_proposal_id, OfficialStatus};
@@ -184,22 +185,35 @@ fn listed_twice(at: Location, key: &str, first: &str) -> Error {
     )
 }
 
-/// A JSON list of numbers (or numeric strings), each kept as written.
+/// A JSON list of numbers (or numeric strings), each kept as written: a
+/// number's text is never passed through a float.
 fn score_list(text: &str) -> std::result::Result<Vec<String>, String> {
-    let value: serde_json::Value =
+    let items: Vec<&RawValue> =
         serde_json::from_str(text.trim()).map_err(|e| format!("not a JSON list of scores: {e}"))?;
-    let serde_json::Value::Array(items) = value else {
-        return Err("not a JSON list of scores".into());
-    };
     items
         .iter()
-        .map(|v| match v {
-            serde_json::Value::Number(n) => Ok(n.to_string()),
-            serde_json::Value::String(s) => Ok(s.clone()),
-            other => Err(format!("a score is {other}, not a number")),
+        .map(|v| match scalar_text(v) {
+            Some(t) => Ok(t),
+            None => Err(format!(
+                "a score is {}, not a number",
+                crate::error::shown(v.get())
+            )),
         })
         .collect()
 }
+
+/// A JSON string's value or a number's text as written; `None` for
+/// anything else.
+fn scalar_text(v: &RawValue) -> Option<String> {
+    let t = v.get();
+    match t.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(t).ok(),
+        Some(b'-' | b'0'..=b'9') => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+type RawProposal<'a> = HashMap<String, &'a RawValue>;
 
 /// The proposals of a JSON metadata file.
 fn read_json(
@@ -208,39 +222,45 @@ fn read_json(
     path: &std::path::Path,
     text: &str,
 ) -> Result<HashMap<String, Facts>> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    #[derive(serde::Deserialize)]
+    struct Data<'a> {
+        #[serde(borrow)]
+        proposals: Option<Vec<RawProposal<'a>>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Top<'a> {
+        #[serde(borrow)]
+        data: Option<Data<'a>>,
+        #[serde(borrow)]
+        proposals: Option<Vec<RawProposal<'a>>>,
+    }
+    let not_json = |e: serde_json::Error| {
         Error::input(
             Location::line(path, e.line() as u64),
-            format!("not JSON: {e}"),
+            format!("not a JSON proposal list: {e}"),
         )
-    })?;
-    let list = match &value {
-        serde_json::Value::Array(items) => Some(items),
-        serde_json::Value::Object(o) => o
-            .get("data")
-            .and_then(|d| d.get("proposals"))
-            .or_else(|| o.get("proposals"))
-            .and_then(serde_json::Value::as_array),
-        _ => None,
-    }
-    .ok_or_else(|| {
-        Error::input(
-            Location::file(path),
-            "a JSON metadata file is a list of proposals, {\"proposals\": [...]} or the hub's \
-             {\"data\": {\"proposals\": [...]}}",
-        )
-    })?;
+    };
+    let list: Vec<RawProposal<'_>> = if text.trim_start().starts_with('[') {
+        serde_json::from_str(text).map_err(not_json)?
+    } else {
+        let top: Top<'_> = serde_json::from_str(text).map_err(not_json)?;
+        top.data
+            .and_then(|d| d.proposals)
+            .or(top.proposals)
+            .ok_or_else(|| {
+                Error::input(
+                    Location::file(path),
+                    "a JSON metadata file is a list of proposals, {\"proposals\": [...]} or the \
+                     hub's {\"data\": {\"proposals\": [...]}}",
+                )
+            })?
+    };
     let mut facts = HashMap::new();
     let mut first_at: HashMap<String, usize> = HashMap::new();
     for (i, p) in list.iter().enumerate() {
         let at = |key: &str| Location::file(path).with_field(format!("proposals[{i}].{key}"));
         let text_of = |key: &Option<String>| -> Option<String> {
-            let v = p.get(key.as_deref()?)?;
-            match v {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            }
+            p.get(key.as_deref()?).and_then(|v| scalar_text(v))
         };
         let id = text_of(&Some(spec.id_column.clone()))
             .ok_or_else(|| Error::input(at(&spec.id_column), "no proposal id"))?;
@@ -254,10 +274,10 @@ fn read_json(
             None => None,
         };
         let scores = match spec.scores_column.as_deref().and_then(|k| p.get(k)) {
-            Some(v) => Some(score_list(&v.to_string()).map_err(|why| {
+            Some(v) if v.get() != "null" => Some(score_list(v.get()).map_err(|why| {
                 Error::input(at(spec.scores_column.as_deref().unwrap_or("")), why)
             })?),
-            None => None,
+            _ => None,
         };
         let published = PublishedScores {
             scores,
