@@ -157,22 +157,30 @@ fn hub_graphql_metadata_reads_as_the_csv_export() {
         col("Total VP"),
         col("Votes"),
     );
-    let proposals: Vec<Value> = meta
+    // Numbers are written as their CSV text (a JSON number, not a string).
+    let proposals: Vec<String> = meta
         .records()
         .map(Result::unwrap)
         .map(|r| {
-            let number = |t: &str| -> Value { serde_json::from_str(t).unwrap() };
-            serde_json::json!({
-                "id": &r[id], "title": &r[title], "state": &r[status],
-                "quorum": number(&r[threshold]), "scores_total": number(&r[total]),
-                "votes": number(&r[votes]),
-            })
+            let text = |t: &str| serde_json::to_string(t).unwrap();
+            format!(
+                r#"{{"id": {}, "title": {}, "state": {}, "quorum": {}, "scores_total": {}, "votes": {}}}"#,
+                text(&r[id]),
+                text(&r[title]),
+                text(&r[status]),
+                &r[threshold],
+                &r[total],
+                &r[votes]
+            )
         })
         .collect();
     let json_path = dir.path().join("proposals.json");
     std::fs::write(
         &json_path,
-        serde_json::to_string(&serde_json::json!({"data": {"proposals": proposals}})).unwrap(),
+        format!(
+            r#"{{"data": {{"proposals": [{}]}}}}"#,
+            proposals.join(",\n")
+        ),
     )
     .unwrap();
     let headline = std::fs::read_to_string(concat!(
