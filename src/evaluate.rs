@@ -100,6 +100,31 @@ impl<'a> Evaluation<'a> {
                  voting power): remove the [delegation] section",
             ));
         }
+        let (pinned, combined) = self.merge_casts(votes, holders)?;
+        self.tally_ballots(&pinned, None, Some(&combined))
+    }
+
+    /// The votes the tally counts one by one, in the order of
+    /// [`Tally::powers`]: `votes` itself, or for fractional ballots each
+    /// voter's casts merged into one vote (in order of first cast).
+    pub fn counted_votes<'v>(
+        &self,
+        votes: &'v VoteSet,
+        holders: Option<&Holders>,
+    ) -> Result<std::borrow::Cow<'v, VoteSet>> {
+        if !self.ballot.accumulates_casts() {
+            return Ok(std::borrow::Cow::Borrowed(votes));
+        }
+        Ok(std::borrow::Cow::Owned(self.merge_casts(votes, holders)?.0))
+    }
+
+    /// Fractional casts merged per voter, each merged vote pinned to its
+    /// weight; with what the merge counted.
+    fn merge_casts(
+        &self,
+        votes: &VoteSet,
+        holders: Option<&Holders>,
+    ) -> Result<(VoteSet, crate::ballot::Combined)> {
         let (weights, _) = self.token_weights(votes, holders)?;
         let combined =
             crate::ballot::combine_fractional_casts(votes, &weights, self.choices.len())?;
@@ -116,7 +141,7 @@ impl<'a> Evaluation<'a> {
                 .collect(),
             ..combined.votes.clone()
         };
-        self.tally_ballots(&pinned, None, Some(&combined))
+        Ok((pinned, combined))
     }
 
     /// Each vote's token weight: its own, else its holder balance, then

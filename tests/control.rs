@@ -583,3 +583,40 @@ fn control_table_names_the_smallest_passing_set() {
         // 344991.654683453186335123 of 1372841.964900760752685033 cast.
         .stdout(predicates::str::contains("top 1           25.1297428%"));
 }
+
+#[test]
+fn fractional_casts_are_analysed_per_voter_not_per_cast() {
+    // proposals/fractional-votes.toml: 7 casts by 3 voters (weights 0xa1 7,
+    // 0xb2 30, 0xc3 12; 49 in all). The decisive sets are over the merged
+    // voters (this panicked with an index past the 3 tallied powers): 0xb2's
+    // 30 > 49/2 alone, and alone, all For, it meets the quorum of 10.
+    let proposal = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("proposals/fractional-votes.toml");
+    let out = assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .args(["control", "--proposal"])
+        .arg(&proposal)
+        .args(["--indices", "none", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["proposal"]["votes"], 3);
+    assert_eq!(v["proposal"]["cast_power"], "49");
+    assert_eq!(
+        v["min_majority_voters"]["addresses"],
+        serde_json::json!(["0xb2"])
+    );
+    assert_eq!(
+        v["min_passing_voters"]["addresses"],
+        serde_json::json!(["0xb2"])
+    );
+    assert_cmd::Command::cargo_bin("govkit")
+        .unwrap()
+        .arg("compare")
+        .arg(&proposal)
+        .assert()
+        .code(0);
+}

@@ -19,7 +19,7 @@ use crate::proposal::Prepared;
 use crate::report::Report;
 use crate::rules::Outcome;
 use crate::score::Score;
-use crate::vote::{largest_first, Selection, Voter};
+use crate::vote::{largest_first, Selection, VoteSet, Voter};
 
 /// A set of voters, by index into the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,7 +135,10 @@ impl ProposalControl {
         let evaluation = prepared.evaluation();
         let holders = prepared.holders.as_ref();
         let report = evaluation.run(&prepared.votes, holders)?;
-        let votes = &prepared.votes;
+        // The votes in the order of the tally's powers (fractional casts
+        // merged per voter).
+        let counted = evaluation.counted_votes(&prepared.votes, holders)?;
+        let votes: &VoteSet = &counted;
         let powers: Vec<u128> = report.tally.powers.iter().map(|p| p.units()).collect();
         let cast = powers
             .iter()
