@@ -290,6 +290,17 @@ fn batch_report_is_one_page_with_every_proposal_and_the_flips_linked() {
             .iter()
             .any(|r| r["differs_from_first"] == true);
         assert_eq!(row.starts_with(" class=\"flip\""), differs, "{id}");
+        let missed = p["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["quorum_reached"] == false)
+            .count();
+        assert_eq!(
+            row.matches("<small>no quorum</small>").count(),
+            missed,
+            "{id}"
+        );
     }
     assert!(proposals.iter().any(changed));
     // The scenario results: how many outcomes whales-abstain:1 changes

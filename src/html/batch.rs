@@ -398,10 +398,13 @@ fn proposals_table(
             if differs_from_official(c, r) {
                 class.push("off");
             }
-            let text = match (&r.winner, winners_differ, r.outcome) {
+            let mut text = esc(&match (&r.winner, winners_differ, r.outcome) {
                 (Some(w), true, Outcome::Passed) => format!("passed ({w})"),
                 _ => r.outcome.as_str().to_string(),
-            };
+            });
+            if r.quorum.set && !r.quorum_reached {
+                text.push_str("<small>no quorum</small>");
+            }
             let _ = write!(
                 h,
                 "<td{}>{}</td>",
@@ -410,7 +413,7 @@ fn proposals_table(
                 } else {
                     format!(" class=\"{}\"", class.join(" "))
                 },
-                esc(&text)
+                text
             );
         }
         let row = c.rows.first();
