@@ -373,6 +373,7 @@ fn decentraland_batch_report_is_small_and_named_in_readme() {
     ]);
     let text = std::fs::read_to_string(&html).unwrap();
     assert_self_contained(&text, true);
+    check_in_chromium(&html, "decentraland-batch");
     let bytes = text.len();
     assert!(bytes < 1_500_000, "{bytes} bytes");
     // README: "... the Decentraland batch report is N bytes ...", within 5%
