@@ -38,7 +38,7 @@ rows.forEach(function(r){b.appendChild(r);});};});});\
 const BATCH_STYLE: &str = "\
 table.sortable th{cursor:pointer;user-select:none}\
 th[aria-sort=ascending]::after{content:' ▲'}th[aria-sort=descending]::after{content:' ▼'}\
-table.wrap td.t{min-width:6em;overflow-wrap:anywhere}.off{outline:2px solid #e0a000;outline-offset:-2px}\
+table.wrap td.t{min-width:7em;overflow-wrap:anywhere}table.wrap td.t:nth-child(2){min-width:5.5em}.off{outline:2px solid #e0a000;outline-offset:-2px}\
 nav a{margin-right:1em}section.proposal{border-top:2px solid #ddd;margin-top:2em}\
 td.skip{text-align:left;overflow-wrap:anywhere}";
 
