@@ -330,8 +330,8 @@ impl Proposal {
 
     /// [`Proposal::from_toml`] with the mechanisms of `registry`.
     pub fn from_toml_with(path: &Path, text: &str, registry: &Registry) -> Result<Proposal> {
-        let file: ProposalFile =
-            toml_util::parse(path, text).map_err(|e| other_kind(path, text, e))?;
+        let file: ProposalFile = toml_util::parse(path, text)
+            .map_err(|e| toml_util::other_kind(path, text, "govkit evaluate", e))?;
         let at = |span: std::ops::Range<usize>, key: &str| {
             toml_util::at(path, text, &Spanned::new(span, ()), key)
         };
@@ -1160,36 +1160,6 @@ fn rule_sets(
         sets.insert(value.to_ascii_lowercase(), spec);
     }
     Ok(RuleSets { by, sets })
-}
-
-/// A file of another command's kind read as a proposal: the error says
-/// which command reads it.
-fn other_kind(path: &Path, text: &str, e: Error) -> Error {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return e;
-    };
-    let command = [
-        ("conviction", "govkit conviction"),
-        ("referendum", "govkit conviction"),
-        ("round", "govkit fund"),
-    ]
-    .into_iter()
-    .find(|(key, _)| table.contains_key(*key) && !table.contains_key("votes"));
-    match command {
-        Some((key, command)) => Error::input(
-            {
-                let header = format!("[{key}]");
-                let mut at = Location::file(path).with_field(key);
-                at.line = toml_util::header_line(text, |h| h == header);
-                at
-            },
-            format!(
-                "this is a [{key}] file, not a proposal: run `{command} {}`",
-                path.display()
-            ),
-        ),
-        None => e,
-    }
 }
 
 /// The rules of a `[rules]` table `base` whose keys `overrides` replace

@@ -186,3 +186,43 @@ pub(crate) fn decimals(
         )),
     }
 }
+
+/// A file of another command's kind (told by its top-level table) given to
+/// `command`: the error `e` is replaced by one that names the command that
+/// reads it. Any other error is returned as it is.
+pub(crate) fn other_kind(path: &Path, text: &str, command: &str, e: Error) -> Error {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return e;
+    };
+    let kinds = [
+        ("votes", "proposal", "govkit evaluate"),
+        ("conviction", "[conviction]", "govkit conviction"),
+        ("referendum", "[referendum]", "govkit conviction"),
+        ("round", "[round]", "govkit fund"),
+    ];
+    let found = kinds
+        .into_iter()
+        .find(|(key, _, _)| table.contains_key(*key));
+    match found {
+        Some((key, kind, reader)) if reader != command => {
+            let header = format!("[{key}]");
+            let mut at = Location::file(path).with_field(key);
+            at.line = header_line(text, |h| h == header);
+            let what = if key == "votes" {
+                "a proposal file ([votes]; `govkit compare` and `govkit control --proposal` \
+                 read it too)"
+                    .to_string()
+            } else {
+                format!("a {kind} file")
+            };
+            Error::input(
+                at,
+                format!(
+                    "this is {what}, not what `{command}` reads: run `{reader} {}`",
+                    path.display()
+                ),
+            )
+        }
+        _ => e,
+    }
+}

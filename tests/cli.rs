@@ -464,7 +464,39 @@ fn a_file_of_another_command_names_that_command() {
             .unwrap()
             .args(["evaluate", &format!("{root}/{file}")])
             .assert();
-        assert_fails(assert, &["not a proposal", command]);
+        assert_fails(assert, &["not what `govkit evaluate` reads", command, file]);
+    }
+    // And the other way round (issue 16 item 13): a proposal or a funding
+    // round given to `conviction`, a proposal or a conviction file to `fund`.
+    for (reader, file, command) in [
+        (
+            "conviction",
+            "proposals/conviction-mechanism.toml",
+            "govkit evaluate",
+        ),
+        (
+            "conviction",
+            "proposals/fund-clr-example.toml",
+            "govkit fund",
+        ),
+        ("fund", "proposals/compound-43.toml", "govkit evaluate"),
+        (
+            "fund",
+            "proposals/conviction-funding.toml",
+            "govkit conviction",
+        ),
+        (
+            "fund",
+            "proposals/referendum-small-spend.toml",
+            "govkit conviction",
+        ),
+    ] {
+        let assert = Command::cargo_bin("govkit")
+            .unwrap()
+            .args([reader, &format!("{root}/{file}")])
+            .assert();
+        let reads = format!("not what `govkit {reader}` reads");
+        assert_fails(assert, &[reads.as_str(), command, file]);
     }
 }
 
@@ -533,4 +565,65 @@ fn synth_uses_its_delegations_and_does_not_overwrite_without_force() {
     // A second run into the same folder is refused, unless --force.
     assert_fails(synth(&[]), &["already holds files", "--force"]);
     synth(&["--force"]).success();
+}
+
+#[test]
+fn control_and_sybil_take_a_proposal_id_like_evaluate() {
+    // Issue 16 item 12. Compound Bravo #43 from the whole governor log is
+    // the bundled compound-43.toml (its 95 VoteCast rows are a byte slice
+    // of the same log): the two largest For voters (hand sum 344991.65… +
+    // 325755.50… = 670747.158161088206648685) alone pass it, and the only
+    // Against voter (5000 COMP, VoteCast row in the CSV) is the one sybil
+    // looks at by default.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = format!("{root}/proposals/headline/compound-bravo.toml");
+    let json = |args: &[&str]| -> Value {
+        let out = Command::cargo_bin("govkit")
+            .unwrap()
+            .args(args)
+            .args(["--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let control = json(&[
+        "control",
+        "--proposal",
+        &file,
+        "--proposal-id",
+        "43",
+        "--indices",
+        "none",
+    ]);
+    assert_eq!(control["proposal"]["id"], "43");
+    assert_eq!(control["proposal"]["votes"], 95);
+    assert_eq!(control["min_passing_voters"]["count"], 2);
+    assert_eq!(
+        control["min_passing_voters"]["power"],
+        "670747.158161088206648685"
+    );
+    let sybil = json(&["sybil", &file, "--proposal-id", "43"]);
+    assert_eq!(sybil["id"], "43");
+    assert_eq!(
+        sybil["voters"][0]["voter"],
+        "0x905cc474c34d43f39e740157e94f90b59d19e25a"
+    );
+    assert_eq!(sybil["voters"][0]["weight"], "5000");
+    // Without an id, the log is refused with the way out named.
+    assert_fails(
+        Command::cargo_bin("govkit")
+            .unwrap()
+            .args(["sybil", &file])
+            .assert(),
+        &["--proposal-id"],
+    );
+    // --proposal-id needs --proposal in control.
+    Command::cargo_bin("govkit")
+        .unwrap()
+        .args(["control", &file, "--proposal-id", "43"])
+        .assert()
+        .failure();
 }

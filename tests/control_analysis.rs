@@ -130,7 +130,7 @@ fn uni_airdrop_from_the_file() {
 fn decentraland_members_before_and_after_delegation() {
     // Python (decimal) reading of members.csv, as in tests/control.rs:
     // total 51996263.531770162143871877; the largest 20 members hold more
-    // than half before delegation, the largest 14 after; 3499 holders.
+    // than half before delegation, the largest 14 after.
     let members = common::shared("data/decentraland/members.csv");
     let mut req = ControlRequest::new(Some(HoldersInput::File(HoldersSource::new(&members))), None);
     req.delegations = Some(DelegationsInput::File(DelegationSource::new(&members)));
@@ -138,11 +138,16 @@ fn decentraland_members_before_and_after_delegation() {
     req.options.indices = IndicesMode::None;
     let r = run(&req);
     assert_eq!(r.total.to_decimal_string(18), "51996263.531770162143871877");
-    assert_eq!(r.holders, 3499);
+    // One population on both sides: 4,811 members + 20 delegates who are
+    // not members (Python over the same file).
+    assert_eq!(r.holders, 4831);
     assert_eq!(r.nakamoto[0].holders, Some(14));
     let before = r.before_delegation.as_ref().unwrap();
     assert_eq!(before.nakamoto[0].holders, Some(20));
     assert_eq!(before.policy, Policy::snapshot());
+    assert_eq!((before.holders, before.zero_balances), (4831, 1123));
+    assert_eq!(r.zero_balances, 1332);
+    assert_eq!(before.total, r.total);
 }
 
 /// Compound proposal 43's VoteCast rows: (support, votes), straight from

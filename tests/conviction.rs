@@ -140,6 +140,13 @@ fn bundled_funding_example() {
     let garden = by_id("garden");
     assert_eq!(garden.passes_at, Some(8));
     assert_eq!((garden.threshold, garden.conviction), (10_125, 11_115));
+    // Issue 16 item 9: staked is taken at block 8 (alice 1000 + carol
+    // 2000), the limit at the final stake (alice leaves at 25: carol's 2000,
+    // 2000/(1 − 0.9) = 20000), and the report says which is which.
+    assert_eq!(
+        (garden.staked, garden.final_stake, garden.limit),
+        (3_000, 2_000, 20_000)
+    );
     // bridge (2000: 4.5·S): bob 3000 from 0 (limit 30000 < 40500); dave adds
     // 6000 at 12, conviction 30000·(1 − 0.9^12) = 21527.1 -> 21527; staked
     // 12000 -> S 12000, threshold 54000; y = 90000 − 68473·0.9^t: t = 6
@@ -227,6 +234,22 @@ fn cli_runs_both_bundled_examples() {
     assert_eq!(p[0]["threshold"], "10125");
     assert_eq!(p[0]["passes_at"], 8);
     assert_eq!(p[2]["passes_at"], Value::Null);
+    assert_eq!(
+        (&p[0]["staked"], &p[0]["final_stake"]),
+        (&"3000".into(), &"2000".into())
+    );
+    assert_eq!(p[0]["limit"], "20000");
+    // The table's columns match their footnote: the limit is the final
+    // stake's, in its own column.
+    Command::cargo_bin("govkit")
+        .unwrap()
+        .arg("conviction")
+        .arg(bundled("conviction-funding.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("staked  final stake  limit"))
+        .stdout(predicate::str::contains("3000         2000  20000"))
+        .stdout(predicate::str::contains("limit = final stake/(1 − a)"));
     Command::cargo_bin("govkit")
         .unwrap()
         .arg("conviction")

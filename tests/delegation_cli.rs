@@ -256,3 +256,48 @@ fn bad_flags_and_files_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("/nonexistent/"));
 }
+
+#[test]
+fn bundled_token_event_log_example() {
+    // proposals/data/delegate-changed-example.csv: hand-made, in the exact
+    // columns `govkit fetch governor --token` writes (those of the
+    // governor-events exports). Holders a 100, b 50, c 30, d 20. Events: a
+    // -> b (100), c -> c (120), a b -> d (150), d -> b (180), d -> zero
+    // (210), and 4 DelegateVotesChanged rows. By hand, one hop:
+    // - all events: a's 100 sits with d (120 with its own 20), b 50, c 30;
+    //   100 of 200 delegated; 9 rows read, 2 replaced (a's first, d's
+    //   first), 1 withdrawn (d), 4 other events skipped;
+    // - up to block 200: d still delegates to b, so d 100 (a's), b 70;
+    //   120 of 200 delegated.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let holders = format!("{root}/proposals/data/delegation-holders-example.csv");
+    let events = format!("{root}/proposals/data/delegate-changed-example.csv");
+    let report = |extra: &[&str]| -> Value {
+        json_of(
+            Command::cargo_bin("govkit")
+                .unwrap()
+                .args(["delegation", &holders, &events, "--format", "json"])
+                .args(extra)
+                .assert(),
+        )
+    };
+    let d = "0x4444444444444444444444444444444444444444";
+    let b = "0x2222222222222222222222222222222222222222";
+    let all = report(&[]);
+    assert_eq!(all["format"], "governor-events");
+    assert_eq!(all["delegated_power"], "100");
+    assert_eq!(all["delegates"][0]["address"], d);
+    assert_eq!(all["delegates"][0]["power"], "120");
+    assert_eq!(
+        all["rows"],
+        serde_json::json!({"read": 9, "other_scope": 0, "replaced": 2,
+            "after_cutoff": 0, "withdrawn": 1, "other_events": 4})
+    );
+    let early = report(&["--until-block", "200"]);
+    assert_eq!(early["delegated_power"], "120");
+    assert_eq!(early["delegates"][0]["address"], d);
+    assert_eq!(early["delegates"][0]["power"], "100");
+    assert_eq!(early["delegates"][1]["address"], b);
+    assert_eq!(early["delegates"][1]["power"], "70");
+    assert_eq!(early["rows"]["after_cutoff"], 1);
+}

@@ -11,6 +11,7 @@ use govkit::render::compare::{
 use govkit::scenario::Scenario;
 use govkit::{Proposal, Result};
 
+use super::progress::{Counter, Spinner};
 use super::Format;
 
 /// Flags of `govkit compare`.
@@ -67,6 +68,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     if args.all {
         return run_all(&args, &files, &scenarios);
     }
+    let _spinner = Spinner::new("comparing");
     let mut list = Vec::new();
     for file in &files {
         let mut proposal = Proposal::load(file)?;
@@ -118,25 +120,19 @@ fn write_reports(
 }
 
 fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<String> {
-    // A progress bar on stderr when it is a terminal, nothing otherwise.
-    let bar = indicatif::ProgressBar::new(0);
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let mut bar = Counter::new("reading");
     let mut results = Vec::new();
     for file in files {
+        bar.set_message(format!("reading {}", file.display()));
         let template = Proposal::load(file)?;
         let variants = variants(args, &template)?;
         bar.set_message(file.display().to_string());
-        let mut progress = |done: usize, total: usize| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        };
+        let mut progress = |done: usize, total: usize| bar.update(done, total);
         let batch = batch::compare_all(&template, &variants, scenarios, args.seed, &mut progress)?;
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
         results.push(NamedBatch::new(name.unwrap_or_default(), batch));
     }
-    bar.finish_and_clear();
+    drop(bar);
     let html = || govkit::html::batch_html(&results);
     write_reports(args, html, || govkit::html::batch_charts(&results))?;
     Ok(match args.format {

@@ -81,6 +81,9 @@ pub(crate) struct Args {
     /// A proposal file: report the decisive sets of its voters.
     #[arg(long)]
     proposal: Option<PathBuf>,
+    /// With --proposal: this proposal of a multi-proposal vote file.
+    #[arg(long, requires = "proposal")]
+    proposal_id: Option<String>,
     /// Delegations (csv, governor events or Decentraland members.csv): the
     /// metrics are computed on the power after delegation, with the holders'
     /// own balances as `before_delegation`.
@@ -109,6 +112,7 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         HoldersInput::File(src)
     });
     let mut req = ControlRequest::new(holders, args.proposal);
+    req.proposal_id = args.proposal_id;
     req.delegations = args
         .delegations
         .map(|p| DelegationsInput::File(DelegationSource::new(p)));

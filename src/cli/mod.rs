@@ -16,6 +16,7 @@ mod delegation;
 mod evaluate;
 mod fetch;
 mod fund;
+mod progress;
 mod sybil;
 mod synth;
 
@@ -82,15 +83,20 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> govkit::Result<String> {
+    // Commands without stages of their own show a spinner on a terminal;
+    // compare, control and fetch report their own progress.
+    let spinner = |what: &str| progress::Spinner::new(what);
     match cli.command {
-        Command::Evaluate(args) => evaluate::run(args),
-        Command::Delegation(args) => delegation::run(args),
+        Command::Evaluate(args) => spinner("evaluating").then(|| evaluate::run(args)),
+        Command::Delegation(args) => {
+            spinner("resolving delegations").then(|| delegation::run(args))
+        }
         Command::Compare(args) => compare::run(args),
-        Command::Sybil(args) => sybil::run(args),
-        Command::Synth(args) => synth::run(args),
-        Command::Conviction(args) => conviction::run(args),
+        Command::Sybil(args) => spinner("splitting wallets").then(|| sybil::run(args)),
+        Command::Synth(args) => spinner("generating").then(|| synth::run(args)),
+        Command::Conviction(args) => spinner("simulating").then(|| conviction::run(args)),
         Command::Control(args) => control::run(args),
-        Command::Fund(args) => fund::run(args),
+        Command::Fund(args) => spinner("matching").then(|| fund::run(args)),
         Command::Fetch(args) => fetch::run(args),
     }
 }

@@ -31,10 +31,18 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// This proposal of a multi-proposal vote file instead of the file's
+    /// `votes.proposal_id`.
+    #[arg(long)]
+    proposal_id: Option<String>,
 }
 
 pub(crate) fn run(args: Args) -> govkit::Result<String> {
-    let prepared = Proposal::load(&args.proposal)?.prepare()?;
+    let mut proposal = Proposal::load(&args.proposal)?;
+    if let Some(id) = &args.proposal_id {
+        proposal = proposal.select(id);
+    }
+    let prepared = proposal.prepare()?;
     let subjects = match &args.voter {
         Some(v) => Subjects::Voter(Voter::new(v)),
         None if args.any_side => Subjects::Largest(args.top),

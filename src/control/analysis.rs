@@ -130,6 +130,9 @@ pub struct ControlRequest {
     pub holders: Option<HoldersInput>,
     /// A proposal file: its decisive sets are reported.
     pub proposal: Option<PathBuf>,
+    /// The proposal to take from a multi-proposal vote file (a governor
+    /// log, a batch export) instead of its `votes.proposal_id`.
+    pub proposal_id: Option<String>,
     /// Delegations: the metrics are computed on the power after delegation
     /// (needs a holder snapshot).
     pub delegations: Option<DelegationsInput>,
@@ -148,6 +151,7 @@ impl ControlRequest {
         ControlRequest {
             holders,
             proposal,
+            proposal_id: None,
             delegations: None,
             policy: Policy::one_hop(),
             decimals: 18,
@@ -224,15 +228,29 @@ pub struct LorenzRow {
     pub share: Option<BigRational>,
 }
 
-/// The distribution before delegation (the holders' own balances).
+/// The distribution before delegation (the holders' own balances that
+/// count), measured on the same population as the report's after-delegation
+/// numbers: every holder in the snapshot and every delegate named by a
+/// delegation, at zero where it holds nothing. Both sides count the same
+/// people, so a change in Gini or Nakamoto is a change in control, not in
+/// who is counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BeforeDelegation {
-    /// Holders in the snapshot.
+    /// The population (the same as [`ControlReport::holders`]).
     pub holders: usize,
+    /// Members of the population whose own counted balance is zero.
+    pub zero_balances: usize,
+    /// The total of the counted balances (the same as after delegation).
+    pub total: Power,
     /// Nakamoto coefficients for the requested thresholds.
     pub nakamoto: Vec<NakamotoCount>,
+    /// Top-k shares.
+    pub top_shares: Vec<TopShare>,
     /// Gini of the balances; `None` if there is nothing.
     pub gini: Option<BigRational>,
+    /// HHI; `None` if the total is 0.
+    pub hhi: Option<Hhi>,
     /// The delegation policy applied.
     pub policy: Policy,
     /// The share of the counted balances that moved to a delegate.
@@ -443,7 +461,13 @@ pub fn analyze(
 ) -> Result<ControlReport> {
     progress(ControlStage::Reading);
     let prepared: Option<Prepared> = match &req.proposal {
-        Some(p) => Some(Proposal::load(p)?.prepare()?),
+        Some(p) => {
+            let mut proposal = Proposal::load(p)?;
+            if let Some(id) = &req.proposal_id {
+                proposal = proposal.select(id);
+            }
+            Some(proposal.prepare()?)
+        }
         None => None,
     };
     if req.decimals > 38 {
@@ -512,16 +536,27 @@ pub fn analyze(
             .collect(),
         _ => Vec::new(),
     };
-    let mut pairs: Vec<(&str, u128)> = match (snapshot, &resolution) {
-        (_, Some(r)) => r
-            .final_powers()
-            .map(|(v, a)| (v.as_str(), a.base_units()))
-            .collect(),
-        (Some(h), None) => h
-            .iter()
-            .map(|(v, a)| (v.as_str(), a.base_units()))
-            .collect(),
-        (None, None) => vote_powers.iter().map(|(v, p)| (v.as_str(), *p)).collect(),
+    // With delegations, both sides are measured on one population (see
+    // `BeforeDelegation`): `own` holds the before side, `pairs` the after.
+    let (mut pairs, own): (Vec<(&str, u128)>, Option<Vec<u128>>) = match (snapshot, &resolution) {
+        (Some(h), Some(r)) => {
+            let population = same_population(h, delegations, r);
+            let own = population.iter().map(|p| p.1).collect();
+            (
+                population.into_iter().map(|(v, _, a)| (v, a)).collect(),
+                Some(own),
+            )
+        }
+        (Some(h), None) => (
+            h.iter()
+                .map(|(v, a)| (v.as_str(), a.base_units()))
+                .collect(),
+            None,
+        ),
+        (None, _) => (
+            vote_powers.iter().map(|(v, p)| (v.as_str(), *p)).collect(),
+            None,
+        ),
     };
     let opts = &req.options;
     let dist = Distribution::new(pairs.iter().map(|p| p.1).collect())?;
@@ -534,13 +569,17 @@ pub fn analyze(
             })
             .collect()
     };
-    let before_delegation = match (&resolution, snapshot) {
-        (Some(r), Some(h)) => {
-            let d = Distribution::new(h.iter().map(|(_, a)| a.base_units()).collect())?;
+    let before_delegation = match (&resolution, own) {
+        (Some(r), Some(own)) => {
+            let d = Distribution::new(own)?;
             Some(BeforeDelegation {
                 holders: d.len(),
+                zero_balances: d.zeros(),
+                total: Power::from_units(d.total()),
                 nakamoto: nakamoto(&d),
+                top_shares: top_shares(&opts.top, &d),
                 gini: d.gini(),
+                hhi: hhi(&d),
                 policy: req.policy.clone(),
                 delegated_share: r.delegated_share().as_rational().clone(),
             })
@@ -578,13 +617,6 @@ pub fn analyze(
             share: (total > 0).then(|| ratio(p.power, total)),
         })
         .collect();
-    let hhi = match (dist.hhi(), dist.effective_holders()) {
-        (Some(value), Some(effective_holders)) => Some(Hhi {
-            value,
-            effective_holders,
-        }),
-        _ => None,
-    };
     let power_indices = if opts.indices == IndicesMode::None || total == 0 {
         None
     } else {
@@ -607,23 +639,66 @@ pub fn analyze(
         total: Power::from_units(total),
         before_delegation,
         nakamoto: nakamoto(&dist),
-        top_shares: opts
-            .top
-            .iter()
-            .map(|&k| TopShare {
-                k,
-                power: Power::from_units(dist.top_power(k)),
-                share: dist.top_share(k),
-            })
-            .collect(),
+        top_shares: top_shares(&opts.top, &dist),
         gini: dist.gini(),
-        hhi,
+        hhi: hhi(&dist),
         entropy_bits: dist.entropy_bits(),
         theil_t: dist.theil_t(),
         lorenz,
         power_indices,
         proposal,
     })
+}
+
+/// Every holder in the snapshot and every delegate named by a delegation,
+/// once each: (address, own counted balance, final power), zero where the
+/// member holds or keeps nothing. Ordered by address, so nothing depends on
+/// the order of the input rows.
+fn same_population<'a>(
+    holders: &'a Holders,
+    delegations: Option<&'a Delegations>,
+    r: &crate::delegation::Resolution<'a>,
+) -> Vec<(&'a str, u128, u128)> {
+    let mut members: foldhash::HashMap<&'a Voter, (u128, u128)> =
+        foldhash::HashMap::with_capacity_and_hasher(holders.len(), Default::default());
+    for (v, _) in holders.iter() {
+        members.insert(v, (0, 0));
+    }
+    for (_, delegate, _, _) in delegations.into_iter().flat_map(Delegations::iter) {
+        members.entry(delegate).or_insert((0, 0));
+    }
+    for (v, a) in r.own_balances() {
+        members.entry(v).or_insert((0, 0)).0 = a.base_units();
+    }
+    for (v, a) in r.final_powers() {
+        members.entry(v).or_insert((0, 0)).1 = a.base_units();
+    }
+    let mut out: Vec<(&str, u128, u128)> = members
+        .into_iter()
+        .map(|(v, (own, after))| (v.as_str(), own, after))
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
+fn top_shares(ks: &[usize], d: &Distribution) -> Vec<TopShare> {
+    ks.iter()
+        .map(|&k| TopShare {
+            k,
+            power: Power::from_units(d.top_power(k)),
+            share: d.top_share(k),
+        })
+        .collect()
+}
+
+fn hhi(d: &Distribution) -> Option<Hhi> {
+    match (d.hhi(), d.effective_holders()) {
+        (Some(value), Some(effective_holders)) => Some(Hhi {
+            value,
+            effective_holders,
+        }),
+        _ => None,
+    }
 }
 
 fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Result<IndexValues> {

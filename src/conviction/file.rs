@@ -34,9 +34,15 @@ impl ConvictionFile {
                 Location::file(path),
                 "has both [conviction] and [referendum]: one kind per file",
             )),
-            (false, false) => Err(Error::input(
-                Location::file(path),
-                "is neither a funding file ([conviction]) nor a referendum file ([referendum])",
+            (false, false) => Err(crate::toml_util::other_kind(
+                path,
+                text,
+                "govkit conviction",
+                Error::input(
+                    Location::file(path),
+                    "is neither a funding file ([conviction]) nor a referendum file \
+                     ([referendum])",
+                ),
             )),
         }
     }

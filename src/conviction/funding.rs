@@ -791,12 +791,26 @@ impl Simulation {
 
     /// The level proposal `p`'s conviction tends to at its final stake,
     /// `floor(x·D/(D − decay))` = `x/(1 − a)`.
-    pub fn limit(&self, p: usize) -> u128 {
-        let x = self.segments[p].last().map_or(0, |s| s.stake);
+    pub fn limit(&self, p: usize) -> Result<u128> {
+        let x = self.final_stake(p);
         U256::mul_wide(x, D)
             .checked_div_u128(D - self.powers.decay())
             .and_then(U256::to_u128)
-            .unwrap_or(u128::MAX)
+            .ok_or_else(|| {
+                Error::overflow(
+                    None,
+                    format!(
+                        "the conviction limit x·D/(D − a) at stake {x} (D = {D}, a = {}) \
+                         overflows u128",
+                        self.powers.decay()
+                    ),
+                )
+            })
+    }
+
+    /// Proposal `p`'s stake after its last event (0 if it has none).
+    pub fn final_stake(&self, p: usize) -> u128 {
+        self.segments[p].last().map_or(0, |s| s.stake)
     }
 
     /// How many proposals were simulated.

@@ -422,7 +422,10 @@ pub struct FundingOutcome {
     pub conviction: u128,
     /// The stake on the proposal at `at_block`.
     pub staked: u128,
-    /// `x/(1 − a)` at the final stake: the level conviction tends to.
+    /// The stake after the proposal's last event (held from then on).
+    pub final_stake: u128,
+    /// `final_stake/(1 − a)`: the level conviction tends to while the
+    /// final stake is held.
     pub limit: u128,
 }
 
@@ -464,7 +467,8 @@ impl FundingReport {
                     threshold: sim.threshold_at(p, at_block)?,
                     conviction: sim.conviction_at(p, at_block)?,
                     staked: sim.staked_at(p, at_block),
-                    limit: sim.limit(p),
+                    final_stake: sim.final_stake(p),
+                    limit: sim.limit(p)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -505,7 +509,7 @@ impl FundingReport {
     /// The report as one JSON object: `parameters`, `until`,
     /// `last_event_block`, `events` and `proposals`, a list of `{"id",
     /// "requested", "threshold", "passes_at", "at_block", "conviction",
-    /// "staked", "limit"}` (amounts as exact decimal strings in token
+    /// "staked", "final_stake", "limit"}` (amounts as exact decimal strings in token
     /// units; conviction in token-blocks).
     pub fn to_json(&self) -> String {
         let proposals: Vec<serde_json::Value> = self
@@ -520,6 +524,7 @@ impl FundingReport {
                     "at_block": o.at_block,
                     "conviction": self.stake(o.conviction),
                     "staked": self.stake(o.staked),
+                    "final_stake": self.stake(o.final_stake),
                     "limit": self.stake(o.limit),
                 })
             })
@@ -573,9 +578,10 @@ impl FundingReport {
             "passes at",
             "conviction",
             "staked",
+            "final stake",
             "limit",
         ];
-        let rows: Vec<[String; 7]> = self
+        let rows: Vec<[String; 8]> = self
             .proposals
             .iter()
             .map(|o| {
@@ -586,6 +592,7 @@ impl FundingReport {
                     o.passes_at.map_or("never".to_string(), |b| b.to_string()),
                     self.stake(o.conviction),
                     self.stake(o.staked),
+                    self.stake(o.final_stake),
                     self.stake(o.limit),
                 ]
             })
@@ -615,7 +622,8 @@ impl FundingReport {
         let _ = writeln!(
             out,
             "\nthreshold, conviction and staked at the passing block (else at the end);\n\
-             limit = staked/(1 − a), where conviction tends at the final stake.\n\
+             final stake after the proposal's last event; limit = final stake/(1 − a),\n\
+             the level conviction tends to while the final stake is held.\n\
              Fixed point as the 1Hive contract (D = 10^7); passing iff conviction > threshold."
         );
         out

@@ -74,6 +74,10 @@ pub struct ReadCounts {
     /// Delegators whose latest event delegates to the zero address (they
     /// withdrew their delegation).
     pub withdrawn: u64,
+    /// Rows of an event log that are not `DelegateChanged` events (a
+    /// token's `DelegateVotesChanged`, a governor's `VoteCast`, ...): read,
+    /// counted in `rows`, and skipped.
+    pub other_events: u64,
 }
 
 /// A validated delegation graph: each delegator delegates either its whole

@@ -294,6 +294,8 @@ pub struct RowCounts {
     pub after_cutoff: u64,
     /// Delegations withdrawn (to the zero address).
     pub withdrawn: u64,
+    /// Rows of other events than `DelegateChanged`, skipped.
+    pub other_events: u64,
 }
 
 impl From<ReadCounts> for RowCounts {
@@ -304,6 +306,7 @@ impl From<ReadCounts> for RowCounts {
             replaced: c.replaced,
             after_cutoff: c.after_cutoff,
             withdrawn: c.withdrawn,
+            other_events: c.other_events,
         }
     }
 }

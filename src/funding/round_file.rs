@@ -82,7 +82,8 @@ impl RoundFile {
     /// Validates a round file given as text; `path` names it and anchors
     /// the paths it gives.
     pub fn from_toml(path: &Path, text: &str) -> Result<RoundFile> {
-        let file: FileSchema = toml_util::parse(path, text)?;
+        let file: FileSchema = toml_util::parse(path, text)
+            .map_err(|e| toml_util::other_kind(path, text, "govkit fund", e))?;
         let s = file.round;
         let decimals = toml_util::decimals(path, text, s.decimals.as_ref(), 18)?;
         let amount = |v: &Spanned<NumberText>, key: &str| -> Result<Amount> {

@@ -101,7 +101,7 @@ fn scan(
     )?;
     let proposal_col = csv.column(
         cols.proposal.as_deref(),
-        &["proposal_id", "proposal", "proposalid"],
+        &["proposal_id", "proposal", "proposalid", "proposal id"],
         false,
     )?;
     let created_col = csv.column(cols.created.as_deref(), &["created", "timestamp"], false)?;

@@ -409,13 +409,14 @@ fn read_events(source: &DelegationSource) -> Result<Delegations> {
         fraction: String::new(),
     };
     let mut latest: HashMap<Voter, Event> = HashMap::new();
-    let (mut replaced, mut after_cutoff, mut rows) = (0u64, 0u64, 0u64);
+    let (mut replaced, mut after_cutoff, mut rows, mut other_events) = (0u64, 0u64, 0u64, 0u64);
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
+        rows += 1;
         if record[event_col].trim() != "DelegateChanged" {
+            other_events += 1;
             continue;
         }
-        rows += 1;
         let need = |col: Option<usize>, name: &str| -> Result<usize> {
             col.ok_or_else(|| {
                 Error::input(
@@ -509,6 +510,7 @@ fn read_events(source: &DelegationSource) -> Result<Delegations> {
     counts.replaced = replaced;
     counts.after_cutoff = after_cutoff;
     counts.withdrawn = withdrawn;
+    counts.other_events = other_events;
     Ok(graph)
 }
 

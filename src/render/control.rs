@@ -16,7 +16,8 @@ use super::csv_field;
 use crate::amount::Power;
 use crate::control::{
     fraction_string, rounded_decimal, ApproximateIndices, ControlReport, ControlSource,
-    ExactIndices, Flip, IndexValues, NakamotoCount, PowerIndices, VoterSet, WeightResolution,
+    ExactIndices, Flip, Hhi, IndexValues, NakamotoCount, PowerIndices, TopShare, VoterSet,
+    WeightResolution,
 };
 
 /// Output formats of `govkit control`.
@@ -264,6 +265,18 @@ fn indices_json(out: &mut serde_json::Map<String, Value>, ix: &PowerIndices, dec
     );
 }
 
+fn top_shares_json(list: &[TopShare], d: u8) -> Value {
+    let top = list.iter().map(|t| {
+        json!({
+            "k": t.k,
+            "power": power(t.power, d),
+            "share": t.share.as_ref().map(|s| rounded_decimal(s, 9)),
+            "exact": t.share.as_ref().map(fraction_string),
+        })
+    });
+    Value::Array(top.collect())
+}
+
 /// The report as the JSON value `govkit control --format json` prints.
 pub fn to_json_value(r: &ControlReport) -> Value {
     let d = r.decimals;
@@ -278,23 +291,22 @@ pub fn to_json_value(r: &ControlReport) -> Value {
             "before_delegation".into(),
             json!({
                 "holders": b.holders,
+                "population": "every holder in the snapshot and every delegate (the same as after delegation)",
+                "zero_balances": b.zero_balances,
+                "total": power(b.total, d),
                 "nakamoto": nakamoto_json(&b.nakamoto, false),
+                "top_shares": top_shares_json(&b.top_shares, d),
                 "gini": b.gini.as_ref().map(|g| rounded_decimal(g, 9)),
+                "gini_exact": b.gini.as_ref().map(fraction_string),
+                "hhi": b.hhi.as_ref().map(|h| rounded_decimal(&h.value, 9)),
+                "effective_holders": b.hhi.as_ref().map(|h| rounded_decimal(&h.effective_holders, 3)),
                 "policy": b.policy.to_string(),
                 "delegated_share": rounded_decimal(&b.delegated_share, 9),
             }),
         );
     }
     out.insert("nakamoto".into(), nakamoto_json(&r.nakamoto, true));
-    let top = r.top_shares.iter().map(|t| {
-        json!({
-            "k": t.k,
-            "power": power(t.power, d),
-            "share": t.share.as_ref().map(|s| rounded_decimal(s, 9)),
-            "exact": t.share.as_ref().map(fraction_string),
-        })
-    });
-    out.insert("top_shares".into(), Value::Array(top.collect()));
+    out.insert("top_shares".into(), top_shares_json(&r.top_shares, d));
     out.insert(
         "gini".into(),
         r.gini.as_ref().map_or(Value::Null, |g| {
@@ -398,6 +410,60 @@ pub fn to_json(r: &ControlReport) -> String {
     serde_json::to_string_pretty(&to_json_value(r)).expect("serialisable")
 }
 
+/// The headline measures of one distribution (before or after delegation).
+struct Measures<'r> {
+    holders: usize,
+    zero_balances: usize,
+    total: Power,
+    nakamoto: &'r [NakamotoCount],
+    top_shares: &'r [TopShare],
+    gini: Option<&'r BigRational>,
+    hhi: Option<&'r Hhi>,
+}
+
+impl Measures<'_> {
+    /// (label, value) rows of the table, shares in percent.
+    fn rows(&self, decimals: u8) -> Vec<(String, String)> {
+        let rd = |x: Option<&BigRational>, digits: usize| {
+            x.map_or_else(String::new, |x| rounded_decimal(x, digits))
+        };
+        let mut rows = vec![
+            ("holders".to_string(), self.holders.to_string()),
+            ("zero balance".to_string(), self.zero_balances.to_string()),
+            ("total".to_string(), power(self.total, decimals)),
+        ];
+        for n in self.nakamoto {
+            let k = n
+                .holders
+                .map_or_else(|| "none".to_string(), |k| k.to_string());
+            rows.push((format!("nakamoto {}", n.threshold), format!("{k} holders")));
+        }
+        for p in self.top_shares {
+            let share = p.share.as_ref().map_or_else(String::new, |s| percent(s, 7));
+            rows.push((format!("top {}", p.k), share));
+        }
+        rows.push(("gini".to_string(), rd(self.gini, 9)));
+        let points = self
+            .hhi
+            .map(|h| h.value.clone() * BigRational::from_integer(10_000.into()));
+        rows.push((
+            "hhi".to_string(),
+            format!("{} points", rd(points.as_ref(), 2)),
+        ));
+        rows.push((
+            "effective".to_string(),
+            format!("{} holders", rd(self.hhi.map(|h| &h.effective_holders), 3)),
+        ));
+        rows
+    }
+}
+
+/// `r` in percent, rounded half up to `digits` decimals.
+fn percent(r: &BigRational, digits: usize) -> String {
+    let pct = r * BigRational::from_integer(100.into());
+    format!("{}%", rounded_decimal(&pct, digits))
+}
+
 /// Long-form CSV: `section,key,value,exact,error`, one row per number.
 pub fn to_csv(r: &ControlReport) -> String {
     let d = r.decimals;
@@ -438,6 +504,61 @@ pub fn to_csv(r: &ControlReport) -> String {
             t.k.to_string(),
             share.map_or_else(none, |s| rounded_decimal(s, 9)),
             share.map_or_else(none, fraction_string),
+            none(),
+        );
+    }
+    if let Some(b) = &r.before_delegation {
+        let section = "before_delegation";
+        row(
+            section,
+            "holders".into(),
+            b.holders.to_string(),
+            none(),
+            none(),
+        );
+        row(
+            section,
+            "zero_balances".into(),
+            b.zero_balances.to_string(),
+            none(),
+            none(),
+        );
+        row(section, "total".into(), power(b.total, d), none(), none());
+        for n in &b.nakamoto {
+            let key = format!("nakamoto {}", n.threshold);
+            row(section, key, opt(n.holders), none(), none());
+        }
+        for t in &b.top_shares {
+            let share = t.share.as_ref();
+            row(
+                section,
+                format!("top_share {}", t.k),
+                share.map_or_else(none, |s| rounded_decimal(s, 9)),
+                share.map_or_else(none, fraction_string),
+                none(),
+            );
+        }
+        let gini = b.gini.as_ref();
+        row(
+            section,
+            "gini".into(),
+            gini.map_or_else(none, |g| rounded_decimal(g, 9)),
+            gini.map_or_else(none, fraction_string),
+            none(),
+        );
+        let hhi = b.hhi.as_ref();
+        row(
+            section,
+            "hhi".into(),
+            hhi.map_or_else(none, |h| rounded_decimal(&h.value, 9)),
+            hhi.map_or_else(none, |h| fraction_string(&h.value)),
+            none(),
+        );
+        row(
+            section,
+            "policy".into(),
+            b.policy.to_string(),
+            none(),
             none(),
         );
     }
@@ -538,44 +659,64 @@ pub fn to_table(r: &ControlReport) -> String {
     let d = r.decimals;
     let mut t = String::new();
     let _ = writeln!(t, "control of {}", source(&r.source));
-    let _ = writeln!(
-        t,
-        "holders   {} ({} with zero balance), total {}",
-        r.holders,
-        r.zero_balances,
-        power(r.total, d)
-    );
-    for n in &r.nakamoto {
-        let k = n
-            .holders
-            .map_or_else(|| "none".to_string(), |k| k.to_string());
-        let _ = writeln!(t, "nakamoto  {k} holders hold {} of the total", n.threshold);
-    }
-    for p in &r.top_shares {
-        let share = p
-            .share
-            .as_ref()
-            .map_or_else(String::new, |s| rounded_decimal(s, 9));
-        let _ = writeln!(t, "top {:<5} {share}", p.k);
-    }
-    let rd = |x: Option<&BigRational>, digits: usize| {
-        x.map_or_else(String::new, |x| rounded_decimal(x, digits))
+    let after = Measures {
+        holders: r.holders,
+        zero_balances: r.zero_balances,
+        total: r.total,
+        nakamoto: &r.nakamoto,
+        top_shares: &r.top_shares,
+        gini: r.gini.as_ref(),
+        hhi: r.hhi.as_ref(),
     };
+    match &r.before_delegation {
+        None => {
+            for (label, value) in after.rows(d) {
+                let _ = writeln!(t, "{label:<15} {value}");
+            }
+        }
+        Some(b) => {
+            let before = Measures {
+                holders: b.holders,
+                zero_balances: b.zero_balances,
+                total: b.total,
+                nakamoto: &b.nakamoto,
+                top_shares: &b.top_shares,
+                gini: b.gini.as_ref(),
+                hhi: b.hhi.as_ref(),
+            };
+            let _ = writeln!(
+                t,
+                "delegation      policy {}: {} of the counted balances moved to a delegate",
+                b.policy,
+                percent(&b.delegated_share, 2)
+            );
+            let _ = writeln!(
+                t,
+                "                both sides count the same {} members: every holder in the \
+                 snapshot and every delegate, at zero where it holds or keeps nothing",
+                b.holders
+            );
+            let rows: Vec<_> = before.rows(d).into_iter().zip(after.rows(d)).collect();
+            let width = rows
+                .iter()
+                .map(|((_, v), _)| v.len())
+                .max()
+                .unwrap_or(0)
+                .max(17);
+            let _ = writeln!(
+                t,
+                "{:<15} {:<width$}  after delegation",
+                "", "before delegation"
+            );
+            for ((label, b), (_, a)) in rows {
+                let _ = writeln!(t, "{label:<15} {b:<width$}  {a}");
+            }
+        }
+    }
     let _ = writeln!(
         t,
-        "gini      {} (population form, zero balances included)",
-        rd(r.gini.as_ref(), 9)
-    );
-    let points = r
-        .hhi
-        .as_ref()
-        .map(|h| h.value.clone() * BigRational::from_integer(10_000.into()));
-    let _ = writeln!(
-        t,
-        "hhi       {} ({} points), effective holders {}",
-        rd(r.hhi.as_ref().map(|h| &h.value), 9),
-        rd(points.as_ref(), 2),
-        rd(r.hhi.as_ref().map(|h| &h.effective_holders), 3)
+        "                gini in population form (zero balances included); hhi in points of \
+         10,000, effective holders = 1/hhi"
     );
     let f = |v: Option<f64>| {
         v.filter(|x| x.is_finite())
@@ -583,23 +724,24 @@ pub fn to_table(r: &ControlReport) -> String {
     };
     let _ = writeln!(
         t,
-        "entropy   {} bits, theil-t {} nats (floating point, informative only)",
+        "entropy         {} bits, theil-t {} nats (floating point, informative only)",
         f(r.entropy_bits),
         f(r.theil_t)
     );
     let _ = writeln!(
         t,
-        "lorenz    population -> share of the total held by the poorest"
+        "lorenz          the poorest share of the holders -> their share of the total"
     );
     for p in &r.lorenz {
         let share = p
             .share
             .as_ref()
-            .map_or_else(|| "0".into(), |s| rounded_decimal(s, 9));
+            .map_or_else(|| "0%".into(), |s| percent(s, 7));
         let _ = writeln!(
             t,
-            "          {:>8} -> {share}",
-            rounded_decimal(&p.population, 6)
+            "                {:>7} ({} holders) -> {share}",
+            percent(&p.population, 2),
+            p.holders
         );
     }
     if let Some(ix) = &r.power_indices {
@@ -652,6 +794,20 @@ pub fn to_table(r: &ControlReport) -> String {
             .as_ref()
             .map_or_else(String::new, |m| signed_power(m, pd));
         let _ = writeln!(t, "margin    For − Against = {margin}");
+        let _ = match &p.min_passing {
+            Some(m) => writeln!(
+                t,
+                "passing   {} voters alone, all For, meet the quorum and pass ({}): {}",
+                m.voters.len(),
+                power(m.power, pd),
+                list(&m.voters)
+            ),
+            None => writeln!(
+                t,
+                "passing   none: not even all voters together, all For, would pass (or the rules \
+                 have no For/Against roles)"
+            ),
+        };
     }
     t
 }

@@ -59,6 +59,7 @@ impl Analysis {
             (r.replaced, "events replaced by later ones"),
             (r.after_cutoff, "events after the cut-off"),
             (r.withdrawn, "delegations withdrawn"),
+            (r.other_events, "rows of other events skipped"),
         ]);
         if !notes.is_empty() {
             let _ = writeln!(out, "rows        {} read; {}", r.read, notes.join(", "));
