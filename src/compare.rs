@@ -293,6 +293,10 @@ pub struct Row {
     pub choices: Vec<ChoiceResult>,
     /// Whether the quorum was reached.
     pub quorum_reached: bool,
+    /// The quorum in full (required and counted tokens), for reports;
+    /// the JSON keeps `quorum_reached` only.
+    #[serde(skip)]
+    pub quorum: crate::report::QuorumReport,
     /// Passed or rejected.
     pub outcome: Outcome,
     /// The winning choice, if any.
@@ -421,6 +425,7 @@ fn compare_variants(
             power_decimals: pd,
             choices: report.choices.clone(),
             quorum_reached: report.quorum.reached,
+            quorum: report.quorum.clone(),
             outcome: report.outcome,
             winner: report.winner.clone(),
             margin: control

@@ -3,11 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use govkit::batch;
-use govkit::compare::{self, Comparison, Variant};
+use govkit::compare::{self, Variant};
 use govkit::io::proposal_dir::proposal_files;
 use govkit::render::compare::{
-    batches_json, batches_table, comparisons_json, comparisons_table, holders_curve, ChartCurve,
-    NamedBatch,
+    batches_json, batches_table, comparisons_json, comparisons_table, holders_curve, NamedBatch,
 };
 use govkit::scenario::Scenario;
 use govkit::{Proposal, Result};
@@ -46,10 +45,12 @@ pub(crate) struct Args {
     /// Seed for random scenarios (turnout).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Also write a self-contained HTML report (tables and SVG charts).
+    /// Also write a self-contained HTML report (tables and SVG charts; with
+    /// --all, one page for every proposal).
     #[arg(long)]
     html: Option<PathBuf>,
-    /// Also write the charts as SVG files into this folder.
+    /// Also write the charts as SVG files into this folder (with --all,
+    /// ID-scores.svg and ID-lorenz.svg per proposal).
     #[arg(long)]
     svg: Option<PathBuf>,
     /// Output format.
@@ -78,7 +79,9 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
         let mut prepared = proposal.prepare()?;
         let c = compare::compare_with_scenarios(&mut prepared, &variants, &scenarios, args.seed)?;
         if files.len() == 1 && (args.html.is_some() || args.svg.is_some()) {
-            write_charts(&args, &c, &holders_curve(prepared.holders.as_ref())?)?;
+            let curve = holders_curve(prepared.holders.as_ref())?;
+            let html = || govkit::html::comparison_html(&c, &curve);
+            write_reports(&args, html, || govkit::html::comparison_charts(&c, &curve))?;
         }
         list.push(c);
     }
@@ -98,14 +101,18 @@ fn variants(args: &Args, proposal: &Proposal) -> govkit::Result<Vec<Variant>> {
     Variant::with_rule_variants(args.mechanisms.as_deref(), &args.rules, proposal, &registry)
 }
 
-/// The HTML report and the SVG charts, where asked.
-fn write_charts(args: &Args, c: &Comparison, curve: &[ChartCurve]) -> Result<()> {
+/// The HTML report and the SVG charts (file name, SVG), where asked.
+fn write_reports(
+    args: &Args,
+    html: impl FnOnce() -> String,
+    charts: impl FnOnce() -> Vec<(String, String)>,
+) -> Result<()> {
     if let Some(path) = &args.html {
-        write(path, &govkit::html::comparison_html(c, curve))?;
+        write(path, &html())?;
     }
     if let Some(dir) = &args.svg {
         std::fs::create_dir_all(dir).map_err(|e| govkit::Error::io(dir, e))?;
-        for (name, svg) in govkit::html::comparison_charts(c, curve) {
+        for (name, svg) in charts() {
             write(&dir.join(name), &svg)?;
         }
     }
@@ -113,11 +120,6 @@ fn write_charts(args: &Args, c: &Comparison, curve: &[ChartCurve]) -> Result<()>
 }
 
 fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<String> {
-    if args.html.is_some() || args.svg.is_some() {
-        return Err(govkit::Error::invalid(
-            "--html and --svg draw one proposal's report; with --all, use --format json",
-        ));
-    }
     let mut bar = Counter::new("reading");
     let mut results = Vec::new();
     for file in files {
@@ -131,6 +133,8 @@ fn run_all(args: &Args, files: &[PathBuf], scenarios: &[Scenario]) -> Result<Str
         results.push(NamedBatch::new(name.unwrap_or_default(), batch));
     }
     drop(bar);
+    let html = || govkit::html::batch_html(&results);
+    write_reports(args, html, || govkit::html::batch_charts(&results))?;
     Ok(match args.format {
         Format::Table => batches_table(&results),
         Format::Json => batches_json(&results),
