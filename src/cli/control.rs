@@ -1,11 +1,13 @@
 //! `govkit control HOLDERS [--proposal PROPOSAL.toml]`: how few holders
-//! decide. Flags in, one `govkit::control::analyze` call, one renderer.
+//! decide. Flags in, one `govkit::control::analyze` call, one renderer; a
+//! progress bar on stderr (a terminal) once power indices run for 0.5 s.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 use govkit::control::{
-    self, ControlRequest, DelegationsInput, HoldersInput, IndicesMode, Threshold, WeightResolution,
+    self, ControlRequest, ControlStage, DelegationsInput, HoldersInput, IndicesMode, Threshold,
+    WeightResolution,
 };
 use govkit::delegation::PolicyError;
 use govkit::io::delegations::DelegationSource;
@@ -129,6 +131,20 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     o.delta = args.delta;
     o.seed = args.seed;
     o.force = args.force;
-    let report = control::analyze(&req, &mut |_| {})?;
+    let bar = indicatif::ProgressBar::hidden();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut start = std::time::Instant::now();
+    let report = control::analyze(&req, &mut |stage| match stage {
+        ControlStage::Indices => start = std::time::Instant::now(),
+        ControlStage::IndexWork { done, total } => {
+            if tty && bar.is_hidden() && start.elapsed().as_millis() >= 500 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+        _ => {}
+    })?;
+    bar.finish_and_clear();
     Ok(render(&report, args.format))
 }

@@ -242,8 +242,8 @@ fn banzhaf_part(
     e: usize,
 ) {
     let end = m1.min(hi + 1); // exclusive
-    // Sources inside the part, descending in blocks of at most w cells so
-    // that every block reads cells not yet rewritten.
+                              // Sources inside the part, descending in blocks of at most w cells so
+                              // that every block reads cells not yet rewritten.
     let mut bh = end;
     let inner_lo = m0 + w; // first k with k − w >= m0
     while bh > inner_lo {
@@ -304,7 +304,6 @@ impl SizeTable {
             limbs,
             offset,
             cells: vec![0; at],
-
         }
     }
 
@@ -326,7 +325,8 @@ pub(super) fn size_table_bytes(weights: &[usize], q: usize) -> Option<u64> {
             break;
         }
         // log2 C(n, s), rounded up with room for float error.
-        let bits = (ln_fact(n) - ln_fact(s as f64) - ln_fact(n - s as f64)) / std::f64::consts::LN_2;
+        let bits =
+            (ln_fact(n) - ln_fact(s as f64) - ln_fact(n - s as f64)) / std::f64::consts::LN_2;
         let limbs = limbs_for_bits((bits + 2.0).max(1.0) as u64);
         bytes = bytes.checked_add((q as u64 - lo).checked_mul(limbs as u64 * 8)?)?;
         if s < weights.len() {
@@ -360,7 +360,7 @@ pub(super) fn size_table(
     let n = weights.len();
     let mut t = SizeTable::new(weights, q);
     t.cells[0] = 1; // row 0: the empty coalition, weight 0 (q >= 1)
-    // Nonzero range of each row so far.
+                    // Nonzero range of each row so far.
     let mut cur_hi = vec![0usize; n + 1];
     let threads = threads();
     for (j, &w) in weights.iter().enumerate() {
@@ -417,8 +417,8 @@ pub(super) fn size_table(
             let mut row = row;
             let lo_s = t.lo[s];
             for (p, win) in cuts.windows(2).enumerate() {
-                let len = (win[1].max(lo_s) - win[0].max(lo_s)).min(q.saturating_sub(lo_s))
-                    * t.limbs[s];
+                let len =
+                    (win[1].max(lo_s) - win[0].max(lo_s)).min(q.saturating_sub(lo_s)) * t.limbs[s];
                 let (part, r) = row.split_at_mut(len.min(row.len()));
                 part_rows[p].push(part);
                 row = r;

@@ -295,7 +295,10 @@ impl WeightedGame {
                 if w == 0 {
                     BigUint::zero()
                 } else {
-                    let i = c.distinct.binary_search(&w).expect("every active weight has a count");
+                    let i = c
+                        .distinct
+                        .binary_search(&w)
+                        .expect("every active weight has a count");
                     by_weight[i].clone()
                 }
             })
@@ -341,26 +344,44 @@ impl WeightedGame {
         let n_fact = BigInt::from(fact[n].clone());
         let by_weight = per_weight(&c.distinct, |w| {
             let wu = w as usize;
-            let mut acc = Alternating::new(width);
-            let mut numer = BigUint::zero();
             // Swing coalitions of the others of size s:
             // c_s = Σ_j (−1)^j · #{size s−j, weight in [q−(j+1)w, q−jw)}
-            // (G = F / (1 + y·x^w)); the ranges leave [0, q) after q/w steps.
-            for (s, coef) in coef.iter().enumerate() {
-                acc.clear();
+            // (G = F / (1 + y·x^w)); the ranges leave row r's [lo_r, q)
+            // after (q − lo_r)/w steps. Row by row, so each row is read
+            // once, in order; c_s kept as + and − limb sums.
+            let aw = width + 2;
+            let mut plus = vec![0u64; n * aw];
+            let mut minus = vec![0u64; n * aw];
+            let mut tmp = vec![0u64; width];
+            for r in 0..rows.min(n) {
+                let start = t.lo[r];
+                if start >= q {
+                    break;
+                }
+                let (row, l) = (t.row(r), t.limbs[r]);
                 let mut j = 0usize;
-                while j <= s {
-                    let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > 0) else {
+                while r + j < n {
+                    let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > start) else {
                         break;
                     };
-                    let r = s - j;
-                    if r < rows && t.lo[r] < q {
-                        let lo = hi.saturating_sub(wu);
-                        acc.add_range(t.row(r), t.limbs[r], t.lo[r], lo, hi, j % 2 == 1);
+                    let lo = hi.saturating_sub(wu).max(start);
+                    let tmp = &mut tmp[..l];
+                    let upper = &row[(hi - 1 - start) * l..(hi - start) * l];
+                    if lo == start {
+                        tmp.copy_from_slice(upper);
+                    } else {
+                        sub_into(tmp, upper, &row[(lo - 1 - start) * l..(lo - start) * l]);
                     }
+                    let s = r + j;
+                    let acc = if j % 2 == 1 { &mut minus } else { &mut plus };
+                    add_into(&mut acc[s * aw..(s + 1) * aw], tmp);
                     j += 1;
                 }
-                let count = acc.value();
+            }
+            let mut numer = BigUint::zero();
+            for (s, coef) in coef.iter().enumerate() {
+                let count = limbs_to_biguint(&plus[s * aw..(s + 1) * aw])
+                    - limbs_to_biguint(&minus[s * aw..(s + 1) * aw]);
                 if !count.is_zero() {
                     numer += count * coef;
                 }
@@ -451,11 +472,6 @@ impl Alternating {
             minus: vec![0; l + 2],
             tmp: vec![0; l],
         }
-    }
-
-    fn clear(&mut self) {
-        self.plus.fill(0);
-        self.minus.fill(0);
     }
 
     /// Adds (or subtracts) the number of coalitions with weight in
