@@ -98,6 +98,9 @@ pub struct ControlOptions {
     /// Approximate mode: run even past [`MAX_APPROX_SAMPLES`] draws
     /// (default false).
     pub force: bool,
+    /// What exact counting may use before `auto` estimates instead and
+    /// `exact` refuses (default [`ExactLimits::default`]).
+    pub limits: ExactLimits,
 }
 
 /// The most Monte Carlo draws (per index) the approximate mode runs
@@ -118,6 +121,7 @@ impl Default for ControlOptions {
             delta: 0.01,
             seed: 1,
             force: false,
+            limits: ExactLimits::default(),
         }
     }
 }
@@ -646,7 +650,7 @@ fn index_values(
     progress: &mut dyn FnMut(ControlStage),
 ) -> Result<IndexValues> {
     let weights = dist.descending();
-    let limits = ExactLimits::default();
+    let limits = opts.limits;
     let scaled = ScaledGame::new(weights, opts.resolution, &opts.quota);
     let exact = match opts.indices {
         IndicesMode::Exact => {
