@@ -84,8 +84,12 @@ fn json_float(x: Option<f64>) -> String {
 fn notes(ix: &PowerIndices) -> Vec<String> {
     match &ix.values {
         IndexValues::Exact(e) => {
+            let what = match e.shapley_shubik_estimate {
+                Some(_) => "banzhaf exact",
+                None => "exact",
+            };
             let mut notes = vec![
-                "exact for the integer game below: error 0".to_string(),
+                format!("{what} for the integer game below: error 0"),
                 "index (banzhaf) is the absolute Banzhaf index η_i / 2^(n−1); normalized is \
                  η_i / Σ η"
                     .to_string(),
