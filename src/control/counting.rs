@@ -362,6 +362,7 @@ fn ln_gamma(x: f64) -> f64 {
 }
 
 /// Builds the Shapley-Shubik table for `weights` (ascending, each `< q`).
+#[allow(clippy::needless_range_loop)] // rows s and s + 1 side by side
 pub(super) fn size_table(
     weights: &[usize],
     q: usize,
