@@ -6,11 +6,15 @@
 //! - `exact/banzhaf/200` and `exact/shapley_shubik/200`: exact indices of a
 //!   200-player game whose heavy-tailed weights are scaled to a total of
 //!   100,000 units (quota > 1/2 of the scaled total, so q ≈ 50,000).
+//! - `exact/banzhaf/1000`: exact Banzhaf of a 1,000-player game scaled to
+//!   a total of 1,000,000 units (q ≈ 500,000). Its Shapley-Shubik table
+//!   (n·q cells of up to 16 limbs) is beyond `ExactLimits`: `--indices
+//!   auto` counts Banzhaf exactly and estimates Shapley-Shubik.
 //! - `approx/uni_airdrop_top100`: Monte Carlo Banzhaf and Shapley-Shubik
 //!   of the 100 largest of the 252,803 UNI airdrop holders (ε = 0.01,
 //!   δ = 0.01), when ../shared is present.
 //!
-//! Sample sizes are small (10): one exact Shapley-Shubik run takes seconds.
+//! Sample sizes are small (10).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -65,25 +69,35 @@ fn metrics(c: &mut Criterion) {
     group.finish();
 }
 
-fn exact(c: &mut Criterion) {
-    let scaled = ScaledGame::new(
-        &balances(200, 2),
-        WeightResolution::Total(100_000),
+/// A game of `n` heavy-tailed players scaled to a total of about `total`
+/// units, quota > 1/2 of the scaled total.
+fn game(n: usize, seed: u64, total: u64) -> govkit::control::WeightedGame {
+    ScaledGame::new(
+        &balances(n, seed),
+        WeightResolution::Total(total),
         &Threshold::majority(),
     )
-    .unwrap();
-    let game = scaled.game;
+    .unwrap()
+    .game
+}
+
+fn exact(c: &mut Criterion) {
+    let game200 = game(200, 2, 100_000);
+    let game1000 = game(1000, 3, 1_000_000);
     let limits = ExactLimits::default();
     let mut group = c.benchmark_group("exact");
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("banzhaf/200", |b| {
-        b.iter(|| black_box(game.banzhaf(&limits).unwrap()))
+        b.iter(|| black_box(game200.banzhaf(&limits).unwrap()))
     });
     group.bench_function("shapley_shubik/200", |b| {
-        b.iter(|| black_box(game.shapley_shubik(&limits).unwrap()))
+        b.iter(|| black_box(game200.shapley_shubik(&limits).unwrap()))
+    });
+    group.bench_function("banzhaf/1000", |b| {
+        b.iter(|| black_box(game1000.banzhaf(&limits).unwrap()))
     });
     group.finish();
 }

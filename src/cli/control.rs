@@ -1,11 +1,13 @@
 //! `govkit control HOLDERS [--proposal PROPOSAL.toml]`: how few holders
-//! decide. Flags in, one `govkit::control::analyze` call, one renderer.
+//! decide. Flags in, one `govkit::control::analyze` call, one renderer; a
+//! progress bar on stderr (a terminal) once power indices run for 0.5 s.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 use govkit::control::{
-    self, ControlRequest, DelegationsInput, HoldersInput, IndicesMode, Threshold, WeightResolution,
+    self, ControlRequest, ControlStage, DelegationsInput, HoldersInput, IndicesMode, Threshold,
+    WeightResolution,
 };
 use govkit::delegation::PolicyError;
 use govkit::io::delegations::DelegationSource;
@@ -133,6 +135,11 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     o.delta = args.delta;
     o.seed = args.seed;
     o.force = args.force;
-    let report = control::analyze(&req, &mut |_| {})?;
+    let mut bar = super::progress::Counter::new("reading");
+    let report = control::analyze(&req, &mut |stage| match stage {
+        ControlStage::IndexWork { done, total } => bar.update(done as usize, total as usize),
+        other => bar.set_message(format!("{other:?}").to_lowercase()),
+    })?;
+    drop(bar);
     Ok(render(&report, args.format))
 }

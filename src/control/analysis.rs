@@ -59,7 +59,8 @@ pub enum DelegationsInput {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum IndicesMode {
-    /// Exact if the game fits the limits, else approximate.
+    /// Exact if the game fits the limits, else approximate; exact Banzhaf
+    /// with approximate Shapley-Shubik when only Banzhaf fits.
     #[default]
     Auto,
     /// Exact counting (refused if the game is too large).
@@ -97,6 +98,9 @@ pub struct ControlOptions {
     /// Approximate mode: run even past [`MAX_APPROX_SAMPLES`] draws
     /// (default false).
     pub force: bool,
+    /// What exact counting may use before `auto` estimates instead and
+    /// `exact` refuses (default [`ExactLimits::default`]).
+    pub limits: ExactLimits,
 }
 
 /// The most Monte Carlo draws (per index) the approximate mode runs
@@ -117,6 +121,7 @@ impl Default for ControlOptions {
             delta: 0.01,
             seed: 1,
             force: false,
+            limits: ExactLimits::default(),
         }
     }
 }
@@ -172,6 +177,14 @@ pub enum ControlStage {
     Concentration,
     /// Power indices.
     Indices,
+    /// Within the power indices: `done` of `total` steps (factors of an
+    /// exact count, or Monte Carlo draws); a new `total` starts a new count.
+    IndexWork {
+        /// Steps done.
+        done: u64,
+        /// Steps in all.
+        total: u64,
+    },
 }
 
 /// Where the analysed distribution came from.
@@ -278,7 +291,7 @@ pub struct BanzhafIndex {
 }
 
 /// Indices counted exactly on an integer game.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExactIndices {
     /// The game's integer quota.
@@ -295,8 +308,12 @@ pub struct ExactIndices {
     pub rounded_to_zero: usize,
     /// Banzhaf of each listed player.
     pub banzhaf: Vec<BanzhafIndex>,
-    /// Shapley-Shubik of each listed player.
+    /// Shapley-Shubik of each listed player (empty when it is estimated).
     pub shapley_shubik: Vec<BigRational>,
+    /// Shapley-Shubik estimated by Monte Carlo (its `banzhaf` empty), when
+    /// `auto` found exact Banzhaf within the limits but not exact
+    /// Shapley-Shubik.
+    pub shapley_shubik_estimate: Option<ApproximateIndices>,
 }
 
 /// Indices estimated by Monte Carlo with a Hoeffding bound.
@@ -623,7 +640,7 @@ pub fn analyze(
         progress(ControlStage::Indices);
         Some(PowerIndices {
             quota: opts.quota.clone(),
-            values: index_values(opts, &dist, players.len())?,
+            values: index_values(opts, &dist, players.len(), progress)?,
             players,
         })
     };
@@ -701,13 +718,15 @@ fn hhi(d: &Distribution) -> Option<Hhi> {
     }
 }
 
-fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Result<IndexValues> {
+fn index_values(
+    opts: &ControlOptions,
+    dist: &Distribution,
+    listed: usize,
+    progress: &mut dyn FnMut(ControlStage),
+) -> Result<IndexValues> {
     let weights = dist.descending();
-    let limits = ExactLimits::default();
+    let limits = opts.limits;
     let scaled = ScaledGame::new(weights, opts.resolution, &opts.quota);
-    let fits = |s: &ScaledGame| {
-        s.game.check_limits(&limits, true).is_ok() && s.game.check_limits(&limits, false).is_ok()
-    };
     let exact = match opts.indices {
         IndicesMode::Exact => {
             let s = scaled?;
@@ -715,12 +734,24 @@ fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Re
             s.game.check_limits(&limits, true)?;
             Some(s)
         }
-        IndicesMode::Auto => scaled.ok().filter(fits),
+        IndicesMode::Auto => scaled
+            .ok()
+            .filter(|s| s.game.check_limits(&limits, false).is_ok()),
         _ => None,
     };
+    let mut work = |done, total| progress(ControlStage::IndexWork { done, total });
     if let Some(s) = exact {
-        let bz = s.game.banzhaf(&limits)?;
-        let ss = s.game.shapley_shubik(&limits)?;
+        let bz = s.game.banzhaf_with_progress(&limits, &mut work)?;
+        let (ss, estimate) = if s.game.check_limits(&limits, true).is_ok() {
+            let ss = s.game.shapley_shubik_with_progress(&limits, &mut work)?;
+            (ss[..listed].to_vec(), None)
+        } else {
+            let which = approx::Estimated::ShapleyShubik;
+            (
+                Vec::new(),
+                Some(approximate(opts, dist, listed, which, &mut work)?),
+            )
+        };
         let normalized = bz.normalized();
         let absolute = bz.absolute();
         return Ok(IndexValues::Exact(ExactIndices {
@@ -737,9 +768,25 @@ fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Re
                     swings: bz.swings[i].clone(),
                 })
                 .collect(),
-            shapley_shubik: ss[..listed].to_vec(),
+            shapley_shubik: ss,
+            shapley_shubik_estimate: estimate,
         }));
     }
+    let which = approx::Estimated::Both;
+    Ok(IndexValues::Approximate(approximate(
+        opts, dist, listed, which, &mut work,
+    )?))
+}
+
+/// Monte Carlo estimates of the listed players' indices.
+fn approximate(
+    opts: &ControlOptions,
+    dist: &Distribution,
+    listed: usize,
+    which: approx::Estimated,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ApproximateIndices> {
+    let weights = dist.descending();
     let quota = u128::try_from(opts.quota.least_amount(dist.total())).unwrap_or(u128::MAX);
     let aopts = approx::ApproxOptions {
         reported: listed,
@@ -759,8 +806,8 @@ fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Re
             )));
         }
     }
-    let est = approx::estimate(weights, quota, &aopts)?;
-    Ok(IndexValues::Approximate(ApproximateIndices {
+    let est = approx::estimate_with(weights, quota, &aopts, which, progress)?;
+    Ok(ApproximateIndices {
         game_quota: Power::from_units(quota),
         population: weights.len(),
         samples: est.samples,
@@ -769,7 +816,7 @@ fn index_values(opts: &ControlOptions, dist: &Distribution, listed: usize) -> Re
         seed: opts.seed,
         banzhaf: est.banzhaf_absolute,
         shapley_shubik: est.shapley_shubik,
-    }))
+    })
 }
 
 fn decisive(p: &Prepared, pc: ProposalControl) -> ProposalDecisive {

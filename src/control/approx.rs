@@ -141,50 +141,102 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// One random coalition; adds each major's swing to `swings`.
-    fn draw(&self, rng: &mut Xoshiro256, p: Option<u64>, bits: &mut [u64], swings: &mut [u64]) {
-        let mut total: u128 = 0;
-        for (c, chunk) in self.majors.chunks(64).enumerate() {
-            let word = rng.bernoulli_word(p);
-            bits[c] = word;
-            for (j, &w) in chunk.iter().enumerate() {
-                total += w & 0u128.wrapping_sub(u128::from((word >> j) & 1));
+    /// `count` (at most [`BATCH`]) random coalitions, one after the other
+    /// from `rng`; adds each major's swings to `swings`.
+    ///
+    /// The random words of every draw are taken in the order of a single
+    /// draw (t for Shapley-Shubik, the majors, the blocks of four, the
+    /// groups) and kept; the subset-sum tables are then read once for the
+    /// whole batch (a table stays in the L1 cache for all its lookups
+    /// instead of being fetched again for every draw).
+    fn draw_batch(
+        &self,
+        rng: &mut Xoshiro256,
+        shapley_shubik: bool,
+        count: usize,
+        scratch: &mut Scratch,
+        swings: &mut [u64],
+    ) {
+        let mw = self.majors.len().div_ceil(64);
+        let words = self.tables.len() / 16;
+        for d in 0..count {
+            let p = if shapley_shubik {
+                Some(rng.next_u64())
+            } else {
+                None
+            };
+            let mut total: u128 = 0;
+            for (c, chunk) in self.majors.chunks(64).enumerate() {
+                let word = rng.bernoulli_word(p);
+                scratch.bits[d * mw + c] = word;
+                for (j, &w) in chunk.iter().enumerate() {
+                    total += w & 0u128.wrapping_sub(u128::from((word >> j) & 1));
+                }
             }
+            for g in 0..words {
+                scratch.words[g * BATCH + d] = rng.bernoulli_word(p);
+            }
+            for &(w, n) in &self.groups {
+                total += w * u128::from(rng.binomial(n, p));
+            }
+            scratch.totals[d] = total;
         }
-        for blocks in self.tables.chunks_exact(16) {
-            let word = rng.bernoulli_word(p);
+        let totals = &mut scratch.totals[..count];
+        for (g, blocks) in self.tables.chunks_exact(16).enumerate() {
+            let batch = &scratch.words[g * BATCH..g * BATCH + count];
             for (j, t) in blocks.iter().enumerate() {
-                total += t[((word >> (4 * j)) & 15) as usize];
+                for (total, &word) in totals.iter_mut().zip(batch) {
+                    *total += t[((word >> (4 * j)) & 15) as usize];
+                }
             }
-        }
-        for &(w, count) in &self.groups {
-            total += w * u128::from(rng.binomial(count, p));
         }
         let q = self.quota;
-        for (i, &w) in self.majors.iter().enumerate() {
-            let inside = (bits[i / 64] >> (i % 64)) & 1 == 1;
-            let others = if inside { total - w } else { total };
-            if others < q && q <= others + w {
-                swings[i] += 1;
+        for (d, &total) in totals.iter().enumerate() {
+            let bits = &scratch.bits[d * mw..(d + 1) * mw];
+            for (i, &w) in self.majors.iter().enumerate() {
+                let inside = (bits[i / 64] >> (i % 64)) & 1 == 1;
+                let others = if inside { total - w } else { total };
+                if others < q && q <= others + w {
+                    swings[i] += 1;
+                }
             }
         }
     }
 }
 
+/// Draws per batch of [`Layout::draw_batch`].
+const BATCH: usize = 32;
+
+/// A batch's random words and totals.
+struct Scratch {
+    bits: Vec<u64>,
+    words: Vec<u64>,
+    totals: [u128; BATCH],
+}
+
 const CHUNKS: u64 = 64;
 
+/// Counts the swings of every major in `samples` draws, split into
+/// [`CHUNKS`] fixed chunks with their own streams (so the counts depend on
+/// the seed only); `progress(draws done)` hears each finished chunk on the
+/// calling thread.
 fn run(
     layout: &Layout<'_>,
     samples: u64,
     options: &ApproxOptions,
     shapley_shubik: bool,
+    progress: &mut dyn FnMut(u64),
 ) -> Vec<u64> {
     let k = layout.majors.len();
     let next = AtomicUsize::new(0);
     let result = Mutex::new(vec![0u64; k]);
-    let work = || {
+    let work = |report: &dyn Fn(u64)| {
         let mut swings = vec![0u64; k];
-        let mut bits = vec![0u64; k.div_ceil(64)];
+        let mut scratch = Scratch {
+            bits: vec![0u64; k.div_ceil(64) * BATCH],
+            words: vec![0u64; layout.tables.len() / 16 * BATCH],
+            totals: [0; BATCH],
+        };
         loop {
             let chunk = next.fetch_add(1, Ordering::Relaxed) as u64;
             if chunk >= CHUNKS {
@@ -193,14 +245,13 @@ fn run(
             let n = samples / CHUNKS + u64::from(chunk < samples % CHUNKS);
             let stream = chunk + if shapley_shubik { CHUNKS } else { 0 };
             let mut rng = Xoshiro256::new(options.seed, stream);
-            for _ in 0..n {
-                let p = if shapley_shubik {
-                    Some(rng.next_u64())
-                } else {
-                    None
-                };
-                layout.draw(&mut rng, p, &mut bits, &mut swings);
+            let mut left = n;
+            while left > 0 {
+                let count = left.min(BATCH as u64) as usize;
+                layout.draw_batch(&mut rng, shapley_shubik, count, &mut scratch, &mut swings);
+                left -= count as u64;
             }
+            report(n);
         }
         let mut r = result.lock().expect("no worker panics");
         for (t, s) in r.iter_mut().zip(&swings) {
@@ -209,15 +260,42 @@ fn run(
     };
     let threads = options.threads.clamp(1, CHUNKS as usize);
     if threads == 1 {
-        work();
+        let done = std::cell::Cell::new(0u64);
+        let progress = std::cell::RefCell::new(progress);
+        work(&|n| {
+            done.set(done.get() + n);
+            (progress.borrow_mut())(done.get());
+        });
     } else {
+        let (tx, rx) = std::sync::mpsc::channel::<u64>();
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(work);
+                let tx = tx.clone();
+                let work = &work;
+                scope.spawn(move || {
+                    work(&|n| {
+                        let _ = tx.send(n);
+                    })
+                });
+            }
+            drop(tx);
+            let mut done = 0;
+            for n in rx {
+                done += n;
+                progress(done);
             }
         });
     }
     result.into_inner().expect("no worker panics")
+}
+
+/// Which indices [`estimate_with`] estimates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Estimated {
+    /// Absolute Banzhaf and Shapley-Shubik.
+    Both,
+    /// Shapley-Shubik only (`banzhaf_absolute` stays empty).
+    ShapleyShubik,
 }
 
 /// Estimates absolute Banzhaf and Shapley-Shubik indices of the
@@ -229,6 +307,18 @@ pub fn estimate(
     descending: &[u128],
     quota: u128,
     options: &ApproxOptions,
+) -> Result<ApproxIndices> {
+    estimate_with(descending, quota, options, Estimated::Both, &mut |_, _| {})
+}
+
+/// [`estimate`] of the indices `which` says, calling `progress(done,
+/// total)` (draws) on the calling thread as chunks of draws finish.
+pub fn estimate_with(
+    descending: &[u128],
+    quota: u128,
+    options: &ApproxOptions,
+    which: Estimated,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ApproxIndices> {
     if !(options.epsilon > 0.0 && options.epsilon < 1.0) {
         return Err(Error::invalid(
@@ -259,10 +349,23 @@ pub fn estimate(
             })
             .collect()
     };
+    let runs = if which == Estimated::Both { 2 } else { 1 };
+    let all = samples * runs;
+    let banzhaf_absolute = if which == Estimated::Both {
+        to_estimates(run(&layout, samples, options, false, &mut |d| {
+            progress(d, all)
+        }))
+    } else {
+        Vec::new()
+    };
+    let offset = all - samples;
+    let shapley_shubik = to_estimates(run(&layout, samples, options, true, &mut |d| {
+        progress(offset + d, all)
+    }));
     Ok(ApproxIndices {
         samples,
-        banzhaf_absolute: to_estimates(run(&layout, samples, options, false)),
-        shapley_shubik: to_estimates(run(&layout, samples, options, true)),
+        banzhaf_absolute,
+        shapley_shubik,
         options: *options,
     })
 }

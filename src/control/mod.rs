@@ -29,6 +29,7 @@
 pub mod analysis;
 pub mod approx;
 pub mod concentration;
+mod counting;
 pub mod decisive;
 pub mod power_index;
 mod wide;

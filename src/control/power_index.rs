@@ -7,19 +7,26 @@
 //! - Shapley-Shubik: φ_i = Σ over swing coalitions S of
 //!   |S|!·(n−|S|−1)! / n!.
 //!
-//! Method: pseudo-polynomial dynamic programming over coalition weights
-//! below the quota, with exact big-integer counts (counts reach 2^n, so
-//! they are stored as ⌈(n+1)/64⌉ 64-bit limbs per cell, in one flat vector).
-//! - Banzhaf, O(n·q): the generating function F(x) = Π (1 + x^{w_j})
-//!   truncated below x^q (one in-place knapsack pass per player). The
-//!   coalitions of the *others* of a player of weight w are
+//! Method: generating functions truncated below the quota, with exact
+//! multi-limb counts (`counting.rs`: lightest players first, each row's
+//! limbs sized to its largest possible count, passes split over the cores).
+//! The quota counted is min(q, T − q + 1) (T the total weight): a player
+//! swings in S at quota q iff it swings in the complement of S ∪ {i} at
+//! quota T − q + 1, so swing counts are equal, and the Shapley-Shubik weight
+//! s!(n−1−s)! is the same for s and n−1−s. With q that quota, n the players
+//! and L = ⌈n/64⌉ limbs:
+//! - Banzhaf, O(n·q·L) time (O(n·q) limb additions while the counts fit
+//!   one limb), O(q·L) memory: F(x) = Π (1 + x^{w_j}) below x^q computed
+//!   once; the coalitions of the *others* of a player of weight w are
 //!   G = F / (1 + x^w) = F · Σ_j (−1)^j x^{jw}, so its swings
 //!   η = Σ_{q−w <= k < q} g_k = `Σ_j (−1)^j · F[q−(j+1)w, q−jw)`: an
-//!   alternating sum of range counts, O(q/w) with F turned into prefix
-//!   sums. Players of equal weight share one computation (grouping).
-//! - Shapley-Shubik, O(n²·q): the same with a second dimension for the
-//!   coalition size, `F[s][k]`, and `c_s = Σ_j (−1)^j F[s−j][q−(j+1)w, q−jw)`
-//!   for each size s, per distinct weight.
+//!   alternating sum of range counts, O(q/w·L) with F turned into prefix
+//!   sums. Players of equal weight share one division.
+//! - Shapley-Shubik, O(n²·q·L) time, O(n·q·L) memory: the same with a
+//!   second dimension for the coalition size, `F[s][k]` (row s only from
+//!   the least weight of s players), and
+//!   `c_s = Σ_j (−1)^j F[s−j][q−(j+1)w, q−jw)` for each size s, per
+//!   distinct weight: O(n·min(n, q/w)·L).
 //!
 //! Players of weight 0 are dummies: index 0, left out of the counting (the
 //! other players' indices do not change). Memory and work are checked
@@ -35,6 +42,9 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use super::counting::{
+    banzhaf_table, limbs_for_power, prefix_sums, size_table, size_table_bytes, threads,
+};
 use super::Threshold;
 use crate::error::{Error, Result};
 
@@ -53,16 +63,18 @@ pub struct WeightedGame {
 pub struct ExactLimits {
     /// Bytes of counting tables.
     pub max_bytes: u64,
-    /// Limb additions (a proxy for time; about 10^9 per second).
+    /// Limb additions (a proxy for time; several 10^9 per second on two
+    /// cores).
     pub max_limb_ops: u64,
 }
 
 impl Default for ExactLimits {
-    /// 2 GiB of tables and 2·10^10 limb operations (tens of seconds).
+    /// 2 GiB of tables and 2·10^11 limb operations (counted as in
+    /// [`WeightedGame::exact_cost`]; about a minute on two cores).
     fn default() -> Self {
         ExactLimits {
             max_bytes: 2 << 30,
-            max_limb_ops: 20_000_000_000,
+            max_limb_ops: 200_000_000_000,
         }
     }
 }
@@ -108,9 +120,20 @@ impl Banzhaf {
     }
 }
 
-/// Limbs per count: counts are at most 2^n.
-fn limbs_for(players: usize) -> usize {
-    players / 64 + 1
+/// The game as the counting tables see it.
+struct Counting {
+    /// Players with a positive weight.
+    n: usize,
+    /// The quota counted: `min(q, T − q + 1)` (a player swings in S iff it
+    /// swings in the complement of S ∪ {i} at quota T − q + 1, so the
+    /// swing counts are equal and the Shapley-Shubik weight s!(n−1−s)! is
+    /// symmetric); `None` if no coalition reaches q.
+    quota: Option<usize>,
+    /// Weights below the counted quota, ascending (the others are 1 in
+    /// every factor below it).
+    small: Vec<usize>,
+    /// Distinct positive weights, ascending.
+    distinct: Vec<u64>,
 }
 
 impl WeightedGame {
@@ -127,36 +150,76 @@ impl WeightedGame {
         Ok(())
     }
 
-    /// Bytes and limb operations the exact computation needs.
-    pub fn exact_cost(&self, shapley_shubik: bool) -> (u64, u64) {
-        let n = self.active().len() as u64;
-        let q = self.quota;
-        let l = limbs_for(n as usize) as u64;
-        let distinct = {
-            let mut w = self.active();
-            w.sort_unstable();
-            w.dedup();
-            w.len() as u64
+    fn counting(&self) -> Counting {
+        let mut active = self.active();
+        active.sort_unstable();
+        let total: u128 = active.iter().map(|&w| u128::from(w)).sum();
+        let q = u128::from(self.quota);
+        let quota = (q <= total).then(|| {
+            let dual = total - q + 1;
+            usize::try_from(q.min(dual)).unwrap_or(usize::MAX)
+        });
+        let small = match quota {
+            Some(qd) => active
+                .iter()
+                .filter(|&&w| (w as u128) < qd as u128)
+                .map(|&w| w as usize)
+                .collect(),
+            None => Vec::new(),
         };
+        let n = active.len();
+        active.dedup();
+        Counting {
+            n,
+            quota,
+            small,
+            distinct: active,
+        }
+    }
+
+    /// Bytes and limb operations the exact computation needs (upper bounds;
+    /// the quota is the smaller of q and T − q + 1).
+    ///
+    /// Banzhaf: one row of q limb cells and one pass per player whose
+    /// weight is below the quota, each over the nonzero part of the row
+    /// (lightest first, so the part is min(q, w_1 + … + w_j) cells) and the
+    /// ⌈j/64⌉ limbs in use: O(n·q·n/64) limb additions at most, then
+    /// O(q) prefix sums and O(q/w) per distinct weight w.
+    /// Shapley-Shubik: rows s = 0..n of [lo_s, q) (lo_s the least weight of
+    /// s players) with ⌈log2 C(n, s)/64⌉ limbs each, and one pass per player
+    /// over the rows in use: O(n²·q·n/64) limb additions at most, then
+    /// O(n·min(n, q/w)) range sums per distinct weight w.
+    pub fn exact_cost(&self, shapley_shubik: bool) -> (u64, u64) {
+        let c = self.counting();
+        let Some(q) = c.quota else {
+            return (0, 0);
+        };
+        let q = q as u64;
+        let ns = c.small.len();
+        let l = limbs_for_power(ns) as u64;
+        let mut ops = 0u64;
+        let mut reach = 0u64; // w_1 + … + w_j, capped at q
+        for (j, &w) in c.small.iter().enumerate() {
+            reach = reach.saturating_add(w as u64).min(q);
+            let e = limbs_for_power(j + 1) as u64;
+            let rows = if shapley_shubik { j as u64 + 1 } else { 1 };
+            ops = ops.saturating_add(reach.saturating_mul(e).saturating_mul(rows));
+        }
+        let d = c.distinct.len() as u64;
+        let n = c.n as u64;
         if shapley_shubik {
-            let bytes = (n + 1)
-                .saturating_mul(q)
-                .saturating_mul(l)
-                .saturating_mul(8);
-            let ops = (n.saturating_mul(n + 3) / 2)
-                .saturating_mul(q)
-                .saturating_mul(l)
-                .saturating_add(
-                    distinct
-                        .saturating_mul(n)
-                        .saturating_mul(n)
-                        .saturating_mul(l),
-                );
-            (bytes, ops)
+            let bytes = size_table_bytes(&c.small, q as usize).unwrap_or(u64::MAX);
+            let extract = d.saturating_mul(n).saturating_mul(n).saturating_mul(l + 1);
+            (bytes, ops.saturating_add(extract))
         } else {
-            let bytes = 2u64.saturating_mul(q).saturating_mul(l).saturating_mul(8);
-            let ops = (n + distinct).saturating_mul(q).saturating_mul(l);
-            (bytes, ops)
+            let bytes = q.saturating_mul(l).saturating_mul(8);
+            let extract = q.saturating_mul(l).saturating_add(
+                c.distinct
+                    .iter()
+                    .map(|&w| (q / w + 1).saturating_mul(l))
+                    .fold(0u64, u64::saturating_add),
+            );
+            (bytes, ops.saturating_add(extract))
         }
     }
 
@@ -187,48 +250,44 @@ impl WeightedGame {
         Ok(())
     }
 
-    /// Exact Banzhaf counts, O(n·q).
+    /// Exact Banzhaf counts; see [`WeightedGame::exact_cost`] for the work.
     pub fn banzhaf(&self, limits: &ExactLimits) -> Result<Banzhaf> {
+        self.banzhaf_with_progress(limits, &mut |_, _| {})
+    }
+
+    /// [`WeightedGame::banzhaf`], calling `progress(done, total)` after
+    /// each factor of the generating function.
+    pub fn banzhaf_with_progress(
+        &self,
+        limits: &ExactLimits,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Banzhaf> {
         self.check_limits(limits, false)?;
-        let active = self.active();
-        let n = active.len();
-        let l = limbs_for(n);
-        let q = self.quota as usize;
-        // f[k] = number of coalitions (of all active players) of weight k < q.
-        let mut f = vec![0u64; q * l];
-        f[0] = 1;
-        let mut top = 0usize; // largest k with f[k] != 0
-        for &w in &active {
-            let w = w as usize;
-            if w >= q {
-                continue; // 1 + x^w is 1 below x^q
-            }
-            let hi = (top + w).min(q - 1);
-            for k in (w..=hi).rev() {
-                add_within(&mut f, k * l, (k - w) * l, l);
-            }
-            top = hi;
-        }
-        // Prefix sums in place: f[k] = coalitions of weight <= k.
+        let c = self.counting();
+        let n = c.n;
+        let Some(q) = c.quota else {
+            return Ok(Banzhaf {
+                swings: vec![BigUint::zero(); self.weights.len()],
+                players: n,
+            });
+        };
+        let l = limbs_for_power(c.small.len());
+        let mut f = banzhaf_table(&c.small, q, l, progress);
         prefix_sums(&mut f, l);
-        let mut distinct = active.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let mut by_weight: Vec<(u64, BigUint)> = Vec::with_capacity(distinct.len());
-        let mut acc = Alternating::new(l);
-        for &w in &distinct {
-            // η(w) = Σ_j (−1)^j · #{coalitions of weight in [q−(j+1)w, q−jw)}
-            // (G = F / (1 + x^w) = F · Σ_j (−1)^j x^{jw}).
-            acc.clear();
+        let f = &f;
+        // η(w) = Σ_j (−1)^j · #{coalitions of weight in [q−(j+1)w, q−jw)}
+        // (G = F / (1 + x^w) = F · Σ_j (−1)^j x^{jw}).
+        let by_weight = per_weight(&c.distinct, |w| {
+            let mut acc = Alternating::new(l);
             let wu = w as usize;
             let mut j = 0usize;
             while let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > 0) {
                 let lo = hi.saturating_sub(wu);
-                acc.add_range(&f, l, lo, hi, j % 2 == 1);
+                acc.add_range(f, l, 0, lo, hi, j % 2 == 1);
                 j += 1;
             }
-            by_weight.push((w, acc.value()));
-        }
+            acc.value()
+        });
         let swings = self
             .weights
             .iter()
@@ -236,100 +295,99 @@ impl WeightedGame {
                 if w == 0 {
                     BigUint::zero()
                 } else {
-                    let i = by_weight
-                        .binary_search_by_key(&w, |(bw, _)| *bw)
+                    let i = c
+                        .distinct
+                        .binary_search(&w)
                         .expect("every active weight has a count");
-                    by_weight[i].1.clone()
+                    by_weight[i].clone()
                 }
             })
             .collect();
         Ok(Banzhaf { swings, players: n })
     }
 
-    /// Exact Shapley-Shubik indices (input order), O(n²·q).
+    /// Exact Shapley-Shubik indices (input order); see
+    /// [`WeightedGame::exact_cost`] for the work.
     pub fn shapley_shubik(&self, limits: &ExactLimits) -> Result<Vec<BigRational>> {
+        self.shapley_shubik_with_progress(limits, &mut |_, _| {})
+    }
+
+    /// [`WeightedGame::shapley_shubik`], calling `progress(done, total)`
+    /// after each factor of the generating function.
+    pub fn shapley_shubik_with_progress(
+        &self,
+        limits: &ExactLimits,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Vec<BigRational>> {
         self.check_limits(limits, true)?;
-        let active = self.active();
-        let n = active.len();
-        let l = limbs_for(n);
-        let q = self.quota as usize;
-        let row = q * l;
-        // f[s][k]: coalitions of size s and weight k < q.
-        let mut f = vec![0u64; (n + 1) * row];
-        f[0] = 1;
-        // Non-zero range of each row, to skip empty cells.
-        let mut lo = vec![usize::MAX; n + 1];
-        let mut hi = vec![0usize; n + 1];
-        lo[0] = 0;
-        let mut processed = 0usize;
-        for &w in &active {
-            let w = w as usize;
-            if w >= q {
-                processed += 1;
-                continue;
-            }
-            for s in (0..=processed).rev() {
-                if lo[s] == usize::MAX || lo[s] + w >= q {
-                    continue;
-                }
-                let from = lo[s] + w;
-                let to = (hi[s] + w).min(q - 1);
-                let (a, b) = f.split_at_mut((s + 1) * row);
-                let src = &a[s * row..];
-                let dst = &mut b[..row];
-                add_cells(
-                    &mut dst[from * l..(to + 1) * l],
-                    &src[(from - w) * l..(to + 1 - w) * l],
-                    l,
-                );
-                lo[s + 1] = lo[s + 1].min(from);
-                hi[s + 1] = if lo[s + 1] == usize::MAX {
-                    to
-                } else {
-                    hi[s + 1].max(to)
-                };
-            }
-            processed += 1;
+        let c = self.counting();
+        let n = c.n;
+        let Some(q) = c.quota else {
+            return Ok(vec![BigRational::zero(); self.weights.len()]);
+        };
+        let mut t = size_table(&c.small, q, progress);
+        let rows = c.small.len() + 1;
+        for s in 0..rows {
+            let l = t.limbs[s];
+            let (a, b) = (t.offset[s], t.offset[s + 1]);
+            prefix_sums(&mut t.cells[a..b], l);
         }
-        // Weights of s! (n-1-s)! for s = 0..n-1, and n!.
+        let t = &t;
+        let width = t.limbs.iter().copied().max().unwrap_or(1);
+        // s!·(n−1−s)! for s = 0..n−1, and n!.
         let mut fact = vec![BigUint::one(); n + 1];
         for i in 1..=n {
             fact[i] = &fact[i - 1] * BigUint::from(i);
         }
+        let coef: Vec<BigUint> = (0..n).map(|s| &fact[s] * &fact[n - 1 - s]).collect();
+        let coef = &coef;
         let n_fact = BigInt::from(fact[n].clone());
-        let mut distinct = active.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        for s in 0..=n {
-            prefix_sums(&mut f[s * row..(s + 1) * row], l);
-        }
-        let mut by_weight: Vec<(u64, BigRational)> = Vec::with_capacity(distinct.len());
-        let mut acc = Alternating::new(l);
-        for &w in &distinct {
+        let by_weight = per_weight(&c.distinct, |w| {
             let wu = w as usize;
-            let mut numer = BigUint::zero();
             // Swing coalitions of the others of size s:
             // c_s = Σ_j (−1)^j · #{size s−j, weight in [q−(j+1)w, q−jw)}
-            // (G = F / (1 + y·x^w)); the ranges leave [0, q) after q/w steps.
-            for s in 0..n {
-                acc.clear();
+            // (G = F / (1 + y·x^w)); the ranges leave row r's [lo_r, q)
+            // after (q − lo_r)/w steps. Row by row, so each row is read
+            // once, in order; c_s kept as + and − limb sums.
+            let aw = width + 2;
+            let mut plus = vec![0u64; n * aw];
+            let mut minus = vec![0u64; n * aw];
+            let mut tmp = vec![0u64; width];
+            for r in 0..rows.min(n) {
+                let start = t.lo[r];
+                if start >= q {
+                    break;
+                }
+                let (row, l) = (t.row(r), t.limbs[r]);
                 let mut j = 0usize;
-                while j <= s {
-                    let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > 0) else {
+                while r + j < n {
+                    let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > start) else {
                         break;
                     };
-                    let lo = hi.saturating_sub(wu);
-                    let r = s - j;
-                    acc.add_range(&f[r * row..(r + 1) * row], l, lo, hi, j % 2 == 1);
+                    let lo = hi.saturating_sub(wu).max(start);
+                    let tmp = &mut tmp[..l];
+                    let upper = &row[(hi - 1 - start) * l..(hi - start) * l];
+                    if lo == start {
+                        tmp.copy_from_slice(upper);
+                    } else {
+                        sub_into(tmp, upper, &row[(lo - 1 - start) * l..(lo - start) * l]);
+                    }
+                    let s = r + j;
+                    let acc = if j % 2 == 1 { &mut minus } else { &mut plus };
+                    add_into(&mut acc[s * aw..(s + 1) * aw], tmp);
                     j += 1;
                 }
-                let c = acc.value();
-                if !c.is_zero() {
-                    numer += c * &fact[s] * &fact[n - 1 - s];
+            }
+            let mut numer = BigUint::zero();
+            for (s, coef) in coef.iter().enumerate() {
+                let count = limbs_to_biguint(&plus[s * aw..(s + 1) * aw])
+                    - limbs_to_biguint(&minus[s * aw..(s + 1) * aw]);
+                if !count.is_zero() {
+                    numer += count * coef;
                 }
             }
-            by_weight.push((w, BigRational::new(BigInt::from(numer), n_fact.clone())));
-        }
+            BigRational::new(BigInt::from(numer), n_fact.clone())
+        });
         Ok(self
             .weights
             .iter()
@@ -337,73 +395,36 @@ impl WeightedGame {
                 if w == 0 {
                     BigRational::zero()
                 } else {
-                    let i = by_weight
-                        .binary_search_by_key(&w, |(bw, _)| *bw)
+                    let i = c
+                        .distinct
+                        .binary_search(&w)
                         .expect("every active weight has an index");
-                    by_weight[i].1.clone()
+                    by_weight[i].clone()
                 }
             })
             .collect())
     }
 }
 
-/// `v[dst..dst+l] += v[src..src+l]` (dst > src), limbs little-endian.
-#[inline]
-fn add_within(v: &mut [u64], dst: usize, src: usize, l: usize) {
-    let mut carry = false;
-    for j in 0..l {
-        let (a, c1) = v[dst + j].overflowing_add(v[src + j]);
-        let (b, c2) = a.overflowing_add(u64::from(carry));
-        v[dst + j] = b;
-        carry = c1 | c2;
+/// `value(w)` for every distinct weight, in order, split over threads
+/// (contiguous chunks, so the order and the values do not depend on them).
+fn per_weight<T: Send>(distinct: &[u64], value: impl Fn(u64) -> T + Sync) -> Vec<T> {
+    let threads = threads().min(distinct.len().max(1));
+    if threads <= 1 || distinct.len() < 8 {
+        return distinct.iter().map(|&w| value(w)).collect();
     }
-    debug_assert!(!carry, "counts fit their limbs");
-}
-
-/// Cell-wise `dst += src` over two equally long runs of `l`-limb cells.
-fn add_cells(dst: &mut [u64], src: &[u64], l: usize) {
-    match l {
-        1 => add_cells_n::<1>(dst, src),
-        2 => add_cells_n::<2>(dst, src),
-        3 => add_cells_n::<3>(dst, src),
-        4 => add_cells_n::<4>(dst, src),
-        5 => add_cells_n::<5>(dst, src),
-        6 => add_cells_n::<6>(dst, src),
-        7 => add_cells_n::<7>(dst, src),
-        8 => add_cells_n::<8>(dst, src),
-        _ => {
-            for (d, s) in dst.chunks_exact_mut(l).zip(src.chunks_exact(l)) {
-                add_into(d, s);
-            }
-        }
-    }
-}
-
-/// [`add_cells`] with the limb count known at compile time (unrolled).
-fn add_cells_n<const L: usize>(dst: &mut [u64], src: &[u64]) {
-    for (d, s) in dst.chunks_exact_mut(L).zip(src.chunks_exact(L)) {
-        let mut carry = 0u64;
-        for j in 0..L {
-            let (a, c1) = d[j].overflowing_add(s[j]);
-            let (b, c2) = a.overflowing_add(carry);
-            d[j] = b;
-            carry = u64::from(c1 | c2);
-        }
-        debug_assert_eq!(carry, 0, "counts fit their limbs");
-    }
-}
-
-/// `dst += src`.
-#[inline]
-fn add_into(dst: &mut [u64], src: &[u64]) {
-    let mut carry = false;
-    for (d, &s) in dst.iter_mut().zip(src) {
-        let (a, c1) = d.overflowing_add(s);
-        let (b, c2) = a.overflowing_add(u64::from(carry));
-        *d = b;
-        carry = c1 | c2;
-    }
-    debug_assert!(!carry, "counts fit their limbs");
+    let chunk = distinct.len().div_ceil(threads);
+    let value = &value;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = distinct
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|&w| value(w)).collect::<Vec<T>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("no worker panics"))
+            .collect()
+    })
 }
 
 /// `out = a - b` (a >= b).
@@ -419,11 +440,21 @@ fn sub_into(out: &mut [u64], a: &[u64], b: &[u64]) {
     debug_assert!(!borrow, "exact division leaves non-negative counts");
 }
 
-/// Rows of counts (`l` limbs per cell) become running sums, in place.
-fn prefix_sums(row: &mut [u64], l: usize) {
-    for k in 1..row.len() / l {
-        add_within(row, k * l, (k - 1) * l, l);
+/// `dst += src` (`src` no longer than `dst`; the sum fits).
+#[inline]
+fn add_into(dst: &mut [u64], src: &[u64]) {
+    let mut carry = false;
+    for (j, d) in dst.iter_mut().enumerate() {
+        let s = src.get(j).copied().unwrap_or(0);
+        if j >= src.len() && !carry {
+            break;
+        }
+        let (a, c1) = d.overflowing_add(s);
+        let (b, c2) = a.overflowing_add(u64::from(carry));
+        *d = b;
+        carry = c1 | c2;
     }
+    debug_assert!(!carry, "counts fit their limbs");
 }
 
 /// A sum of ± range counts, kept as two non-negative limb sums.
@@ -435,39 +466,43 @@ struct Alternating {
 
 impl Alternating {
     fn new(l: usize) -> Alternating {
-        // One extra limb: up to n terms of at most 2^n each.
+        // Two extra limbs: many terms of at most 2^(64l) each.
         Alternating {
-            plus: vec![0; l + 1],
-            minus: vec![0; l + 1],
-            tmp: vec![0; l + 1],
+            plus: vec![0; l + 2],
+            minus: vec![0; l + 2],
+            tmp: vec![0; l],
         }
-    }
-
-    fn clear(&mut self) {
-        self.plus.fill(0);
-        self.minus.fill(0);
     }
 
     /// Adds (or subtracts) the number of coalitions with weight in
-    /// [lo, hi), from a row of prefix sums.
-    fn add_range(&mut self, prefix: &[u64], l: usize, lo: usize, hi: usize, negative: bool) {
+    /// [lo, hi), from a row of prefix sums (`l` limbs a cell) that starts
+    /// at weight `start`.
+    fn add_range(
+        &mut self,
+        prefix: &[u64],
+        l: usize,
+        start: usize,
+        lo: usize,
+        hi: usize,
+        negative: bool,
+    ) {
+        let lo = lo.max(start);
         if lo >= hi {
             return;
         }
-        let upper = &prefix[(hi - 1) * l..hi * l];
+        let upper = &prefix[(hi - 1 - start) * l..(hi - start) * l];
         let tmp = &mut self.tmp[..l];
-        if lo == 0 {
+        if lo == start {
             tmp.copy_from_slice(upper);
         } else {
-            sub_into(tmp, upper, &prefix[(lo - 1) * l..lo * l]);
+            sub_into(tmp, upper, &prefix[(lo - 1 - start) * l..(lo - start) * l]);
         }
-        self.tmp[l] = 0;
         let target = if negative {
             &mut self.minus
         } else {
             &mut self.plus
         };
-        add_into(target, &self.tmp);
+        add_into(target, &self.tmp[..l]);
     }
 
     /// plus − minus (never negative: it counts coalitions).

@@ -85,8 +85,12 @@ fn json_float(x: Option<f64>) -> String {
 fn notes(ix: &PowerIndices) -> Vec<String> {
     match &ix.values {
         IndexValues::Exact(e) => {
+            let what = match e.shapley_shubik_estimate {
+                Some(_) => "banzhaf exact",
+                None => "exact",
+            };
             let mut notes = vec![
-                "exact for the integer game below: error 0".to_string(),
+                format!("{what} for the integer game below: error 0"),
                 "index (banzhaf) is the absolute Banzhaf index η_i / 2^(n−1); normalized is \
                  η_i / Σ η"
                     .to_string(),
@@ -106,31 +110,50 @@ fn notes(ix: &PowerIndices) -> Vec<String> {
                     ix.quota
                 ),
             });
+            if let Some(a) = &e.shapley_shubik_estimate {
+                notes.push(
+                    "shapley_shubik is estimated: exact counting of this game is beyond the \
+                     limits (exact Banzhaf is not)"
+                        .into(),
+                );
+                let mut more = approx_notes(ix, a);
+                notes.push(more.swap_remove(2));
+                notes.push(more.swap_remove(0));
+            }
             notes
         }
-        IndexValues::Approximate(a) => vec![
-            format!(
-                "Monte Carlo over random coalitions of all {} holders with their exact balances; \
-                 each index is within ± error of the true value, all {} at once with probability \
-                 >= {} (Hoeffding: m = ceil(ln(2k/δ) / (2ε²)) = {} draws per index; seed {})",
-                a.population,
-                ix.players.len(),
-                1.0 - a.delta,
-                a.samples,
-                a.seed
-            ),
-            "index (banzhaf) is the absolute Banzhaf index (swing probability); the normalized \
-             index needs every holder's and is not estimated"
-                .into(),
-            "index (shapley_shubik) is estimated through Owen's multilinear extension (a uniform \
-             t, then each holder joins with probability t)"
-                .into(),
-        ],
+        IndexValues::Approximate(a) => approx_notes(ix, a),
     }
 }
 
+/// The notes of Monte Carlo estimates.
+fn approx_notes(ix: &PowerIndices, a: &ApproximateIndices) -> Vec<String> {
+    vec![
+        format!(
+            "Monte Carlo over random coalitions of all {} holders with their exact balances; \
+                 each index is within ± error of the true value, all {} at once with probability \
+                 >= {} (Hoeffding: m = ceil(ln(2k/δ) / (2ε²)) = {} draws per index; seed {})",
+            a.population,
+            ix.players.len(),
+            1.0 - a.delta,
+            a.samples,
+            a.seed
+        ),
+        "index (banzhaf) is the absolute Banzhaf index (swing probability); the normalized \
+             index needs every holder's and is not estimated"
+            .into(),
+        "index (shapley_shubik) is estimated through Owen's multilinear extension (a uniform \
+             t, then each holder joins with probability t)"
+            .into(),
+    ]
+}
+
 fn mode(ix: &PowerIndices) -> &'static str {
-    match ix.values {
+    match &ix.values {
+        IndexValues::Exact(ExactIndices {
+            shapley_shubik_estimate: Some(_),
+            ..
+        }) => "exact banzhaf, approximate shapley_shubik",
         IndexValues::Exact(_) => "exact",
         IndexValues::Approximate(_) => "approximate",
     }
@@ -160,11 +183,15 @@ fn exact_rows(ix: &PowerIndices, e: &ExactIndices, decimals: u8) -> [Vec<IndexRo
             .enumerate()
             .map(|(i, b)| row(i, &b.absolute))
             .collect(),
-        e.shapley_shubik
-            .iter()
-            .enumerate()
-            .map(|(i, v)| row(i, v))
-            .collect(),
+        match &e.shapley_shubik_estimate {
+            Some(a) => approx_rows(ix, a, decimals)[1].split_off(0),
+            None => e
+                .shapley_shubik
+                .iter()
+                .enumerate()
+                .map(|(i, v)| row(i, v))
+                .collect(),
+        },
     ]
 }
 
@@ -228,6 +255,12 @@ fn indices_json(out: &mut serde_json::Map<String, Value>, ix: &PowerIndices, dec
                 WeightResolution::Total(n) => n.to_string(),
             };
             pi.insert("resolution".into(), json!(resolution));
+            if let Some(a) = &e.shapley_shubik_estimate {
+                pi.insert("samples".into(), json!(a.samples));
+                pi.insert("epsilon".into(), json!(a.epsilon));
+                pi.insert("delta".into(), json!(a.delta));
+                pi.insert("seed".into(), json!(a.seed));
+            }
         }
         IndexValues::Approximate(a) => {
             pi.insert("game_quota".into(), json!(power(a.game_quota, decimals)));
@@ -836,7 +869,11 @@ fn indices_table(t: &mut String, ix: &PowerIndices, d: u8) {
             b.weight,
             short(&b.index),
             short(&s.index),
-            b.error
+            if b.error == s.error {
+                b.error.clone()
+            } else {
+                format!("{}/{}", b.error, s.error)
+            }
         );
     }
     if bz.len() > TABLE_ROWS {
