@@ -12,24 +12,13 @@ use num_traits::{Signed, Zero};
 use serde::Serialize;
 
 use crate::decimal::{round_half_up, DecimalLiteral};
+pub use crate::io::metadata::PublishedScores;
 use crate::quantity::Quantity;
 use crate::report::ChoiceResult;
 
 /// Relative tolerance of a published score: 10⁻⁹ (about 2²⁻³⁰ of a 52-bit
 /// float mantissa's sums over tens of thousands of votes).
 pub const TOLERANCE: (u32, u32) = (1, 1_000_000_000);
-
-/// What a source publishes about one proposal's scores, as written there.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PublishedScores {
-    /// One score per choice, in the proposal's choice order (`None`: not
-    /// published).
-    pub scores: Option<Vec<String>>,
-    /// The total of the valid votes' power (`None`: not published).
-    pub total: Option<String>,
-    /// The number of votes (`None`: not published).
-    pub votes: Option<String>,
-}
 
 /// One published number beside govkit's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -524,3 +524,104 @@ fn mixed_created_formats_are_errors() {
         &["votes.csv line 3", "field 'created'", "mixed formats"],
     );
 }
+
+// ---------------------------------------------------------------------------
+// Stakes and votes beyond the token's supply
+// ---------------------------------------------------------------------------
+
+const FUNDING: &str = "[conviction]\ndecay = \"0.9\"\nmax_ratio = \"0.2\"\nweight = \"0.002\"\n\
+min_threshold_stake = \"20%\"\nfunds = \"15000\"\nsupply = \"45000\"\ndecimals = 0\n\
+timeline = \"stakes.csv\"\n[[proposal]]\nid = \"garden\"\nrequested = \"1000\"\n\
+[[proposal]]\nid = \"bridge\"\nrequested = \"2000\"\n";
+
+#[test]
+fn stakes_beyond_the_supply_are_refused() {
+    // 30000 + 20000 = 50000 staked at block 3 > 45000 tokens in existence.
+    let dir = folder(&[
+        ("f.toml", FUNDING),
+        (
+            "stakes.csv",
+            "block,account,proposal,amount\n1,alice,garden,30000\n3,bob,bridge,20000\n",
+        ),
+    ]);
+    refused(
+        govkit(dir.path(), &["conviction", "f.toml"]),
+        5,
+        &[
+            "stakes.csv line 3",
+            "'amount'",
+            "more than the supply (45000 tokens",
+            "before this row: 30000",
+        ],
+    );
+    // Alice moving her 30000 to bridge after bob unstakes stays within it:
+    // stakes are replaced, not added (30000 + 15000 = 45000 at most).
+    let dir = folder(&[
+        ("f.toml", FUNDING),
+        (
+            "stakes.csv",
+            "block,account,proposal,amount\n1,alice,garden,30000\n2,bob,bridge,15000\n\
+             3,alice,garden,0\n4,alice,bridge,30000\n",
+        ),
+    ]);
+    let (code, _, err, _) = govkit(dir.path(), &["conviction", "f.toml"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn referendum_votes_beyond_the_issuance_are_refused() {
+    // Issuance 10000: alice 6000 then bob 5000 commit 11000.
+    let base =
+        std::fs::read_to_string(root().join("proposals/referendum-small-spend.toml")).unwrap();
+    let head = &base[..base.find("[[vote]]").unwrap()];
+    let votes = "[[vote]]\nblock = 2\naccount = \"alice\"\nvote = \"aye\"\nbalance = \"6000\"\n\
+        conviction = \"1x\"\n\n[[vote]]\nblock = 3\naccount = \"bob\"\nvote = \"split\"\n\
+        aye = \"2500\"\nnay = \"2500\"\n";
+    let dir = folder(&[("r.toml", &format!("{head}{votes}"))]);
+    refused(
+        govkit(dir.path(), &["conviction", "r.toml"]),
+        5,
+        &[
+            "r.toml line",
+            "vote.vote",
+            "more than the total issuance (10000 tokens",
+            "committed before it: 6000",
+        ],
+    );
+    // Alice changing her vote replaces her 6000: 4000 + 5000 fits.
+    let votes = votes.replace(
+        "[[vote]]\nblock = 3",
+        "[[vote]]\nblock = 3\naccount = \"alice\"\nvote = \"aye\"\nbalance = \"4000\"\n\
+         conviction = \"1x\"\n\n[[vote]]\nblock = 3",
+    );
+    let dir = folder(&[("r.toml", &format!("{head}{votes}"))]);
+    let (code, _, err, _) = govkit(dir.path(), &["conviction", "r.toml"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn line_numbers_are_right_whatever_the_line_endings() {
+    // The bad weight is on line 4 (header on line 1) with old Mac (CR),
+    // Windows (CRLF) and Unix (LF) line endings, with and without a blank
+    // line before it (then line 5).
+    for (name, end) in [("cr", "\r"), ("crlf", "\r\n"), ("lf", "\n")] {
+        for (blank, line) in [("", 4), ("blank", 5)] {
+            let extra = if blank.is_empty() {
+                String::new()
+            } else {
+                end.to_string()
+            };
+            let votes = format!(
+                "voter,choice,weight{end}0xa,1,5{end}0xb,1,6{end}{extra}0xc,1,x7{end}0xd,1,1{end}"
+            );
+            let dir = folder(&[
+                ("votes.csv", &votes),
+                ("p.toml", &proposal("votes.csv", "csv", "")),
+            ]);
+            let expected = format!("votes.csv line {line}: field 'weight'");
+            let result = govkit(dir.path(), &["evaluate", "p.toml"]);
+            assert!(result.2.contains(&expected), "{name} {blank}: {}", result.2);
+            refused(result, 5, &[&expected]);
+        }
+    }
+}

@@ -271,6 +271,9 @@ impl FundingFile {
                 .map(|(i, p)| (p.id.as_str(), i as u32))
                 .collect(),
             accounts: HashMap::new(),
+            supply: self.funding.supply,
+            stakes: HashMap::new(),
+            staked: 0,
             timeline: Timeline::default(),
             previous: None,
         }
@@ -320,6 +323,13 @@ pub struct TimelineBuilder<'f> {
     accounts: HashMap<String, u32>,
     timeline: Timeline,
     previous: Option<(u64, u64)>,
+    /// The stake token's supply: all stakes together never exceed it (the
+    /// tokens are held by the contract).
+    supply: u128,
+    /// Each (account, proposal)'s current stake.
+    stakes: HashMap<(u32, u32), u128>,
+    /// All current stakes together.
+    staked: u128,
 }
 
 impl TimelineBuilder<'_> {
@@ -389,6 +399,27 @@ impl TimelineBuilder<'_> {
         let amount = Amount::parse(row.amount.trim(), AmountUnit::Token, self.decimals)
             .map_err(|e| Error::input(at(TimelineField::Amount), e.to_string()))?
             .base_units();
+        let previous = self.stakes.insert((account, proposal), amount).unwrap_or(0);
+        // previous <= staked (it is one of its terms), and the new total is
+        // at most the supply below: no overflow, as checked here.
+        let staked = (self.staked - previous)
+            .checked_add(amount)
+            .filter(|&t| t <= self.supply)
+            .ok_or_else(|| {
+                let tokens =
+                    |x: u128| crate::amount::Power::from_units(x).to_decimal_string(self.decimals);
+                Error::input(
+                    at(TimelineField::Amount),
+                    format!(
+                        "after this row the stakes total more than the supply ({} tokens, \
+                         conviction.supply): the staked tokens are held by the contract, so \
+                         they cannot exceed it (staked before this row: {})",
+                        tokens(self.supply),
+                        tokens(self.staked),
+                    ),
+                )
+            })?;
+        self.staked = staked;
         self.timeline.events.push(StakeEvent {
             block,
             account,

@@ -29,6 +29,7 @@
 //! conviction = "3x"               # none (0.1x), 1x .. 6x
 //! ```
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -309,6 +310,11 @@ impl ReferendumFile {
         };
         let mut actions = Vec::new();
         let mut lines = Vec::new();
+        // The balance each account has committed (voted or delegated); all
+        // together never exceed the total issuance, or support would pass
+        // 100% (the pallet's Perbill would saturate, silently).
+        let mut committed: HashMap<String, u128> = HashMap::new();
+        let mut committed_total: u128 = 0;
         let mut previous: Option<(u64, u64)> = None;
         for v in &file.vote {
             let line = toml_util::line_at(text, v.block.span().start);
@@ -426,6 +432,34 @@ impl ReferendumFile {
                 "remove" => Action::Remove,
                 _ => Action::Undelegate,
             };
+            let capital = match &action {
+                Action::Vote(AccountVote::Standard { balance, .. }) => Some(*balance),
+                Action::Vote(AccountVote::Split { aye, nay }) => aye.checked_add(*nay),
+                Action::Vote(AccountVote::SplitAbstain { aye, nay, abstain }) => {
+                    aye.checked_add(*nay).and_then(|x| x.checked_add(*abstain))
+                }
+                Action::Delegate { balance, .. } => Some(*balance),
+                _ => Some(0),
+            };
+            let previous = committed.get(&account).copied().unwrap_or(0);
+            let total = capital
+                .and_then(|c| (committed_total - previous).checked_add(c))
+                .filter(|&t| t <= total_issuance);
+            let Some(total) = total else {
+                let tokens =
+                    |x: u128| crate::amount::Power::from_units(x).to_decimal_string(decimals);
+                return Err(Error::input(
+                    vote_at,
+                    format!(
+                        "with this vote the accounts commit more than the total issuance ({} \
+                         tokens, referendum.total_issuance); committed before it: {}",
+                        tokens(total_issuance),
+                        tokens(committed_total)
+                    ),
+                ));
+            };
+            committed_total = total;
+            committed.insert(account.clone(), capital.unwrap_or(0));
             actions.push(TimedAction {
                 block,
                 account,

@@ -3,8 +3,10 @@
 //! The csv crate's `Position::line` miscounts with CRLF line endings and
 //! after blank lines (rust-csv issues #395 and #208), but its byte offsets
 //! are right. So the file is read through [`NewlineLog`], which notes the
-//! offset of every `\n` as bytes stream past; a record's line is the number
-//! of newlines before its byte offset, plus one. The log holds only the
+//! offset of every line terminator (`\n`, `\r\n`, or a lone `\r` as old Mac
+//! exports end their lines, which the csv crate also takes as a terminator)
+//! as bytes stream past; a record's line is the number of terminators
+//! before its byte offset, plus one. The log holds only the
 //! newlines between the last record asked about and the reader's read-ahead,
 //! so memory stays bounded and the extra cost is one pass over the bytes.
 
@@ -21,8 +23,9 @@ use crate::error::{Error, Location, Result};
 
 #[derive(Default)]
 struct NewlineLog {
-    /// Offsets of newlines read but not yet passed by a lookup, each with
-    /// whether a `\r` precedes it.
+    /// Offsets of line terminators read but not yet passed by a lookup
+    /// (the offset of the `\r` of a `\r\n`), each with whether it is a
+    /// two-byte `\r\n`.
     pending: VecDeque<(u64, bool)>,
     /// Newlines before the last looked-up offset.
     passed: u64,
@@ -44,13 +47,16 @@ impl NewlineLog {
     /// belong before the record, so they are skipped.
     fn line_at(&mut self, mut byte: u64) -> u64 {
         loop {
-            while self.pending.front().is_some_and(|&(nl, _)| nl < byte) {
+            while let Some(&(nl, crlf)) = self.pending.front().filter(|&&(nl, _)| nl < byte) {
                 self.pending.pop_front();
                 self.passed += 1;
+                // An offset at the `\n` of a `\r\n` is past that terminator.
+                if crlf && nl + 1 == byte {
+                    byte += 1;
+                }
             }
             match self.pending.front() {
-                Some(&(nl, _)) if nl == byte => byte += 1,
-                Some(&(nl, true)) if nl == byte + 1 => byte += 2,
+                Some(&(nl, crlf)) if nl == byte => byte += if crlf { 2 } else { 1 },
                 _ => return self.passed + 1,
             }
         }
@@ -69,14 +75,29 @@ impl<R: Read> Read for Tracked<R> {
         let start = log.read;
         for (i, &b) in buf[..n].iter().enumerate() {
             log.line_bytes += 1;
-            if b == b'\n' {
-                log.line_bytes = 0;
-                let crlf = if i == 0 {
-                    log.last_was_cr
-                } else {
-                    buf[i - 1] == b'\r'
-                };
-                log.pending.push_back((start + i as u64, crlf));
+            let after_cr = if i == 0 {
+                log.last_was_cr
+            } else {
+                buf[i - 1] == b'\r'
+            };
+            match b {
+                b'\r' => {
+                    log.line_bytes = 0;
+                    log.pending.push_back((start + i as u64, false));
+                }
+                b'\n' if after_cr => {
+                    // The `\r` just before was this terminator's start.
+                    let at = start + i as u64 - 1;
+                    match log.pending.back_mut() {
+                        Some(last) if last.0 == at => last.1 = true,
+                        _ => {}
+                    }
+                }
+                b'\n' => {
+                    log.line_bytes = 0;
+                    log.pending.push_back((start + i as u64, false));
+                }
+                _ => {}
             }
         }
         if n > 0 {
@@ -274,5 +295,9 @@ mod tests {
         assert_eq!(lines_of(b"a,b\n\"x\ny\",2\n3,4"), [2, 4]);
         assert_eq!(lines_of(b"a,b\r\n1,2\r\n\r\n\r\n3,4\r\n"), [2, 5]);
         assert_eq!(lines_of(b"a,b\n\n1,2\n"), [3]);
+        // Old Mac files end lines with a lone CR.
+        assert_eq!(lines_of(b"a,b\r1,2\r3,4\r"), [2, 3]);
+        assert_eq!(lines_of(b"a,b\r1,2\r\r\r3,4\r"), [2, 5]);
+        assert_eq!(lines_of(b"a,b\r\"x\ry\",2\r3,4"), [2, 4]);
     }
 }

@@ -12,7 +12,6 @@ use super::csv_file::CsvFile;
 use super::{normalize_proposal_id, OfficialStatus};
 use crate::amount::{Amount, AmountUnit};
 use crate::error::{Error, Location, Result};
-use crate::score_check::PublishedScores;
 
 /// How `govkit compare --all` finds per-proposal facts in a metadata CSV
 /// (e.g. a Snapshot space's proposal export): quorum and official outcome.
@@ -42,6 +41,18 @@ pub struct BatchSpec {
     pub passed: Vec<String>,
     /// Status values that mean "defeated".
     pub defeated: Vec<String>,
+}
+
+/// What a source publishes about one proposal's scores, as written there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublishedScores {
+    /// One score per choice, in the proposal's choice order (`None`: not
+    /// published).
+    pub scores: Option<Vec<String>>,
+    /// The total of the valid votes' power (`None`: not published).
+    pub total: Option<String>,
+    /// The number of votes (`None`: not published).
+    pub votes: Option<String>,
 }
 
 /// What a metadata row says about one proposal.
