@@ -83,7 +83,8 @@ pub fn compare_all(
         let mut votes_read = 0;
         let result = (|| -> Result<std::result::Result<Comparison, String>> {
             let mut loaded = loaded?;
-            if loaded.official == Some(OfficialStatus::Canceled) {
+            let include_canceled = template.batch.as_ref().is_some_and(|b| b.include_canceled);
+            if loaded.official == Some(OfficialStatus::Canceled) && !include_canceled {
                 return Ok(Err("canceled: not decided by the vote".into()));
             }
             let mut proposal = match template.for_facts(&loaded.facts) {

@@ -116,6 +116,8 @@ struct BatchSection {
     scores_total_column: Option<String>,
     votes_column: Option<String>,
     #[serde(default)]
+    include_canceled: bool,
+    #[serde(default)]
     passed: Vec<String>,
     #[serde(default)]
     defeated: Vec<String>,
@@ -501,6 +503,7 @@ impl Proposal {
             scores_column: b.scores_column,
             scores_total_column: b.scores_total_column,
             votes_column: b.votes_column,
+            include_canceled: b.include_canceled,
             passed: b.passed,
             defeated: b.defeated,
         });

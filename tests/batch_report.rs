@@ -229,3 +229,80 @@ fn hub_graphql_metadata_reads_as_the_csv_export() {
     assert_eq!(from_csv["score_checks"].as_array().unwrap().len(), 642);
     assert_eq!(from_csv, from_json);
 }
+
+#[test]
+fn canceled_proposals_can_be_compared_and_are_marked() {
+    // Issue 16 item 2: `[batch] include_canceled = true` compares canceled
+    // proposals ("what would have happened") instead of skipping them;
+    // their official outcome reads `canceled` and they stay out of the
+    // official agreement counts. Checked against the raw Bravo log: the
+    // canceled ids and proposal 63's For votes (support 1), summed here.
+    let log = common::shared("data/governor-events/compound_governor_bravo.csv");
+    let mut reader = csv::Reader::from_path(&log).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let (event, id, pid, support, votes) = (
+        col("event_name"),
+        col("id"),
+        col("proposalId"),
+        col("support"),
+        col("votes"),
+    );
+    let norm = |s: &str| s.trim_end_matches(".0").to_string();
+    let mut canceled = std::collections::BTreeSet::new();
+    let mut for_63: u128 = 0;
+    for r in reader.records().map(Result::unwrap) {
+        match &r[event] {
+            "ProposalCanceled" => {
+                canceled.insert(norm(&r[id]));
+            }
+            "VoteCast" if norm(&r[pid]) == "63" && norm(&r[support]) == "1" => {
+                for_63 += r[votes].parse::<u128>().unwrap();
+            }
+            _ => {}
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/proposals/headline/compound-bravo.toml"
+    ))
+    .unwrap()
+    .replace(
+        "../../../shared/data/governor-events/compound_governor_bravo.csv",
+        log.to_str().unwrap(),
+    ) + "\n[batch]\ninclude_canceled = true\n";
+    let path = dir.path().join("bravo.toml");
+    std::fs::write(&path, template).unwrap();
+    let json: Value = serde_json::from_str(&run(&[
+        "compare",
+        "--all",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let proposals = json["proposals"].as_array().unwrap();
+    assert_eq!(json["skipped"].as_array().unwrap().len(), 0);
+    let marked: std::collections::BTreeSet<String> = proposals
+        .iter()
+        .filter(|p| p["official_outcome"] == "canceled")
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(marked, canceled);
+    assert_eq!(marked.len(), 16);
+    // The agreement counts still cover the 83 decided ones only.
+    assert_eq!(json["summary"]["mechanisms"][0]["with_official"], 83);
+    let p63 = proposals.iter().find(|p| p["id"] == "63").unwrap();
+    let for_power = &p63["rows"][0]["choices"][0];
+    assert_eq!(for_power["name"], "For");
+    let whole = for_63 / 10u128.pow(18);
+    assert!(
+        for_power["power"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{whole}.")),
+        "{for_power} vs {for_63}"
+    );
+    assert_eq!(p63["rows"][0]["outcome"], "passed");
+}

@@ -37,6 +37,10 @@ pub struct BatchSpec {
     /// Column with the number of votes the source counted (the hub's
     /// `votes`, Decentraland's `Votes`).
     pub votes_column: Option<String>,
+    /// Compare canceled proposals too ("what would have happened"), marked
+    /// `canceled` as their official outcome, instead of listing them as
+    /// skipped.
+    pub include_canceled: bool,
     /// Status values that mean "passed".
     pub passed: Vec<String>,
     /// Status values that mean "defeated".
@@ -331,6 +335,7 @@ mod tests {
             scores_column: None,
             scores_total_column: None,
             votes_column: None,
+            include_canceled: false,
             passed: vec!["passed".into()],
             defeated: vec!["rejected".into()],
         };
