@@ -221,10 +221,17 @@ fn join(
     let mut absent: Vec<(&Voter, Amount)> =
         holders.iter().filter(|(v, _)| !voted.contains(v)).collect();
     absent.sort();
-    let n = choices_of_valid(votes, prepared);
+    // The ballots to copy, in an order that does not depend on the rows'
+    // order: by voter, then by the ballot itself (anonymous votes).
+    let mut n = choices_of_valid(votes, prepared);
     if n.is_empty() {
         return Ok(());
     }
+    let key = |i: usize| {
+        let v = &votes.votes[i];
+        (v.voter.clone(), format!("{:?}", v.selection))
+    };
+    n.sort_by_cached_key(|&i| key(i));
     let count = u128::try_from(x.floor_of(absent.len() as u128)).expect("at most the count");
     let count = usize::try_from(count).expect("at most the count");
     // Partial Fisher-Yates: the first `count` entries become the sample.

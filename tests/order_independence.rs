@@ -61,3 +61,68 @@ fn capped_deciders_do_not_depend_on_row_order() {
     // And the rows really were in another order.
     assert_ne!(rows(false), rows(true));
 }
+
+#[test]
+fn turnout_scenario_copies_the_same_ballots_whatever_the_row_order() {
+    // tests/data/compare: A For, B and C Against; D (81) and E (16) do not
+    // vote. `turnout:100%` makes D and E join, each copying a ballot drawn
+    // with the seed. The draw is over the ballots ordered by voter, so the
+    // rows' order changes nothing: for every seed, the votes of D and E
+    // are the same with the rows as written and in every permutation.
+    use govkit::scenario::Scenario;
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/compare");
+    let proposal = std::fs::read_to_string(data.join("proposal.toml")).unwrap();
+    let holders = std::fs::read_to_string(data.join("holders.csv")).unwrap();
+    let rows = ["A,For", "B,Against", "C,Against"];
+    let orders = [
+        [0, 1, 2],
+        [2, 0, 1],
+        [1, 2, 0],
+        [2, 1, 0],
+        [0, 2, 1],
+        [1, 0, 2],
+    ];
+    let joined = |order: &[usize; 3], seed: u64| -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let votes: Vec<&str> = order.iter().map(|&i| rows[i]).collect();
+        std::fs::write(
+            dir.path().join("votes.csv"),
+            format!("voter,choice\n{}\n", votes.join("\n")),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("holders.csv"), &holders).unwrap();
+        std::fs::write(dir.path().join("proposal.toml"), &proposal).unwrap();
+        let prepared = Proposal::load(dir.path().join("proposal.toml"))
+            .unwrap()
+            .prepare()
+            .unwrap();
+        let s: Scenario = "turnout:100%".parse().unwrap();
+        let mut out: Vec<(String, String)> = s
+            .apply(&prepared, seed)
+            .unwrap()
+            .votes
+            .votes
+            .iter()
+            .skip(3)
+            .map(|v| {
+                (
+                    v.voter.as_ref().unwrap().to_string(),
+                    format!("{:?}", v.selection),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let mut differ = 0;
+    for seed in 0..16 {
+        let first = joined(&orders[0], seed);
+        assert_eq!(first.len(), 2);
+        for order in &orders[1..] {
+            assert_eq!(joined(order, seed), first, "seed {seed}, order {order:?}");
+        }
+        differ += usize::from(first[0].1 != first[1].1);
+    }
+    // The draw is a draw: over 16 seeds D and E do not always copy alike.
+    assert!(differ > 0);
+}
