@@ -5,16 +5,26 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choices(Vec<String>);
 
+/// The most choices a proposal may have: Snapshot's own limit for its
+/// largest spaces. Ranked-choice and Copeland ballots cost choices² per
+/// ballot, so a file with 100,000 choices would otherwise be a denial of
+/// service.
+pub const MAX_CHOICES: usize = 1000;
+
 impl Choices {
     /// For, Against, Abstain: the `basic` ballot and every governor contract.
     pub fn basic() -> Choices {
         Choices(vec!["For".into(), "Against".into(), "Abstain".into()])
     }
 
-    /// Choices with these names; `None` if empty or a name repeats.
+    /// Choices with these names; `None` if empty, more than
+    /// [`MAX_CHOICES`], or a name repeats.
     pub fn new(names: Vec<String>) -> Option<Choices> {
         let mut seen = std::collections::HashSet::new();
-        if names.is_empty() || !names.iter().all(|n| seen.insert(n.as_str())) {
+        if names.is_empty()
+            || names.len() > MAX_CHOICES
+            || !names.iter().all(|n| seen.insert(n.as_str()))
+        {
             return None;
         }
         Some(Choices(names))

@@ -349,7 +349,10 @@ impl Proposal {
             Some(c) => Some(Choices::new(c.get_ref().clone()).ok_or_else(|| {
                 Error::input(
                     at(c.span(), "choices"),
-                    "choices must be non-empty and distinct",
+                    format!(
+                        "choices must be non-empty, distinct and at most {}",
+                        crate::choices::MAX_CHOICES
+                    ),
                 )
             })?),
         };
@@ -831,7 +834,10 @@ impl Proposal {
             (None, Some(names)) => Choices::new(names).ok_or_else(|| {
                 Error::input(
                     Location::file(&self.votes.path).with_field("proposal.choices"),
-                    "choices must be non-empty and distinct",
+                    format!(
+                        "choices must be non-empty, distinct and at most {}",
+                        crate::choices::MAX_CHOICES
+                    ),
                 )
             })?,
             (None, None) => {

@@ -625,3 +625,32 @@ fn line_numbers_are_right_whatever_the_line_endings() {
         }
     }
 }
+
+#[test]
+fn more_choices_than_the_limit_are_refused() {
+    // 1,001 choices (the limit is Snapshot's 1,000): refused at once,
+    // naming the field, with a short message. 1,000 are read.
+    let names = |n: usize| {
+        (1..=n)
+            .map(|i| format!("\"c{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let file = |n: usize| {
+        format!(
+            "id = \"t\"\nballot = \"copeland\"\nchoices = [{}]\ndecimals = 0\n[votes]\n\
+             path = \"votes.csv\"\nformat = \"csv\"\n",
+            names(n)
+        )
+    };
+    let votes = "voter,choice,weight\n0xa,\"[1,2]\",5\n";
+    let dir = folder(&[("p.toml", &file(1001)), ("votes.csv", votes)]);
+    refused(
+        govkit(dir.path(), &["evaluate", "p.toml"]),
+        5,
+        &["p.toml line 3", "'choices'", "at most 1000"],
+    );
+    let dir = folder(&[("p.toml", &file(1000)), ("votes.csv", votes)]);
+    let (code, _, err, _) = govkit(dir.path(), &["evaluate", "p.toml"]);
+    assert_eq!(code, 0, "{err}");
+}

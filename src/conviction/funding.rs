@@ -677,7 +677,20 @@ impl Funding {
                         stake: stake[p],
                     });
                 }
-                let overflow = || Error::overflow(None, format!("stake at block {block}"));
+                // A timeline read from a file cannot get here: its rows
+                // are refused (with file and line) once the stakes pass the
+                // supply. Events built in memory are named by position.
+                let overflow = || {
+                    Error::overflow(
+                        None,
+                        format!(
+                            "the stakes at block {block} (stake event #{}: account #{}, \
+                             proposal #{p})",
+                            i - 1,
+                            ev.account
+                        ),
+                    )
+                };
                 stake[p] = (stake[p] - old)
                     .checked_add(ev.amount)
                     .ok_or_else(overflow)?;
