@@ -440,6 +440,19 @@ class ControlReport:
                             error=None,
                         )
                     )
+                elif "banzhaf_absolute_exact" in d:
+                    # Mixed mode: Banzhaf counted exactly, Shapley-Shubik
+                    # estimated (its error is the only one).
+                    indices.append(
+                        PowerIndex(
+                            holder=b["holder"],
+                            weight=Quantity(b["weight"], dec),
+                            banzhaf=Fraction(d["banzhaf_absolute_exact"][i]),
+                            banzhaf_normalized=Fraction(d["banzhaf_normalized_exact"][i]),
+                            shapley_shubik=float(s["index"]),
+                            error=float(s["error"]),
+                        )
+                    )
                 else:
                     indices.append(
                         PowerIndex(

@@ -398,8 +398,11 @@ fn control_value(r: &gcontrol::ControlReport) -> Value {
     }
     if let Some(ix) = &r.power_indices {
         if let gcontrol::IndexValues::Exact(e) = &ix.values {
-            v["shapley_shubik_exact"] =
-                json!(e.shapley_shubik.iter().map(frac).collect::<Vec<_>>());
+            // In the mixed mode Shapley-Shubik is estimated: no exact list.
+            if e.shapley_shubik_estimate.is_none() {
+                v["shapley_shubik_exact"] =
+                    json!(e.shapley_shubik.iter().map(frac).collect::<Vec<_>>());
+            }
             v["banzhaf_absolute_exact"] = json!(e
                 .banzhaf
                 .iter()
