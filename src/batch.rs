@@ -71,6 +71,7 @@ pub fn compare_all(
         .map(|p| (p.id, p.votes))
         .collect();
     let total = items.len();
+    let include_canceled = template.batch.as_ref().is_some_and(|b| b.include_canceled);
     let mut batch = Batch {
         comparisons: Vec::new(),
         skipped: Vec::new(),
@@ -83,7 +84,6 @@ pub fn compare_all(
         let mut votes_read = 0;
         let result = (|| -> Result<std::result::Result<Comparison, String>> {
             let mut loaded = loaded?;
-            let include_canceled = template.batch.as_ref().is_some_and(|b| b.include_canceled);
             if loaded.official == Some(OfficialStatus::Canceled) && !include_canceled {
                 return Ok(Err("canceled: not decided by the vote".into()));
             }

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -163,21 +165,7 @@ fn every_compound_proposal_under_every_mechanism() {
     assert_eq!(tw["differs_from_official"], 0);
 }
 
-/// Chromium, if installed (CI installs it and requires it).
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|n| PathBuf::from("/usr/bin").join(n))
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Chromium (.ci/run does) for the HTML report test"
-        );
-        eprintln!("skipping: no Chromium on this machine (CI installs it)");
-    }
-    found
-}
+use common::chromium;
 
 #[test]
 fn html_report_renders_every_chart_offline_in_chromium() {

@@ -396,21 +396,7 @@ fn decentraland_batch_report_is_small_and_named_in_readme() {
 
 // ---- item 18: both reports in Chromium ----------------------------------
 
-/// Chromium, if installed (CI installs it and requires it).
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .map(|n| PathBuf::from("/usr/bin").join(n))
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Chromium (.ci/run does) for the HTML report tests"
-        );
-        eprintln!("skipping: no Chromium on this machine (CI installs it)");
-    }
-    found
-}
+use common::chromium;
 
 /// Runs headless Chromium on a file with a window `width` px wide; `what`
 /// is `--dump-dom` or `--screenshot=PATH`. Returns stdout.

@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 fn on_terminal() -> bool {
     std::io::stderr().is_terminal()
@@ -17,18 +17,24 @@ pub(crate) struct Spinner(ProgressBar);
 
 impl Spinner {
     pub(crate) fn new(what: &str) -> Spinner {
-        let bar = if on_terminal() {
-            ProgressBar::new_spinner()
-        } else {
-            ProgressBar::hidden()
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
-        );
-        bar.set_message(what.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Spinner(bar)
+        Spinner(spinner(what))
     }
+}
+
+/// A spinner with `what` and the elapsed time, ticking by itself; hidden
+/// when stderr is not a terminal.
+fn spinner(what: &str) -> ProgressBar {
+    let bar = if on_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
+    );
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }
 
 impl Spinner {
@@ -56,16 +62,10 @@ pub(crate) struct Counter {
 
 impl Counter {
     pub(crate) fn new(what: &str) -> Counter {
-        let bar = ProgressBar::new_spinner();
-        if !on_terminal() {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
+        Counter {
+            bar: spinner(what),
+            sized: false,
         }
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
-        );
-        bar.set_message(what.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Counter { bar, sized: false }
     }
 
     pub(crate) fn set_message(&self, what: String) {

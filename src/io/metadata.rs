@@ -85,7 +85,7 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
     let Some(path) = &spec.metadata else {
         return Ok(None);
     };
-    if starts_like_json(path)? {
+    if super::starts_like_json(path)? {
         let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
         return read_json(spec, decimals, path, &text).map(Some);
     }
@@ -144,22 +144,6 @@ pub fn read(spec: &BatchSpec, decimals: u8) -> Result<Option<HashMap<String, Fac
         );
     }
     Ok(Some(facts))
-}
-
-/// Whether the file's first non-blank byte (after a byte order mark) opens
-/// a JSON object or list.
-fn starts_like_json(path: &std::path::Path) -> Result<bool> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(256);
-    super::open_regular(path)?
-        .take(256)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
-    Ok(matches!(
-        head.iter().find(|b| !b.is_ascii_whitespace()),
-        Some(b'{' | b'[')
-    ))
 }
 
 fn facts_of(

@@ -214,6 +214,23 @@ pub fn read_head(path: &std::path::Path, lines: usize) -> Result<String> {
     Ok(head)
 }
 
+/// Whether the file's first non-blank byte (after a UTF-8 byte order mark)
+/// opens a JSON object or list: how every reader tells JSON from CSV. Only
+/// the head is read, so a long single-line JSON file costs nothing here.
+pub(crate) fn starts_like_json(path: &std::path::Path) -> Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    open_regular(path)?
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    Ok(matches!(
+        head.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    ))
+}
+
 /// Whether `dir` is a folder with at least one entry (a missing folder
 /// holds nothing).
 pub fn holds_files(dir: &std::path::Path) -> Result<bool> {

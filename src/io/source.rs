@@ -95,8 +95,7 @@ impl VoteFormat {
     /// governor event log if its CSV header has `event_name` and
     /// `proposalId`, else a plain vote CSV.
     pub fn detect(path: &Path) -> Result<VoteFormat> {
-        let head = super::read_head(path, 1)?;
-        if matches!(head.trim_start().as_bytes().first(), Some(b'[' | b'{')) {
+        if super::starts_like_json(path)? {
             return Ok(VoteFormat::SnapshotJson);
         }
         let csv = CsvFile::open(path)?;
