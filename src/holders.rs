@@ -88,13 +88,9 @@ impl Holders {
         self.balances.iter().map(|(v, a)| (v, *a))
     }
 
-    /// The number of `voter` in [`Holders::iter`]'s order, if listed.
-    pub(crate) fn position(&self, voter: &Voter) -> Option<usize> {
-        self.balances.get_index_of(voter)
-    }
-
-    /// The holder numbered `i` (see [`Holders::position`]).
-    pub(crate) fn get(&self, i: usize) -> Option<(&Voter, Amount)> {
-        self.balances.get_index(i).map(|(v, a)| (v, *a))
+    /// The number of `voter` in [`Holders::iter`]'s order and its
+    /// balance, if listed.
+    pub(crate) fn find(&self, voter: &Voter) -> Option<(usize, Amount)> {
+        self.balances.get_full(voter).map(|(i, _, a)| (i, *a))
     }
 }

@@ -317,10 +317,18 @@ fn largest<'v>(
     n: usize,
 ) -> Vec<(&'v Voter, Amount)> {
     let mut heap: BinaryHeap<Reverse<(Amount, Reverse<&'v Voter>)>> = BinaryHeap::new();
+    if n == 0 {
+        return Vec::new();
+    }
     for (v, a) in items {
-        heap.push(Reverse((a, Reverse(v))));
-        if heap.len() > n {
+        let item = Reverse((a, Reverse(v)));
+        if heap.len() < n {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|least| item < *least) {
+            // Larger than the least kept (`Reverse`: smaller compares
+            // greater): it replaces it.
             heap.pop();
+            heap.push(item);
         }
     }
     let mut out: Vec<(&Voter, Amount)> = heap

@@ -28,7 +28,7 @@ use csv::StringRecord;
 use serde::Deserialize;
 
 use super::csv_file::CsvFile;
-use super::holders::{Holders, HoldersSource};
+use super::holders::{plain_csv, Holders, HoldersSource};
 use super::{normalize_proposal_id, parse_amount};
 use crate::amount::{Amount, AmountUnit};
 pub use crate::delegation::ReportedDelegate;
@@ -306,7 +306,36 @@ fn read_csv(source: &DelegationSource) -> Result<Delegations> {
             .or(bps_col)
             .map_or_else(|| "fraction".to_string(), |c| csv.name(c).to_string()),
     };
-    let mut rows = Vec::new();
+    let parse_row = |cells: &[&str], line: u64| -> Option<Delegation> {
+        let here = || Location::file(path);
+        Some(Delegation {
+            delegator: parse_address(cells[delegator_col], here).ok()?,
+            delegate: parse_address(cells[delegate_col], here).ok()?,
+            fraction: match (fraction_col, bps_col) {
+                (Some(c), _) => parse_fraction(cells[c], here).ok()?,
+                (_, Some(c)) => parse_bps(cells[c], here).ok()?,
+                _ => None,
+            },
+            scope: scope_col
+                .map(|c| cells[c].trim().to_string())
+                .filter(|s| !s.is_empty()),
+            line,
+        })
+    };
+    // Plain files in parallel; anything else (or any bad value) the
+    // careful way below, which reports it.
+    let mut rows: Vec<Delegation> = Vec::new();
+    let plain = plain_csv::read(path, csv.names().len(), parse_row, |mut part, estimate| {
+        if rows.is_empty() {
+            rows.reserve(estimate);
+        }
+        rows.append(&mut part);
+        Some(())
+    });
+    if plain.is_some() {
+        return Delegations::from_rows(path, fields, rows, source.scope.as_deref());
+    }
+    rows.clear();
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
         let at = |col: usize| csv.at(line, col);
