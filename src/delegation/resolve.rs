@@ -202,12 +202,34 @@ impl<'a> Prepared<'a> {
         // which holders are in the graph, so that the holders outside it
         // are later found without hashing.
         let mut in_graph = vec![false; holders.len()];
-        for (i, voter) in nodes.iter().enumerate() {
-            if let Some((k, amount)) = holders.find(voter) {
-                balance[i] = amount.base_units();
-                listed[i] = true;
-                in_graph[k] = true;
-            }
+        // The lookups are independent: ranges of nodes on each core.
+        let chunk = n.div_ceil(super::threads()).max(1 << 14);
+        let found: Vec<Vec<usize>> = std::thread::scope(|scope| {
+            let parts: Vec<_> = balance
+                .chunks_mut(chunk)
+                .zip(listed.chunks_mut(chunk))
+                .enumerate()
+                .map(|(c, (balance, listed))| {
+                    scope.spawn(move || {
+                        let mut found = Vec::with_capacity(balance.len());
+                        for (j, (b, l)) in balance.iter_mut().zip(listed.iter_mut()).enumerate() {
+                            if let Some((k, amount)) = holders.find(&nodes[c * chunk + j]) {
+                                *b = amount.base_units();
+                                *l = true;
+                                found.push(k);
+                            }
+                        }
+                        found
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for k in found.into_iter().flatten() {
+            in_graph[k] = true;
         }
         let mut voted_node = vec![false; n];
         if policy.override_votes {
@@ -1188,7 +1210,7 @@ mod general {
     }
 
     /// A simple ring in delegation order, else members by address.
-    fn order_cycle(c: &mut Vec<u32>, outs: &[Out], group: &[u32], nodes: &[Voter]) {
+    fn order_cycle(c: &mut Vec<u32>, outs: &[Out], group: &[u32], nodes: &indexmap::set::Slice<Voter>) {
         let id = group[c[0] as usize];
         let inside = |v: u32| -> Vec<u32> {
             outs[v as usize]

@@ -61,22 +61,21 @@ where
     let mut estimate = 0;
     let mut eof = false;
     while !eof {
-        // Fill the block.
-        let start = buf.len();
-        buf.resize(start.max(BLOCK), 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..]) {
+        // Fill the block (read into spare capacity: nothing is zeroed).
+        let want = BLOCK.saturating_sub(buf.len()).max(1 << 16) as u64;
+        buf.reserve(want as usize);
+        let mut got = 0;
+        while got < want {
+            match (&mut file).take(want - got).read_to_end(&mut buf) {
                 Ok(0) => {
                     eof = true;
                     break;
                 }
-                Ok(n) => filled += n,
+                Ok(n) => got += n as u64,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => return None,
             }
         }
-        buf.truncate(filled);
         // Whole lines only, unless the file ends here.
         let end = if eof {
             buf.len()
@@ -174,17 +173,35 @@ fn parse_part<T, P>(part: &str, first: u64, fields: usize, parse: &P) -> Option<
 where
     P: Fn(&[&str], u64) -> Option<T>,
 {
+    let bytes = part.as_bytes();
+    // `\r` only as the first half of `\r\n`: checked line by line only
+    // when the part has any.
+    let crlf = memchr::memchr(b'\r', bytes).is_some();
     let mut out = Vec::with_capacity(part.len() / 48 + 1);
     let mut cells: Vec<&str> = Vec::with_capacity(fields);
     let mut line = first;
-    for raw in part.split_terminator('\n') {
-        let l = raw.strip_suffix('\r').unwrap_or(raw);
-        if l.len() as u64 > MAX_LINE_BYTES || l.contains('\r') {
+    let mut from = 0;
+    while from < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+        let mut l = &part[from..end];
+        from = end + 1;
+        if crlf {
+            l = l.strip_suffix('\r').unwrap_or(l);
+            if memchr::memchr(b'\r', l.as_bytes()).is_some() {
+                return None;
+            }
+        }
+        if l.len() as u64 > MAX_LINE_BYTES {
             return None;
         }
         if !l.is_empty() {
             cells.clear();
-            cells.extend(l.split(','));
+            let mut start = 0;
+            for comma in memchr::memchr_iter(b',', l.as_bytes()) {
+                cells.push(&l[start..comma]);
+                start = comma + 1;
+            }
+            cells.push(&l[start..]);
             if cells.len() != fields {
                 return None;
             }
@@ -195,9 +212,100 @@ where
     Some(out)
 }
 
+/// `text` as [`crate::amount::Amount::parse`] reads a plain decimal (ASCII
+/// digits, at most one `.` with at most `shift` digits after it, no sign,
+/// exponent or surrounding space), scaled by `10^shift`: `None` for
+/// anything else, and for values beyond `u128` (the caller then asks
+/// `Amount::parse`, which decides). Nineteen digits at a time in `u64`.
+pub(crate) fn plain_units(text: &str, shift: u8) -> Option<u128> {
+    let b = text.as_bytes();
+    let (int, frac) = match memchr::memchr(b'.', b) {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[..0]),
+    };
+    if int.is_empty() || frac.len() > usize::from(shift) {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for digits in [int, frac] {
+        for chunk in digits.chunks(19) {
+            let mut v: u64 = 0;
+            for &d in chunk {
+                let d = d.wrapping_sub(b'0');
+                if d > 9 {
+                    return None;
+                }
+                v = v * 10 + u64::from(d);
+            }
+            value = value
+                .checked_mul(10u128.pow(chunk.len() as u32))?
+                .checked_add(u128::from(v))?;
+        }
+    }
+    let remaining = u32::from(shift) - frac.len() as u32;
+    value.checked_mul(10u128.checked_pow(remaining)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amount::{Amount, AmountUnit};
+    use proptest::prelude::*;
+
+    fn decimal() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<u128>().prop_map(|v| v.to_string()),
+            (u128::MAX - 100..=u128::MAX).prop_map(|v| v.to_string()),
+            (u128::MAX / 10 - 100..=u128::MAX / 10 + 100).prop_map(|v| v.to_string()),
+            (any::<u128>(), 0usize..40).prop_map(|(v, k)| {
+                let t = v.to_string();
+                let k = k.min(t.len());
+                format!("{}.{}", &t[..t.len() - k], &t[t.len() - k..])
+            }),
+            "[0-9.]{0,45}",
+            "[0-9 .e+-]{0,12}",
+            "0{0,30}[1-9][0-9]{0,40}",
+        ]
+    }
+
+    proptest! {
+        /// Wherever the fast decimal reading gives a value, it is the value
+        /// `Amount::parse` gives (in base units and in token units).
+        #[test]
+        fn plain_units_agree_with_amount_parse(text in decimal(), shift in 0u8..=38) {
+            let unit = if shift == 0 { AmountUnit::Base } else { AmountUnit::Token };
+            let exact = Amount::parse(&text, unit, shift).ok().map(Amount::base_units);
+            match plain_units(&text, shift) {
+                Some(v) => prop_assert_eq!(Some(v), exact, "{:?}", text),
+                None => {
+                    // Declined: only text that is not plain digits, or that
+                    // does not fit (Amount::parse must refuse those too).
+                    let plain = !text.is_empty()
+                        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                        && text.bytes().filter(|&b| b == b'.').count() <= 1
+                        && !text.starts_with('.')
+                        && text.split('.').nth(1).is_none_or(|f| f.len() <= usize::from(shift));
+                    if plain {
+                        prop_assert_eq!(exact, None, "{:?}", text);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_units_by_hand() {
+        assert_eq!(plain_units("12.5", 2), Some(1250));
+        assert_eq!(plain_units("0", 0), Some(0));
+        assert_eq!(plain_units("340282366920938463463374607431768211455", 0), Some(u128::MAX));
+        assert_eq!(plain_units("340282366920938463463374607431768211456", 0), None);
+        assert_eq!(plain_units("3402823669209384634633746074317682114.55", 2), Some(u128::MAX));
+        assert_eq!(plain_units("3402823669209384634633746074317682114.56", 2), None);
+        assert_eq!(plain_units("1.234", 2), None);
+        assert_eq!(plain_units(" 1", 2), None);
+        assert_eq!(plain_units("1e3", 2), None);
+        assert_eq!(plain_units("12345678901234567890123", 0), Some(12_345_678_901_234_567_890_123));
+    }
 
     #[test]
     fn parts_cut_at_line_ends_and_cover_the_text() {
