@@ -78,6 +78,10 @@ impl DelegationStage {
     }
 
     fn resolve<'a>(&'a self, votes: &[Vote], balances: &'a Holders) -> Result<Resolution<'a>> {
+        // Who voted matters only when a vote overrides a delegation.
+        if !self.policy.override_votes {
+            return resolve(balances, &self.delegations, &self.policy, None);
+        }
         let voted: HashSet<Voter> = votes.iter().filter_map(|v| v.voter.clone()).collect();
         resolve(balances, &self.delegations, &self.policy, Some(&voted))
     }
