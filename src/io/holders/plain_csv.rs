@@ -59,6 +59,8 @@ where
     let mut line: u64 = 0;
     let mut header = true;
     let mut estimate = 0;
+    // Rows parsed but not yet given to the sink.
+    let mut pending: Vec<Vec<T>> = Vec::new();
     let mut eof = false;
     while !eof {
         // Fill the block (read into spare capacity: nothing is zeroed).
@@ -116,31 +118,34 @@ where
             firsts.push(at);
             at += count_lines(p) as u64;
         }
-        let results: Vec<Option<Vec<T>>> = if parts.len() == 1 {
-            vec![parse_part(parts[0], firsts[0], fields, &parse)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = parts
-                    .iter()
-                    .zip(&firsts)
-                    .map(|(&p, &first)| {
-                        let parse = &parse;
-                        scope.spawn(move || parse_part(p, first, fields, parse))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or(None))
-                    .collect()
-            })
-        };
-        for rows in results {
-            sink(rows?, estimate)?;
-        }
+        // The parts are parsed while the rows of the block before go to
+        // the sink (in order), so the sink's work overlaps the parsing.
+        let (results, sunk) = std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .iter()
+                .zip(&firsts)
+                .map(|(&p, &first)| {
+                    let parse = &parse;
+                    scope.spawn(move || parse_part(p, first, fields, parse))
+                })
+                .collect();
+            let sunk = pending
+                .drain(..)
+                .try_for_each(|rows| sink(rows, estimate));
+            let results: Vec<Option<Vec<T>>> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(None))
+                .collect();
+            (results, sunk)
+        });
+        sunk?;
+        pending = results.into_iter().collect::<Option<Vec<_>>>()?;
         line += count_lines(text) as u64;
         buf.drain(..end);
     }
-    Some(())
+    pending
+        .into_iter()
+        .try_for_each(|rows| sink(rows, estimate))
 }
 
 /// Line ends in `text` (a last line without one is not counted).
