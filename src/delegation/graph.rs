@@ -150,29 +150,41 @@ impl Delegations {
         rows: Vec<Delegation>,
         scope: Option<&str>,
     ) -> Result<Delegations> {
+        Delegations::from_parts(source, fields, vec![rows], scope)
+    }
+
+    /// [`Delegations::from_rows`] of the rows of `parts` one after the
+    /// other (a reader's blocks, without copying them into one vector).
+    pub(crate) fn from_parts(
+        source: impl Into<PathBuf>,
+        fields: DelegationFields,
+        parts: Vec<Vec<Delegation>>,
+        scope: Option<&str>,
+    ) -> Result<Delegations> {
         let mut g = Delegations::empty(source);
         g.fields = fields;
+        let count: usize = parts.iter().map(Vec::len).sum();
         // Nodes: delegators plus the delegates that do not delegate, usually
         // a little more than the rows.
-        g.nodes
-            .reserve(rows.len().saturating_add(rows.len() / 4));
-        g.counts.rows = rows.len() as u64;
+        g.nodes.reserve(count.saturating_add(count / 4));
+        g.counts.rows = count as u64;
         let scope = scope.map(str::trim).filter(|s| !s.is_empty());
         fn row_scope(d: &Delegation) -> Option<&str> {
             d.scope.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
         // Delegators with a row in the selected scope: their global rows go.
         let scoped: HashSet<Voter> = match scope {
-            Some(s) => rows
+            Some(s) => parts
                 .iter()
+                .flatten()
                 .filter(|d| row_scope(d) == Some(s))
                 .map(|d| d.delegator.clone())
                 .collect(),
             None => HashSet::new(),
         };
         let mut seen: Vec<Option<Seen>> = Vec::new();
-        let mut edges = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut edges = Vec::with_capacity(count);
+        for row in parts.into_iter().flatten() {
             let keep = match row_scope(&row) {
                 None => !scoped.contains(&row.delegator),
                 Some(s) => scope == Some(s),

@@ -342,20 +342,18 @@ fn read_csv_with(source: &DelegationSource, plain: bool) -> Result<Delegations> 
     };
     // Plain files in parallel; anything else (or any bad value) the
     // careful way below, which reports it.
-    let mut rows: Vec<Delegation> = Vec::new();
-    let read_plain = |rows: &mut Vec<Delegation>| {
-        plain_csv::read(path, csv.names().len(), parse_row, |mut part, estimate| {
-        if rows.is_empty() {
-            rows.reserve(estimate);
-        }
-        rows.append(&mut part);
-        Some(())
-    })
+    // The blocks' rows as read (not copied into one vector).
+    let mut parts: Vec<Vec<Delegation>> = Vec::new();
+    let read_plain = |parts: &mut Vec<Vec<Delegation>>| {
+        plain_csv::read(path, csv.names().len(), parse_row, |part, _| {
+            parts.push(std::mem::take(part));
+            Some(())
+        })
     };
-    if plain && read_plain(&mut rows).is_some() {
-        return Delegations::from_rows(path, fields, rows, source.scope.as_deref());
+    if plain && read_plain(&mut parts).is_some() {
+        return Delegations::from_parts(path, fields, parts, source.scope.as_deref());
     }
-    rows.clear();
+    let mut rows = Vec::new();
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
         let at = |col: usize| csv.at(line, col);

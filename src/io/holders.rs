@@ -147,7 +147,7 @@ fn read_plain(
             if holders.is_empty() {
                 holders = Holders::with_capacity(estimate);
             }
-            for (voter, amount) in rows {
+            for (voter, amount) in rows.drain(..) {
                 holders.insert(voter, amount).ok()?;
             }
             Some(())
