@@ -11,7 +11,10 @@ use govkit::{Holders, HoldersSource};
 fn cpu() -> u64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |x| x.1);
-    let f: Vec<u64> = after.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after the name.
     f.get(10).zip(f.get(11)).map_or(0, |(u, s)| (u + s) * 10)
 }

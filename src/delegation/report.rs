@@ -359,13 +359,14 @@ impl Analysis {
     ) -> Analysis {
         let tokens = |a: Amount| Quantity::tokens(a, decimals);
         let total = resolution.total();
-        let delegates: Vec<DelegateRow> = super::par_map(&resolution.delegates(), |d| DelegateRow {
-            address: d.voter.to_string(),
-            power: tokens(d.power),
-            delegators: d.delegators,
-            own: tokens(d.own),
-            received: tokens(d.received),
-        });
+        let delegates: Vec<DelegateRow> =
+            super::par_map(&resolution.delegates(), |d| DelegateRow {
+                address: d.voter.to_string(),
+                power: tokens(d.power),
+                delegators: d.delegators,
+                own: tokens(d.own),
+                received: tokens(d.received),
+            });
         let row = |v: &Voter| TopRow {
             address: v.to_string(),
             before: tokens(resolution.own_balance(v)),

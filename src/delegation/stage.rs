@@ -146,7 +146,9 @@ impl DelegationStage {
             Some(total)
         }
         let own = sum(super::par_map(votes, |v| {
-            v.voter.as_ref().map_or(Amount::ZERO, |v| holders.balance(v))
+            v.voter
+                .as_ref()
+                .map_or(Amount::ZERO, |v| holders.balance(v))
         })
         .into_iter());
         // The resolved tokens were summed with checks by the tally, and the

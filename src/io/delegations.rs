@@ -223,7 +223,9 @@ pub fn analyze(req: &DelegationRequest) -> Result<Analysis> {
     let (holders_owned, delegations_owned) = std::thread::scope(|scope| {
         let d = scope.spawn(read_delegations);
         let h = read_holders();
-        let d = d.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let d = d
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (h, d)
     });
     let (holders_owned, delegations_owned) = (holders_owned?, delegations_owned?);

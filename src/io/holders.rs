@@ -136,7 +136,11 @@ fn read_plain(
                 return None;
             }
             let text = cells[balance_col];
-            let shift = if unit == AmountUnit::Base { 0 } else { decimals };
+            let shift = if unit == AmountUnit::Base {
+                0
+            } else {
+                decimals
+            };
             let amount = match plain_csv::plain_units(text, shift) {
                 Some(units) => Amount::from_base_units(units),
                 None => Amount::parse(text, unit, decimals).ok()?,
@@ -299,7 +303,11 @@ mod tests {
             prop::collection::vec(line, 0..30),
             any::<bool>(),
             any::<bool>(),
-            prop_oneof![Just("address,balance"), Just("address,amount_wei"), Just("x,address,balance")],
+            prop_oneof![
+                Just("address,balance"),
+                Just("address,amount_wei"),
+                Just("x,address,balance")
+            ],
         )
             .prop_map(|(lines, crlf, last_newline, header)| {
                 let end = if crlf { "\r\n" } else { "\n" };

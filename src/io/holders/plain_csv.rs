@@ -42,12 +42,7 @@ pub(crate) fn threads() -> usize {
 ///
 /// Returns `None` if the file is not plain or anything gave up (the caller
 /// then reads it the careful way), `Some(())` when every row was delivered.
-pub(crate) fn read<T, P, S>(
-    path: &Path,
-    fields: usize,
-    parse: P,
-    mut sink: S,
-) -> Option<()>
+pub(crate) fn read<T, P, S>(path: &Path, fields: usize, parse: P, mut sink: S) -> Option<()>
 where
     T: Send,
     P: Fn(&[&str], u64) -> Option<T> + Sync,
@@ -151,9 +146,7 @@ where
         line += count_lines(text) as u64;
         buf.drain(..end);
     }
-    pending
-        .iter_mut()
-        .try_for_each(|rows| sink(rows, estimate))
+    pending.iter_mut().try_for_each(|rows| sink(rows, estimate))
 }
 
 /// Line ends in `text` (a last line without one is not counted).
@@ -317,14 +310,29 @@ mod tests {
     fn plain_units_by_hand() {
         assert_eq!(plain_units("12.5", 2), Some(1250));
         assert_eq!(plain_units("0", 0), Some(0));
-        assert_eq!(plain_units("340282366920938463463374607431768211455", 0), Some(u128::MAX));
-        assert_eq!(plain_units("340282366920938463463374607431768211456", 0), None);
-        assert_eq!(plain_units("3402823669209384634633746074317682114.55", 2), Some(u128::MAX));
-        assert_eq!(plain_units("3402823669209384634633746074317682114.56", 2), None);
+        assert_eq!(
+            plain_units("340282366920938463463374607431768211455", 0),
+            Some(u128::MAX)
+        );
+        assert_eq!(
+            plain_units("340282366920938463463374607431768211456", 0),
+            None
+        );
+        assert_eq!(
+            plain_units("3402823669209384634633746074317682114.55", 2),
+            Some(u128::MAX)
+        );
+        assert_eq!(
+            plain_units("3402823669209384634633746074317682114.56", 2),
+            None
+        );
         assert_eq!(plain_units("1.234", 2), None);
         assert_eq!(plain_units(" 1", 2), None);
         assert_eq!(plain_units("1e3", 2), None);
-        assert_eq!(plain_units("12345678901234567890123", 0), Some(12_345_678_901_234_567_890_123));
+        assert_eq!(
+            plain_units("12345678901234567890123", 0),
+            Some(12_345_678_901_234_567_890_123)
+        );
     }
 
     #[test]
