@@ -21,7 +21,12 @@
 //! transitive with a depth limit, liquid democracy with 100,000 voters, and
 //! the split graph; plus building the graph from rows.
 //!
-//! Run with `cargo bench --bench delegation`.
+//! Run with `cargo bench --bench delegation`. The same population as files
+//! (holders CSV, delegation CSV, split variant) comes from
+//! `scripts/bench-peers/gen_delegation.py` (same generator, same seed), for
+//! timing the whole `govkit delegation` process;
+//! `scripts/bench-peers/bench_delegation.py` runs it against networkx.
+//! `examples/delegation_phases.rs` times the phases of one run.
 
 use std::collections::HashSet;
 use std::hint::black_box;

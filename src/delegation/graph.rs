@@ -1,6 +1,6 @@
 //! The delegation graph as read: who delegates what share to whom.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use num_rational::BigRational;
@@ -90,10 +90,10 @@ pub struct ReadCounts {
 pub struct Delegations {
     source: PathBuf,
     fields: DelegationFields,
-    nodes: Vec<Voter>,
-    /// foldhash: several times faster than SipHash on addresses, which
-    /// matters with a million lookups.
-    index: HashMap<Voter, u32, foldhash::fast::RandomState>,
+    /// The nodes, numbered in order of first appearance, with their hash
+    /// index (foldhash: several times faster than SipHash on addresses,
+    /// which matters with a million lookups).
+    nodes: Nodes,
     /// Sorted by delegator node, then delegate address.
     edges: Vec<Edge>,
     /// Per node: the range of its edges in `edges` (empty for a node that
@@ -103,6 +103,9 @@ pub struct Delegations {
     split: bool,
     counts: ReadCounts,
 }
+
+/// Interned holders: node number = position.
+pub(crate) type Nodes = indexmap::IndexSet<Voter, foldhash::fast::RandomState>;
 
 /// A delegator's rows seen so far, while validating.
 enum Seen {
@@ -122,8 +125,7 @@ impl Delegations {
         Delegations {
             source: source.into(),
             fields: DelegationFields::default(),
-            nodes: Vec::new(),
-            index: HashMap::default(),
+            nodes: Nodes::default(),
             edges: Vec::new(),
             out: Vec::new(),
             delegators: 0,
@@ -148,25 +150,41 @@ impl Delegations {
         rows: Vec<Delegation>,
         scope: Option<&str>,
     ) -> Result<Delegations> {
+        Delegations::from_parts(source, fields, vec![rows], scope)
+    }
+
+    /// [`Delegations::from_rows`] of the rows of `parts` one after the
+    /// other (a reader's blocks, without copying them into one vector).
+    pub(crate) fn from_parts(
+        source: impl Into<PathBuf>,
+        fields: DelegationFields,
+        parts: Vec<Vec<Delegation>>,
+        scope: Option<&str>,
+    ) -> Result<Delegations> {
         let mut g = Delegations::empty(source);
         g.fields = fields;
-        g.counts.rows = rows.len() as u64;
+        let count: usize = parts.iter().map(Vec::len).sum();
+        // Nodes: delegators plus the delegates that do not delegate, usually
+        // a little more than the rows.
+        g.nodes.reserve(count.saturating_add(count / 4));
+        g.counts.rows = count as u64;
         let scope = scope.map(str::trim).filter(|s| !s.is_empty());
         fn row_scope(d: &Delegation) -> Option<&str> {
             d.scope.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
         // Delegators with a row in the selected scope: their global rows go.
         let scoped: HashSet<Voter> = match scope {
-            Some(s) => rows
+            Some(s) => parts
                 .iter()
+                .flatten()
                 .filter(|d| row_scope(d) == Some(s))
                 .map(|d| d.delegator.clone())
                 .collect(),
             None => HashSet::new(),
         };
         let mut seen: Vec<Option<Seen>> = Vec::new();
-        let mut edges = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut edges = Vec::with_capacity(count);
+        for row in parts.into_iter().flatten() {
             let keep = match row_scope(&row) {
                 None => !scoped.contains(&row.delegator),
                 Some(s) => scope == Some(s),
@@ -225,15 +243,8 @@ impl Delegations {
     }
 
     fn intern(&mut self, voter: Voter) -> u32 {
-        match self.index.entry(voter) {
-            std::collections::hash_map::Entry::Occupied(o) => *o.get(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let i = u32::try_from(self.nodes.len()).expect("fewer than 2^32 holders");
-                self.nodes.push(v.key().clone());
-                v.insert(i);
-                i
-            }
-        }
+        let (i, _) = self.nodes.insert_full(voter);
+        u32::try_from(i).expect("fewer than 2^32 holders")
     }
 
     fn check(
@@ -364,11 +375,11 @@ impl Delegations {
     }
 
     pub(crate) fn node(&self, voter: &Voter) -> Option<u32> {
-        self.index.get(voter).copied()
+        self.nodes.get_index_of(voter).map(|i| i as u32)
     }
 
-    pub(crate) fn nodes(&self) -> &[Voter] {
-        &self.nodes
+    pub(crate) fn nodes(&self) -> &indexmap::set::Slice<Voter> {
+        self.nodes.as_slice()
     }
 
     pub(crate) fn out_edges(&self, node: u32) -> &[Edge] {

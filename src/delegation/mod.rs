@@ -121,3 +121,29 @@ pub use report::{
 };
 pub use resolve::{resolve, Counts, DelegateInfo, Resolution, Route};
 pub use stage::{DelegationStage, Order};
+
+/// Threads for work that splits (at most 8; results never depend on it).
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// `f` over `items` on several threads, results in the order of `items`
+/// (so the same as a sequential map).
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let chunk = items.len().div_ceil(threads()).max(4096);
+    if items.len() <= chunk {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for p in parts {
+            out.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}

@@ -317,10 +317,18 @@ fn largest<'v>(
     n: usize,
 ) -> Vec<(&'v Voter, Amount)> {
     let mut heap: BinaryHeap<Reverse<(Amount, Reverse<&'v Voter>)>> = BinaryHeap::new();
+    if n == 0 {
+        return Vec::new();
+    }
     for (v, a) in items {
-        heap.push(Reverse((a, Reverse(v))));
-        if heap.len() > n {
+        let item = Reverse((a, Reverse(v)));
+        if heap.len() < n {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|least| item < *least) {
+            // Larger than the least kept (`Reverse`: smaller compares
+            // greater): it replaces it.
             heap.pop();
+            heap.push(item);
         }
     }
     let mut out: Vec<(&Voter, Amount)> = heap
@@ -351,17 +359,14 @@ impl Analysis {
     ) -> Analysis {
         let tokens = |a: Amount| Quantity::tokens(a, decimals);
         let total = resolution.total();
-        let delegates: Vec<DelegateRow> = resolution
-            .delegates()
-            .into_iter()
-            .map(|d| DelegateRow {
+        let delegates: Vec<DelegateRow> =
+            super::par_map(&resolution.delegates(), |d| DelegateRow {
                 address: d.voter.to_string(),
                 power: tokens(d.power),
                 delegators: d.delegators,
                 own: tokens(d.own),
                 received: tokens(d.received),
-            })
-            .collect();
+            });
         let row = |v: &Voter| TopRow {
             address: v.to_string(),
             before: tokens(resolution.own_balance(v)),

@@ -117,6 +117,8 @@ pub struct Resolution<'a> {
     policy: Policy,
     balance: Vec<u128>,
     counted: Vec<bool>,
+    /// Per holder (in [`Holders::iter`] order): whether it is a node.
+    in_graph: Vec<bool>,
     power: Vec<u128>,
     kept_own: Vec<u128>,
     route: Vec<NodeRoute>,
@@ -178,6 +180,8 @@ struct Prepared<'a> {
     /// Nodes that pass their own power on (a non-self delegation that was
     /// not overridden).
     passes: Vec<bool>,
+    /// Per holder (in [`Holders::iter`] order): whether it is a node.
+    in_graph: Vec<bool>,
     counts: Counts,
 }
 
@@ -192,15 +196,40 @@ impl<'a> Prepared<'a> {
         let n = nodes.len();
         let mut balance = vec![0u128; n];
         let mut listed = vec![false; n];
-        // One pass over the smaller side: every holder, or every node.
-        // One pass over the holders, one (fast) lookup each: balances of
-        // the nodes, and which nodes are listed at all (a zero balance does
-        // not tell a listed holder from an absent one).
-        for (voter, amount) in holders.iter() {
-            if let Some(i) = delegations.node(voter) {
-                balance[i as usize] = amount.base_units();
-                listed[i as usize] = true;
-            }
+        // One lookup per node (there are usually far fewer nodes than
+        // holders): its balance, whether it is listed at all (a zero
+        // balance does not tell a listed holder from an absent one), and
+        // which holders are in the graph, so that the holders outside it
+        // are later found without hashing.
+        let mut in_graph = vec![false; holders.len()];
+        // The lookups are independent: ranges of nodes on each core.
+        let chunk = n.div_ceil(super::threads()).max(1 << 14);
+        let found: Vec<Vec<usize>> = std::thread::scope(|scope| {
+            let parts: Vec<_> = balance
+                .chunks_mut(chunk)
+                .zip(listed.chunks_mut(chunk))
+                .enumerate()
+                .map(|(c, (balance, listed))| {
+                    scope.spawn(move || {
+                        let mut found = Vec::with_capacity(balance.len());
+                        for (j, (b, l)) in balance.iter_mut().zip(listed.iter_mut()).enumerate() {
+                            if let Some((k, amount)) = holders.find(&nodes[c * chunk + j]) {
+                                *b = amount.base_units();
+                                *l = true;
+                                found.push(k);
+                            }
+                        }
+                        found
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for k in found.into_iter().flatten() {
+            in_graph[k] = true;
         }
         let mut voted_node = vec![false; n];
         if policy.override_votes {
@@ -288,6 +317,7 @@ impl<'a> Prepared<'a> {
             balance,
             counted,
             passes,
+            in_graph,
             counts,
         })
     }
@@ -352,6 +382,7 @@ impl<'a> Prepared<'a> {
             policy: self.policy,
             balance: self.balance,
             counted: self.counted,
+            in_graph: self.in_graph,
             power,
             kept_own,
             route,
@@ -494,12 +525,7 @@ impl<'a> Resolution<'a> {
         let inside = (0..nodes.len())
             .filter(|&i| self.power[i] > 0)
             .map(move |i| (&nodes[i], Amount::from_base_units(self.power[i])));
-        let count = self.policy.undelegated == Undelegated::Count;
-        let holders: &'a Holders = self.holders;
-        let outside = holders.iter().filter(move |(v, a)| {
-            count && a.base_units() > 0 && self.delegations.node(v).is_none()
-        });
-        inside.chain(outside)
+        inside.chain(self.outside_holders())
     }
 
     /// Every holder's own balance that counts, in no particular order (the
@@ -509,12 +535,18 @@ impl<'a> Resolution<'a> {
         let inside = (0..nodes.len())
             .filter(|&i| self.counted[i] && self.balance[i] > 0)
             .map(move |i| (&nodes[i], Amount::from_base_units(self.balance[i])));
+        inside.chain(self.outside_holders())
+    }
+
+    /// Holders outside the graph with a positive balance that counts.
+    fn outside_holders(&self) -> impl Iterator<Item = (&'a Voter, Amount)> + '_ {
         let count = self.policy.undelegated == Undelegated::Count;
         let holders: &'a Holders = self.holders;
-        let outside = holders.iter().filter(move |(v, a)| {
-            count && a.base_units() > 0 && self.delegations.node(v).is_none()
-        });
-        inside.chain(outside)
+        holders
+            .iter()
+            .zip(&self.in_graph)
+            .filter(move |((_, a), &inside)| count && !inside && a.base_units() > 0)
+            .map(|(h, _)| h)
     }
 
     /// Every delegation cycle, in delegation order (each member delegates to
@@ -1178,7 +1210,12 @@ mod general {
     }
 
     /// A simple ring in delegation order, else members by address.
-    fn order_cycle(c: &mut Vec<u32>, outs: &[Out], group: &[u32], nodes: &[Voter]) {
+    fn order_cycle(
+        c: &mut Vec<u32>,
+        outs: &[Out],
+        group: &[u32],
+        nodes: &indexmap::set::Slice<Voter>,
+    ) {
         let id = group[c[0] as usize];
         let inside = |v: u32| -> Vec<u32> {
             outs[v as usize]

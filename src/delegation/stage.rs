@@ -78,6 +78,10 @@ impl DelegationStage {
     }
 
     fn resolve<'a>(&'a self, votes: &[Vote], balances: &'a Holders) -> Result<Resolution<'a>> {
+        // Who voted matters only when a vote overrides a delegation.
+        if !self.policy.override_votes {
+            return resolve(balances, &self.delegations, &self.policy, None);
+        }
         let voted: HashSet<Voter> = votes.iter().filter_map(|v| v.voter.clone()).collect();
         resolve(balances, &self.delegations, &self.policy, Some(&voted))
     }
@@ -85,14 +89,12 @@ impl DelegationStage {
     /// Each vote's resolved tokens (same order as `votes`).
     pub fn token_weights(&self, votes: &[Vote], holders: &Holders) -> Result<Vec<Amount>> {
         let r = self.resolve(votes, holders)?;
-        Ok(votes
-            .iter()
-            .map(|v| {
-                v.voter
-                    .as_ref()
-                    .map_or(Amount::ZERO, |voter| r.power(voter))
-            })
-            .collect())
+        // Independent lookups: on every core, in vote order.
+        Ok(super::par_map(votes, |v| {
+            v.voter
+                .as_ref()
+                .map_or(Amount::ZERO, |voter| r.power(voter))
+        }))
     }
 
     /// [`Order::BeforeDelegation`]: each vote's power after delegating the
@@ -112,14 +114,11 @@ impl DelegationStage {
         )
         .ok_or_else(|| Error::overflow(None, "the total power of the holders"))?;
         let r = self.resolve(votes, &powers)?;
-        Ok(votes
-            .iter()
-            .map(|v| {
-                v.voter.as_ref().map_or(Power::ZERO, |voter| {
-                    Power::from_units(r.power(voter).base_units())
-                })
+        Ok(super::par_map(votes, |v| {
+            v.voter.as_ref().map_or(Power::ZERO, |voter| {
+                Power::from_units(r.power(voter).base_units())
             })
-            .collect())
+        }))
     }
 
     /// Every holder with its own balance, in address order: the electorate
@@ -146,10 +145,12 @@ impl DelegationStage {
             }
             Some(total)
         }
-        let own = sum(votes
-            .iter()
-            .filter_map(|v| v.voter.as_ref())
-            .map(|v| holders.balance(v)));
+        let own = sum(super::par_map(votes, |v| {
+            v.voter
+                .as_ref()
+                .map_or(Amount::ZERO, |v| holders.balance(v))
+        })
+        .into_iter());
         // The resolved tokens were summed with checks by the tally, and the
         // voters' own balances are part of the holders' checked total.
         let (Some(resolved), Some(own)) = (sum(resolved.iter().copied()), own) else {

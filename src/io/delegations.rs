@@ -28,7 +28,7 @@ use csv::StringRecord;
 use serde::Deserialize;
 
 use super::csv_file::CsvFile;
-use super::holders::{Holders, HoldersSource};
+use super::holders::{plain_csv, Holders, HoldersSource};
 use super::{normalize_proposal_id, parse_amount};
 use crate::amount::{Amount, AmountUnit};
 pub use crate::delegation::ReportedDelegate;
@@ -202,27 +202,42 @@ pub fn analyze(req: &DelegationRequest) -> Result<Analysis> {
     };
     let holders_is_members = super::detect::holders_format(&req.holders)?
         == super::detect::HoldersFormat::DecentralandMembers;
-    let holders_owned: Holders;
-    let holders: &Holders = match &members {
-        Some(m) if holders_is_members && same_file(&req.holders.path, &req.delegations.path) => {
-            &m.holders
-        }
-        _ => {
-            holders_owned = if holders_is_members {
-                MembersExport::read(&req.holders.path, req.decimals)?.holders
-            } else {
-                Holders::read(&req.holders, req.decimals)?
-            };
-            &holders_owned
+    let reuse = members.is_some()
+        && holders_is_members
+        && same_file(&req.holders.path, &req.delegations.path);
+    let read_holders = || -> Result<Option<Holders>> {
+        Ok(match (reuse, holders_is_members) {
+            (true, _) => None,
+            (false, true) => Some(MembersExport::read(&req.holders.path, req.decimals)?.holders),
+            (false, false) => Some(Holders::read(&req.holders, req.decimals)?),
+        })
+    };
+    let read_delegations = || -> Result<Option<Delegations>> {
+        match members {
+            Some(_) => Ok(None),
+            None => read(&req.delegations).map(Some),
         }
     };
-    let delegations_owned;
-    let delegations = match &members {
-        Some(m) => &m.delegations,
-        None => {
-            delegations_owned = read(&req.delegations)?;
-            &delegations_owned
-        }
+    // The two files are independent: read at the same time (a holder
+    // error is still reported first, as when read one after the other).
+    let (holders_owned, delegations_owned) = std::thread::scope(|scope| {
+        let d = scope.spawn(read_delegations);
+        let h = read_holders();
+        let d = d
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (h, d)
+    });
+    let (holders_owned, delegations_owned) = (holders_owned?, delegations_owned?);
+    let holders: &Holders = match (&holders_owned, &members) {
+        (Some(h), _) => h,
+        (None, Some(m)) => &m.holders,
+        (None, None) => unreachable!("holders are read unless the members export is reused"),
+    };
+    let delegations: &Delegations = match (&delegations_owned, &members) {
+        (Some(d), _) => d,
+        (None, Some(m)) => &m.delegations,
+        (None, None) => unreachable!("delegations are read unless they are the members export"),
     };
     let resolution = resolve(holders, delegations, &req.policy, None)?;
     let mut analysis = Analysis::new(
@@ -275,6 +290,11 @@ pub(crate) fn parse_address(text: &str, at: impl FnOnce() -> Location) -> Result
 const ZERO_ADDRESS: &str = "0x0000000000000000000000000000000000000000";
 
 fn read_csv(source: &DelegationSource) -> Result<Delegations> {
+    read_csv_with(source, true)
+}
+
+/// `plain`: try the fast path first (tests compare with `false`).
+fn read_csv_with(source: &DelegationSource, plain: bool) -> Result<Delegations> {
     let path = source.path.as_path();
     let cols = &source.columns;
     let mut csv = CsvFile::open(path)?;
@@ -306,6 +326,35 @@ fn read_csv(source: &DelegationSource) -> Result<Delegations> {
             .or(bps_col)
             .map_or_else(|| "fraction".to_string(), |c| csv.name(c).to_string()),
     };
+    let parse_row = |cells: &[&str], line: u64| -> Option<Delegation> {
+        let here = || Location::file(path);
+        Some(Delegation {
+            delegator: parse_address(cells[delegator_col], here).ok()?,
+            delegate: parse_address(cells[delegate_col], here).ok()?,
+            fraction: match (fraction_col, bps_col) {
+                (Some(c), _) => parse_fraction(cells[c], here).ok()?,
+                (_, Some(c)) => parse_bps(cells[c], here).ok()?,
+                _ => None,
+            },
+            scope: scope_col
+                .map(|c| cells[c].trim().to_string())
+                .filter(|s| !s.is_empty()),
+            line,
+        })
+    };
+    // Plain files in parallel; anything else (or any bad value) the
+    // careful way below, which reports it.
+    // The blocks' rows as read (not copied into one vector).
+    let mut parts: Vec<Vec<Delegation>> = Vec::new();
+    let read_plain = |parts: &mut Vec<Vec<Delegation>>| {
+        plain_csv::read(path, csv.names().len(), parse_row, |part, _| {
+            parts.push(std::mem::take(part));
+            Some(())
+        })
+    };
+    if plain && read_plain(&mut parts).is_some() {
+        return Delegations::from_parts(path, fields, parts, source.scope.as_deref());
+    }
     let mut rows = Vec::new();
     let mut record = StringRecord::new();
     while let Some(line) = csv.next_record(&mut record)? {
@@ -729,6 +778,63 @@ mod tests {
         );
         let e = read(&DelegationSource::new(&p)).unwrap_err().to_string();
         assert!(e.contains("d.csv line 2: field 'fraction':"), "{e}");
+    }
+
+    use proptest::prelude::*;
+
+    fn address() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => (0u32..50).prop_map(|i| format!("0x{i:040x}")),
+            1 => (0u32..50).prop_map(|i| format!("0x{i:040X}")),
+            1 => (0u32..50).prop_map(|i| format!(" 0x{i:040x}")),
+            1 => (0u32..50).prop_map(|i| format!("\"0x{i:040x}\"")),
+            1 => (0u32..5).prop_map(|i| format!("name{i}")),
+            1 => Just("0xabc".to_string()),
+            1 => Just(String::new()),
+        ]
+    }
+
+    fn fraction() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => Just(String::new()),
+            2 => (1u32..8).prop_map(|k| format!("{k}/7")),
+            1 => (1u32..60).prop_map(|k| format!("{k}%")),
+            1 => Just("0".to_string()),
+            1 => Just("x".to_string()),
+        ]
+    }
+
+    proptest! {
+        /// The plain fast path builds the graph the careful reader builds,
+        /// and gives up where the careful reader fails.
+        #[test]
+        fn plain_path_equals_the_careful_reader(
+            rows in prop::collection::vec((address(), address(), fraction()), 0..25),
+            crlf in any::<bool>(),
+            blank in 0usize..30,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("delegator,delegate,fraction{end}");
+            for (k, (a, b, f)) in rows.iter().enumerate() {
+                if k == blank {
+                    text.push_str(end);
+                }
+                text.push_str(&format!("{a},{b},{f}{end}"));
+            }
+            let (_d, p) = write("d.csv", &text);
+            let source = DelegationSource::new(&p);
+            let careful = read_csv_with(&source, false);
+            let fast = read_csv_with(&source, true);
+            match (careful, fast) {
+                (Ok(a), Ok(b)) => {
+                    let a: Vec<_> = a.iter().map(|(x, y, f, l)| (x.clone(), y.clone(), f.cloned(), l)).collect();
+                    let b: Vec<_> = b.iter().map(|(x, y, f, l)| (x.clone(), y.clone(), f.cloned(), l)).collect();
+                    prop_assert_eq!(a, b);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "careful {:?}, fast {:?}", a.map(|g| g.len()), b.map(|g| g.len())),
+            }
+        }
     }
 
     #[test]
