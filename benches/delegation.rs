@@ -25,7 +25,7 @@
 //! (holders CSV, delegation CSV, split variant) comes from
 //! `scripts/bench-peers/gen_delegation.py` (same generator, same seed), for
 //! timing the whole `govkit delegation` process;
-//! `scripts/bench-peers/bench_delegation.py` runs it against networkx.
+//! `scripts/bench-peers/bench.py --tasks delegation` runs it against networkx.
 //! `examples/delegation_phases.rs` times the phases of one run.
 
 use std::collections::HashSet;

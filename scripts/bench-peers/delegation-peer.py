@@ -6,7 +6,8 @@ policies do, with a networkx DiGraph, and print the resulting powers.
     delegation-peer.py HOLDERS.csv DELEGATIONS.csv one-hop|transitive DECIMALS
 
 HOLDERS is `address,balance` (balances in tokens with up to DECIMALS
-decimals, read exactly into integer base units), DELEGATIONS is
+decimals, read exactly into integer base units, as `govkit synth` writes)
+or `address,amount_wei` (base units, as gen_delegation.py writes), DELEGATIONS is
 `delegator,delegate` (whole delegations only; a fraction column is
 refused). Addresses are compared in lower case, as govkit does.
 
@@ -35,8 +36,11 @@ scale = Decimal(10) ** decimals
 
 own = {}
 with open(holders_path, newline="") as f:
-    for row in csv.DictReader(f):
-        own[row["address"].lower()] = int(Decimal(row["balance"]) * scale)
+    reader = csv.DictReader(f)
+    wei = "amount_wei" in (reader.fieldnames or [])
+    for row in reader:
+        units = int(row["amount_wei"]) if wei else int(Decimal(row["balance"]) * scale)
+        own[row["address"].lower()] = units
 
 g = nx.DiGraph()
 with open(delegations_path, newline="") as f:
