@@ -78,8 +78,46 @@ impl Quantity {
 impl fmt::Display for Quantity {
     /// Exact: a terminating decimal in whole units, else `a/b`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.value.to_decimal_string(self.decimals))
+        match whole_units_text(self.as_rational(), self.decimals) {
+            Some(text) => f.write_str(&text),
+            None => f.write_str(&self.value.to_decimal_string(self.decimals)),
+        }
     }
+}
+
+/// The text of a whole number of units that fits a `u128` (balances,
+/// token-weighted powers: almost every quantity a report writes), placed
+/// around the decimal point directly; `None` for anything else, which
+/// goes through the exact rational formatting. Both give the same text
+/// (`tests::whole_units_text_equals_the_rational_formatting`); this one
+/// spares a report of a million holders a big-rational division per
+/// number.
+fn whole_units_text(value: &BigRational, decimals: u8) -> Option<String> {
+    use num_traits::{One, ToPrimitive};
+    if !value.denom().is_one() {
+        return None;
+    }
+    let magnitude = value.numer().magnitude().to_u128()?;
+    let negative = value.numer().sign() == num_bigint::Sign::Minus;
+    let digits = magnitude.to_string();
+    let decimals = usize::from(decimals);
+    let (int, frac) = if digits.len() > decimals {
+        let (int, frac) = digits.split_at(digits.len() - decimals);
+        (int.to_string(), frac.to_string())
+    } else {
+        ("0".to_string(), format!("{digits:0>decimals$}"))
+    };
+    let frac = frac.trim_end_matches('0');
+    let mut out = String::with_capacity(int.len() + frac.len() + 2);
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    Some(out)
 }
 
 impl fmt::Debug for Quantity {
@@ -177,6 +215,7 @@ impl PartialEq<&str> for Proportion {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn quantities_write_exact_decimals_or_fractions() {
@@ -189,6 +228,45 @@ mod tests {
         assert_eq!(third, "1/3");
         assert_eq!(third.approx().as_deref(), Some("0.333333333333333333"));
         assert_eq!(serde_json::to_string(&third).unwrap(), "\"1/3\"");
+    }
+
+    #[test]
+    fn whole_units_text_is_placed_around_the_point() {
+        // Worked by hand: 1.5 tokens of 18 decimals, half a base unit's
+        // worth of nothing, a negative difference, no decimals at all.
+        let units = |n: i128, d: u8| whole_units_text(&BigRational::from_integer(n.into()), d);
+        assert_eq!(units(1_500_000_000_000_000_000, 18).as_deref(), Some("1.5"));
+        assert_eq!(units(5, 1).as_deref(), Some("0.5"));
+        assert_eq!(units(-5, 1).as_deref(), Some("-0.5"));
+        assert_eq!(units(0, 18).as_deref(), Some("0"));
+        assert_eq!(units(1200, 2).as_deref(), Some("12"));
+        assert_eq!(units(7, 0).as_deref(), Some("7"));
+        assert_eq!(units(7, 3).as_deref(), Some("0.007"));
+        assert!(whole_units_text(&BigRational::new(1.into(), 3.into()), 0).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whole_units_text_equals_the_rational_formatting(
+            n in proptest::prop_oneof![
+                proptest::num::i128::ANY,
+                -1_000_000i128..1_000_000,
+                (0u32..39).prop_map(|k| 10i128.pow(k.min(38))),
+            ],
+            wide in proptest::prop_oneof![proptest::strategy::Just(false), proptest::strategy::Just(true)],
+            decimals in 0u8..=40,
+        ) {
+            // Beyond i128 too: magnitudes up to u128::MAX and past it.
+            let value = if wide {
+                BigInt::from(n) * BigInt::from(4u8)
+            } else {
+                BigInt::from(n)
+            };
+            let q = Quantity::from_rational(BigRational::from_integer(value), decimals);
+            let fast = q.to_string();
+            let exact = q.value().to_decimal_string(decimals);
+            proptest::prop_assert_eq!(fast, exact);
+        }
     }
 
     #[test]
