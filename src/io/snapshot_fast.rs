@@ -1,0 +1,688 @@
+//! The fast path of the Snapshot JSON reader ([`super::snapshot_json`]).
+//!
+//! Why a second reader: the general one walks the file with serde, keeps
+//! each vote as a `RawValue` and deserialises that text a second time; on a
+//! hub export of a million votes that is most of `govkit evaluate`'s time.
+//! This one reads the usual shape of a hub export in one pass over the
+//! bytes, borrowing every field from the text, and splits the vote list
+//! over two threads.
+//!
+//! **It never decides anything the general reader would decide
+//! differently.** It accepts a strict subset of JSON (no escapes in any
+//! string of the vote list, no fixture `proposal`, no mechanism
+//! attributes) and every value it reads goes through the same functions
+//! as the general reader's ([`super::snapshot_json::parse_selection`] for
+//! anything but the plainest choices, `Amount::parse_rounded`, `Voter::new`,
+//! `CastAt::new`). On anything else (an error of any kind, a shape it does
+//! not know, a duplicate field) it gives up and the caller runs the general
+//! reader from the start, so errors, their wording and their lines are the
+//! general reader's by construction. `tests` below and
+//! `tests/fast_paths.rs` check both readers agree on random files.
+//!
+//! **The split is provably at a vote boundary.** The second thread starts
+//! at a guessed position near the middle (a `{` after a `,`); the first
+//! thread reads from the start and takes the second thread's votes only if
+//! one of its own votes starts exactly at that position, i.e. the guess is
+//! the start of an element of the vote list as the sequential reading sees
+//! it. Reading on from a true element boundary is what the sequential
+//! reading would do, so the result is the same; otherwise (the guess fell
+//! inside a string or a nested value) the first thread reads on alone and
+//! the second thread's work is dropped.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+use super::{parse_selection, proposal_id_of, unquote, JsonVoteOptions, VpRounding};
+use crate::io::normalize_proposal_id;
+use crate::amount::{Amount, AmountUnit};
+use crate::vote::{Attributes, CastAt, Selection, Vote, Voter};
+
+/// Where the second thread starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SplitAt {
+    /// Near the middle of the vote list, when it is large enough.
+    Auto,
+    /// At this byte offset (tests: a guess inside a string, a value, ...).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Offset(usize),
+    /// One thread.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Never,
+}
+
+/// Votes read by the fast path, in file order, before duplicates are
+/// removed.
+pub(crate) struct FastVotes {
+    pub votes: Vec<Vote>,
+    pub rounded: VpRounding,
+}
+
+/// Below this many bytes of vote list one thread reads it all (a thread
+/// costs more than it saves).
+const MIN_SPLIT_BYTES: usize = 1 << 20;
+
+/// Nesting deeper than this inside the vote list is left to the general
+/// reader (serde_json's own limit is 128).
+const MAX_DEPTH: u32 = 64;
+
+/// The votes of `text`, or `None` when the general reader must decide.
+pub(crate) fn read(text: &str, opts: &JsonVoteOptions<'_>, split: SplitAt) -> Option<FastVotes> {
+    if !opts.attributes.is_empty() {
+        return None;
+    }
+    let ctx = Context {
+        opts,
+        wanted: opts.proposal_id.map(normalize_proposal_id),
+    };
+    let mut cur = Cursor::new(text, 0);
+    cur.ws();
+    let mut out = None;
+    match cur.peek()? {
+        b'[' => out = Some(cur.vote_list(&ctx, split)?),
+        b'{' => {
+            cur.pos += 1;
+            cur.ws();
+            if cur.peek()? == b'}' {
+                return None;
+            }
+            loop {
+                let key = cur.string()?;
+                cur.ws();
+                cur.expect(b':')?;
+                cur.ws();
+                match key {
+                    "votes" if out.is_none() => out = Some(cur.vote_list(&ctx, split)?),
+                    "data" if out.is_none() => {
+                        out = Some(cur.data(&ctx, split)?);
+                    }
+                    "proposal" => return None,
+                    _ => {
+                        cur.value(1)?;
+                    }
+                }
+                cur.ws();
+                match cur.next()? {
+                    b',' => cur.ws(),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        _ => return None,
+    }
+    cur.ws();
+    if cur.pos != cur.b.len() {
+        return None;
+    }
+    let seg = out?;
+    Some(FastVotes {
+        votes: seg.votes,
+        rounded: seg.rounded,
+    })
+}
+
+struct Context<'o> {
+    opts: &'o JsonVoteOptions<'o>,
+    wanted: Option<String>,
+}
+
+/// What one thread read.
+#[derive(Default)]
+struct Segment<'t> {
+    votes: Vec<Vote>,
+    rounded: VpRounding,
+    /// The first proposal id seen (when no proposal is picked, every vote
+    /// must name the same one).
+    first_id: Option<String>,
+    /// The last `proposal` value's text and its id (hub exports repeat
+    /// one value a million times).
+    last_proposal: Option<(&'t str, String)>,
+}
+
+impl Segment<'_> {
+    fn append(&mut self, mut other: Segment<'_>, line_base: u64) -> Option<()> {
+        match (&self.first_id, other.first_id.take()) {
+            (Some(a), Some(b)) if *a != b => return None,
+            (None, b) => self.first_id = b,
+            _ => {}
+        }
+        self.rounded.votes += other.rounded.votes;
+        self.rounded.total_change += other.rounded.total_change;
+        self.votes.reserve(other.votes.len());
+        self.votes.extend(other.votes.into_iter().map(|mut v| {
+            v.line += line_base;
+            v
+        }));
+        Some(())
+    }
+}
+
+/// A position in the text; `newlines` counts the line breaks passed since
+/// the cursor started, `line_base` is the line it started on.
+struct Cursor<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    pos: usize,
+    newlines: u64,
+    line_base: u64,
+}
+
+/// The known fields of one vote, as JSON text.
+#[derive(Default)]
+struct Fields<'t> {
+    voter: Option<&'t str>,
+    choice: Option<&'t str>,
+    vp: Option<&'t str>,
+    balance: Option<&'t str>,
+    created: Option<&'t str>,
+    proposal: Option<&'t str>,
+}
+
+/// Which part of the vote list a thread reads.
+#[derive(Clone, Copy)]
+enum Role<'a> {
+    /// All of it.
+    Alone,
+    /// From the start; stops at an element starting exactly at the offset,
+    /// raises the flag once past it (the second thread's work is then
+    /// useless).
+    First(usize, &'a AtomicBool),
+    /// From the guessed offset; gives up when the flag is raised.
+    Second(&'a AtomicBool),
+}
+
+/// How a vote list ended in one thread.
+enum End {
+    /// At the `]`; the cursor is after it.
+    Closed,
+    /// At the split offset, at the start of an element.
+    AtSplit,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str, pos: usize) -> Self {
+        Cursor {
+            text,
+            b: text.as_bytes(),
+            pos,
+            newlines: 0,
+            line_base: 1,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// JSON whitespace; strings cannot hold a raw line break, so this is
+    /// the one place lines are counted.
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.pos) {
+            match c {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => self.newlines += 1,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// A string without escapes; its contents.
+    fn string(&mut self) -> Option<&'t str> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        loop {
+            let c = self.next()?;
+            if c == b'"' {
+                return self.text.get(start..self.pos - 1);
+            }
+            if c == b'\\' || c < 0x20 {
+                return None;
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// A number by JSON's grammar.
+    fn number(&mut self) -> Option<()> {
+        if self.peek()? == b'-' {
+            self.pos += 1;
+        }
+        match self.peek()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos + word.len();
+        (self.b.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// Any value; its text.
+    fn value(&mut self, depth: u32) -> Option<&'t str> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' => {
+                self.pos += 1;
+                self.ws();
+                if self.peek()? == b'}' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                        self.ws();
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.next()? {
+                            b',' => self.ws(),
+                            b'}' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                self.ws();
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.next()? {
+                            b',' => self.ws(),
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'n' => self.literal(b"null")?,
+            _ => self.number()?,
+        }
+        self.text.get(start..self.pos)
+    }
+
+    /// `data`: an object whose `votes` is the vote list.
+    fn data(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+        self.expect(b'{')?;
+        self.ws();
+        let mut out = None;
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            if key == "votes" && out.is_none() {
+                out = Some(self.vote_list(ctx, split)?);
+            } else {
+                self.value(2)?;
+            }
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        out
+    }
+
+    /// The vote list, from its `[` to after its `]`.
+    fn vote_list(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+        self.expect(b'[')?;
+        self.ws();
+        let mut seg = Segment::default();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(seg);
+        }
+        let guess = match split {
+            SplitAt::Never => None,
+            SplitAt::Offset(at) => (at > self.pos && at < self.b.len()).then_some(at),
+            SplitAt::Auto => guess_split(self.b, self.pos),
+        };
+        let Some(guess) = guess else {
+            self.elements(ctx, &mut seg, Role::Alone)?;
+            return Some(seg);
+        };
+        let cancel = AtomicBool::new(false);
+        let text = self.text;
+        std::thread::scope(|s| {
+            let second = s.spawn(|| {
+                let mut cur = Cursor::new(text, guess);
+                cur.line_base = 0;
+                let mut seg = Segment::default();
+                cur.elements(ctx, &mut seg, Role::Second(&cancel))
+                    .map(|_| (seg, cur.pos, cur.newlines))
+            });
+            let mine = self.elements(ctx, &mut seg, Role::First(guess, &cancel));
+            match mine {
+                None => {
+                    cancel.store(true, Ordering::Relaxed);
+                    None
+                }
+                Some(End::Closed) => {
+                    cancel.store(true, Ordering::Relaxed);
+                    // Its result is dropped: the guess was no boundary.
+                    let _ = second.join();
+                    Some(seg)
+                }
+                Some(End::AtSplit) => {
+                    let (tail, end, newlines) = second.join().ok()??;
+                    seg.append(tail, self.line_base + self.newlines)?;
+                    self.pos = end;
+                    self.newlines += newlines;
+                    Some(seg)
+                }
+            }
+        })
+    }
+
+    /// Elements of the vote list from the cursor (at an element's start)
+    /// to the `]`, in the given role.
+    fn elements(&mut self, ctx: &Context<'_>, seg: &mut Segment<'t>, role: Role<'_>) -> Option<End> {
+        let mut passed = false;
+        loop {
+            match role {
+                Role::Alone => {}
+                Role::Second(cancel) => {
+                    if cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                }
+                Role::First(at, cancel) => {
+                    if self.pos == at {
+                        return Some(End::AtSplit);
+                    }
+                    if self.pos > at && !passed {
+                        passed = true;
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+            let line = self.line_base + self.newlines;
+            let fields = self.vote()?;
+            vote(ctx, seg, fields, line)?;
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b']' => return Some(End::Closed),
+                _ => return None,
+            }
+        }
+    }
+
+    /// One vote object's known fields (a duplicate is left to the general
+    /// reader, which refuses it).
+    fn vote(&mut self) -> Option<Fields<'t>> {
+        self.expect(b'{')?;
+        self.ws();
+        let mut f = Fields::default();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(f);
+        }
+        loop {
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let slot = match key {
+                "voter" => &mut f.voter,
+                "choice" => &mut f.choice,
+                "vp" => &mut f.vp,
+                "balance" => &mut f.balance,
+                "created" => &mut f.created,
+                "proposal" => &mut f.proposal,
+                _ => {
+                    self.value(4)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => {
+                            self.ws();
+                            continue;
+                        }
+                        b'}' => return Some(f),
+                        _ => return None,
+                    }
+                }
+            };
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(self.value(4)?);
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => return Some(f),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// A `{` after a `,` near the middle of the list, or `None` if the list is
+/// small or none is near.
+fn guess_split(b: &[u8], start: usize) -> Option<usize> {
+    let len = b.len().checked_sub(start)?;
+    if len < MIN_SPLIT_BYTES {
+        return None;
+    }
+    let mid = start + len / 2;
+    let end = (mid + 64 * 1024).min(b.len());
+    let mut i = mid;
+    while i < end {
+        if b[i] == b'{' {
+            let before = b[start..i]
+                .iter()
+                .rev()
+                .find(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+            if before == Some(&b',') {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `null` is no value for every field but `choice`.
+fn non_null(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|r| *r != "null")
+}
+
+/// One vote, exactly as the general reader's `VoteScan::vote` and
+/// `read_vote` would read it, or `None` where they would report an error
+/// (the general reader then reports it).
+fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) -> Option<()> {
+    let voter = match f.voter {
+        None | Some("null") => None,
+        Some(v) => Some(v.strip_prefix('"')?.strip_suffix('"')?),
+    };
+    let id = match non_null(f.proposal) {
+        None => None,
+        Some(p) => Some(match &seg.last_proposal {
+            Some((text, id)) if *text == p => id.clone(),
+            _ => {
+                let id = proposal_id_of(p);
+                seg.last_proposal = Some((p, id.clone()));
+                id
+            }
+        }),
+    };
+    match (&ctx.wanted, &id) {
+        (Some(w), Some(id)) if w != id => return Some(()),
+        (Some(_), None) => return None,
+        (None, Some(id)) => match &seg.first_id {
+            None => seg.first_id = Some(id.clone()),
+            Some(first) if first != id => return None,
+            Some(_) => {}
+        },
+        _ => {}
+    }
+    let selection = selection(f.choice?)?;
+    let amount = match (non_null(f.vp), non_null(f.balance)) {
+        (Some(vp), _) => Some(vp),
+        (None, b) => b,
+    };
+    let weight = match amount.map(unquote) {
+        None | Some("null") => None,
+        Some(t) => {
+            let (amount, change) =
+                Amount::parse_rounded(t, AmountUnit::Token, ctx.opts.decimals).ok()?;
+            if let Some(change) = change {
+                seg.rounded.votes += 1;
+                seg.rounded.total_change += change;
+            }
+            Some(amount)
+        }
+    };
+    let cast_at = non_null(f.created)
+        .map(unquote)
+        .filter(|c| *c != "null")
+        .map(CastAt::new);
+    seg.votes.push(Vote {
+        voter: voter.map(Voter::new),
+        selection,
+        weight,
+        cast_at,
+        line,
+        attributes: Attributes::new(),
+    });
+    Some(())
+}
+
+/// A choice's selection: the plain shapes read here, everything else by
+/// [`parse_selection`]; `None` where that is an error.
+pub(crate) fn selection(raw: &str) -> Option<Selection> {
+    if let Some(s) = plain_selection(raw) {
+        return Some(s);
+    }
+    parse_selection(raw).ok()
+}
+
+/// A plain choice number: 1 to 9 digits, no sign, point or exponent (JSON
+/// has no leading zeros, so the digits are the number).
+fn small_number(t: &[u8]) -> Option<u32> {
+    if t.is_empty() || t.len() > 9 || !t.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if t.len() > 1 && t[0] == b'0' {
+        return None;
+    }
+    Some(t.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+}
+
+/// The plainest selections, read without serde: `3`, `[1, 2, 3]`,
+/// `{"1": 2, "3": 4}` with small integer keys and weights and no repeated
+/// key. `None` means "not that plain" (never "invalid").
+pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
+    let b = raw.as_bytes();
+    match *b.first()? {
+        b'[' => {
+            let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
+            if inner.trim().is_empty() {
+                return None;
+            }
+            let mut list = Vec::with_capacity(inner.len() / 2 + 1);
+            for item in inner.split(',') {
+                let n = small_number(trim_ws(item).as_bytes())?;
+                if n == 0 {
+                    return None;
+                }
+                list.push(n);
+            }
+            Some(Selection::List(list))
+        }
+        b'{' => {
+            let inner = raw.strip_prefix('{')?.strip_suffix('}')?;
+            if inner.trim().is_empty() {
+                return None;
+            }
+            let mut weights: Vec<(u32, BigRational)> = Vec::with_capacity(4);
+            for pair in inner.split(',') {
+                let (key, value) = pair.split_once(':')?;
+                let key = trim_ws(key).strip_prefix('"')?.strip_suffix('"')?;
+                let n = small_number(key.as_bytes())?;
+                let value = trim_ws(value).as_bytes();
+                if value.is_empty() || value.len() > 18 || !value.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                if n == 0 || (value.len() > 1 && value[0] == b'0') {
+                    return None;
+                }
+                let w = value
+                    .iter()
+                    .fold(0u64, |w, &d| w * 10 + u64::from(d - b'0'));
+                if weights.iter().any(|(m, _)| *m == n) {
+                    return None;
+                }
+                weights.push((n, BigRational::from_integer(BigInt::from(w))));
+            }
+            weights.sort_by_key(|(n, _)| *n);
+            Some(Selection::Weighted(weights))
+        }
+        _ => {
+            let n = small_number(b)?;
+            (n != 0).then_some(Selection::Single(n))
+        }
+    }
+}
+
+fn trim_ws(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
