@@ -686,3 +686,251 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
 fn trim_ws(s: &str) -> &str {
     s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::super::{parse_general, parse_split, JsonVoteOptions};
+    use super::*;
+
+    fn opts(proposal_id: Option<&str>) -> JsonVoteOptions<'_> {
+        JsonVoteOptions {
+            decimals: 18,
+            proposal_id,
+            attributes: &[],
+        }
+    }
+
+    /// Both readers give the same votes, counts and rounding, or the same
+    /// error text.
+    fn same(text: &str, proposal_id: Option<&str>, split: SplitAt) -> std::result::Result<(), String> {
+        let path = Path::new("v.json");
+        let o = opts(proposal_id);
+        let fast = parse_split(path, text, &o, split);
+        let general = parse_general(path, text, &o);
+        match (fast, general) {
+            (Ok(a), Ok(b)) => {
+                if a.votes.votes != b.votes.votes
+                    || a.votes.read != b.votes.read
+                    || a.votes.replaced != b.votes.replaced
+                    || a.rounded != b.rounded
+                    || a.choices != b.choices
+                {
+                    return Err(format!("different votes for {split:?}"));
+                }
+                Ok(())
+            }
+            (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(()),
+            (a, b) => Err(format!("{:?} vs {:?}", a.map(|_| ()), b.map(|_| ()))),
+        }
+    }
+
+    fn voter() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => (0u8..12).prop_map(|i| format!("\"0x{:040x}\"", u64::from(i) * 0x9E37_79B9)),
+            2 => (0u8..12).prop_map(|i| format!("\"0xAb{:038X}\"", i)),
+            1 => Just("\"alice\"".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("7".to_string()),
+            1 => Just("\"a\\u0062\"".to_string()),
+        ]
+    }
+
+    fn number() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (0u64..200).prop_map(|n| n.to_string()),
+            1 => Just("0".to_string()),
+            1 => Just("1.5".to_string()),
+            1 => Just("-1".to_string()),
+            1 => Just("1e2".to_string()),
+            1 => Just("4294967297".to_string()),
+            1 => Just("18446744073709551616".to_string()),
+            1 => Just("\"2\"".to_string()),
+            1 => Just("\"01\"".to_string()),
+            1 => Just("null".to_string()),
+        ]
+    }
+
+    fn choice() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            6 => (1u32..6).prop_map(|n| n.to_string()),
+            1 => Just("01".to_string()),
+            1 => Just("0".to_string()),
+            1 => Just("x".to_string()),
+            1 => Just("9999999999".to_string()),
+        ];
+        prop_oneof![
+            3 => number(),
+            3 => prop::collection::vec(number(), 0..5).prop_map(|v| format!("[{}]", v.join(", "))),
+            4 => prop::collection::vec((key, number()), 0..5).prop_map(|v| {
+                let parts: Vec<String> = v.iter().map(|(k, w)| format!("\"{k}\": {w}")).collect();
+                format!("{{{}}}", parts.join(","))
+            }),
+            1 => Just("\"abc\"".to_string()),
+            1 => Just("{\"1\": 1e999999}".to_string()),
+        ]
+    }
+
+    fn amount() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (0u64..u64::MAX, 0u32..19).prop_map(|(n, d)| {
+                let s = n.to_string();
+                let d = (d as usize).min(s.len().saturating_sub(1));
+                if d == 0 { s } else { format!("{}.{}", &s[..s.len() - d], &s[s.len() - d..]) }
+            }),
+            1 => Just("\"2.5\"".to_string()),
+            1 => Just("5.421010862427522e-20".to_string()),
+            1 => Just("1.0000000000000000005".to_string()),
+            1 => Just("340282366920938463463.374607431768211455".to_string()),
+            1 => Just("340282366920938463463.374607431768211456".to_string()),
+            1 => Just("\"12x\"".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("-3".to_string()),
+        ]
+    }
+
+    fn vote() -> impl Strategy<Value = String> {
+        let field = |name: &'static str, v: BoxedStrategy<String>| {
+            prop_oneof![8 => v.prop_map(move |v| Some(format!("\"{name}\": {v}"))), 1 => Just(None)]
+        };
+        (
+            field("voter", voter().boxed()),
+            field("choice", choice().boxed()),
+            field("vp", amount().boxed()),
+            field("balance", amount().boxed()),
+            field(
+                "created",
+                prop_oneof![
+                    (1_700_000_000u64..1_700_000_004).prop_map(|t| t.to_string()),
+                    Just("\"2022-05-15T05:14:33.000Z\"".to_string()),
+                    Just("null".to_string()),
+                ]
+                .boxed(),
+            ),
+            field(
+                "proposal",
+                prop_oneof![
+                    6 => Just("{\"id\": \"0xbench\"}".to_string()),
+                    1 => Just("\"0xBENCH\"".to_string()),
+                    1 => Just("{\"id\": \"other\"}".to_string()),
+                    1 => Just("null".to_string()),
+                ]
+                .boxed(),
+            ),
+            prop_oneof![
+                4 => Just(None),
+                1 => Just(Some("\"note\": \"a, {b\"".to_string())),
+                1 => Just(Some("\"x\": [1, {\"y\": [true, false, null]}]".to_string())),
+                1 => Just(Some("\"vp\": 1".to_string())),
+            ],
+            prop::sample::select(vec![" ", "", "\n", "\n  ", "\r\n"]),
+        )
+            .prop_map(|(a, b, c, d, e, f, g, ws)| {
+                let fields: Vec<String> = [a, b, c, d, e, f, g].into_iter().flatten().collect();
+                format!("{{{}}}", fields.join(&format!(",{ws}")))
+            })
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(vote(), 0..24),
+            0u8..4,
+            prop::sample::select(vec![",\n", ", ", ","]),
+        )
+            .prop_map(|(votes, envelope, sep)| {
+                let list = format!("[\n{}\n]", votes.join(sep));
+                match envelope {
+                    0 => list,
+                    1 => format!("{{\"data\": {{\"votes\": {list}}}}}"),
+                    2 => format!("{{\"other\": [1, \"x\"], \"votes\": {list}}}"),
+                    _ => format!("{{\"data\": {{\"votes\": {list}, \"more\": {{}}}}}} "),
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn the_fast_reader_agrees_with_the_general_reader(text in file(), at in 0usize..4000) {
+            for split in [SplitAt::Never, SplitAt::Auto, SplitAt::Offset(at % (text.len() + 1))] {
+                prop_assert_eq!(same(&text, None, split), Ok(()));
+                prop_assert_eq!(same(&text, Some("0xbench"), split), Ok(()));
+            }
+        }
+
+        #[test]
+        fn plain_selections_equal_the_general_reading(choice in choice()) {
+            if let Some(s) = plain_selection(&choice) {
+                prop_assert_eq!(Ok(s), parse_selection(&choice));
+            }
+        }
+    }
+
+    /// A clean hub export: the fast path reads it (it must not give up on
+    /// the common shape), and every split offset, including ones inside
+    /// strings and nested values, gives the sequential result.
+    #[test]
+    fn every_split_offset_gives_the_sequential_votes() {
+        let mut text = String::from("{\"data\": {\"votes\": [\n");
+        for i in 0..40 {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "{{\"voter\": \"0x{:040X}\", \"note\": \"x, {{y\", \"choice\": {{\"1\": {}, \"2\": 3}}, \
+                 \"vp\": {}.25, \"created\": {}, \"proposal\": {{\"id\": \"0xbench\"}}}}",
+                i % 17,
+                i,
+                i * 7,
+                1_700_000_000 + i % 5
+            ));
+        }
+        text.push_str("\n]}}");
+        let o = opts(None);
+        let seq = read(&text, &o, SplitAt::Never).expect("the fast path reads a clean export");
+        assert_eq!(seq.votes.len(), 40);
+        assert_eq!(seq.votes[39].line, 41);
+        let mut split_used = 0;
+        for at in 0..=text.len() {
+            let got = read(&text, &o, SplitAt::Offset(at)).expect("same as sequential");
+            assert_eq!(got.votes, seq.votes, "split at {at}");
+            assert_eq!(got.rounded, seq.rounded);
+            if text[..at].trim_end().ends_with(',') && text[at..].starts_with("{\"voter") {
+                split_used += 1;
+            }
+        }
+        assert_eq!(split_used, 39);
+        assert_eq!(same(&text, None, SplitAt::Auto), Ok(()));
+    }
+
+    #[test]
+    fn a_large_export_is_split_and_read_like_the_general_reader() {
+        let mut text = String::from("[");
+        let mut i = 0;
+        while text.len() < 3 * MIN_SPLIT_BYTES {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "{{\"voter\": \"0x{:040x}\", \"choice\": [{}, 2], \"vp\": {}, \"created\": {}}}",
+                i % 9000,
+                1 + i % 3,
+                i,
+                i % 11
+            ));
+            i += 1;
+        }
+        text.push(']');
+        assert!(guess_split(text.as_bytes(), 1).is_some());
+        assert_eq!(same(&text, None, SplitAt::Auto), Ok(()));
+        // A bad value in the second half: the general reader's error.
+        let bad = text.replacen(&format!("\"vp\": {}", i - 5), "\"vp\": \"12x\"", 1);
+        let e = parse_split(Path::new("v.json"), &bad, &opts(None), SplitAt::Auto).unwrap_err();
+        assert!(e.to_string().contains("field 'vp'"), "{e}");
+        assert_eq!(same(&bad, None, SplitAt::Auto), Ok(()));
+    }
+}
