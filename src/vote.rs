@@ -137,24 +137,67 @@ impl ChoiceShape {
 
 /// When a vote was cast, as the file states it: a number (unix time, block)
 /// or a sortable text (ISO 8601). Used only to order votes of one voter.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CastAt(Box<str>);
+///
+/// Up to 22 bytes (unix times, block numbers, ISO 8601 times without
+/// milliseconds) are kept inline: a million votes then need no million
+/// small allocations.
+#[derive(Clone)]
+pub struct CastAt(CastText);
+
+#[derive(Clone)]
+enum CastText {
+    Inline { len: u8, bytes: [u8; INLINE_CAST] },
+    Heap(Box<str>),
+}
+
+/// Bytes of a [`CastAt`] kept inline (with the length and the variant, 24
+/// bytes, as a boxed `str` with the variant needs).
+const INLINE_CAST: usize = 22;
 
 impl CastAt {
     /// Wraps the text as written.
     pub fn new(text: &str) -> CastAt {
-        CastAt(text.trim().into())
+        let text = text.trim();
+        if text.len() <= INLINE_CAST {
+            let mut bytes = [0u8; INLINE_CAST];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            CastAt(CastText::Inline {
+                len: text.len() as u8,
+                bytes,
+            })
+        } else {
+            CastAt(CastText::Heap(text.into()))
+        }
     }
 
     /// The text as written (trimmed).
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            CastText::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
+                .expect("copied from a str, cut at its end"),
+            CastText::Heap(text) => text,
+        }
     }
 
     fn is_integer(&self) -> bool {
-        !self.0.is_empty() && self.0.bytes().all(|b| b.is_ascii_digit())
+        let text = self.as_str();
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
     }
 }
+
+impl fmt::Debug for CastAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CastAt").field(&self.as_str()).finish()
+    }
+}
+
+impl PartialEq for CastAt {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for CastAt {}
 
 impl PartialOrd for CastAt {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -166,14 +209,12 @@ impl Ord for CastAt {
     /// Integers compare numerically, anything else as text (ISO 8601
     /// timestamps in one format sort correctly as text).
     fn cmp(&self, other: &Self) -> Ordering {
+        let (a, b) = (self.as_str(), other.as_str());
         if self.is_integer() && other.is_integer() {
-            let (a, b) = (
-                self.0.trim_start_matches('0'),
-                other.0.trim_start_matches('0'),
-            );
+            let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
             a.len().cmp(&b.len()).then_with(|| a.cmp(b))
         } else {
-            self.0.cmp(&other.0)
+            a.cmp(b)
         }
     }
 }
@@ -300,33 +341,10 @@ impl VoteSet {
     /// voter's last vote; a governor contract allows only one). Linear time.
     pub fn latest_per_voter(source: PathBuf, mut votes: Vec<Vote>) -> VoteSet {
         let read = votes.len() as u64;
-        // One hash lookup per vote, keys borrowed from the votes themselves;
-        // then one in-place pass drops the superseded votes.
-        let mut keep = vec![true; votes.len()];
-        let mut latest: HashMap<&Voter, usize, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(votes.len(), Default::default());
-        for (i, vote) in votes.iter().enumerate() {
-            let Some(voter) = &vote.voter else { continue };
-            match latest.entry(voter) {
-                Entry::Vacant(slot) => {
-                    slot.insert(i);
-                }
-                Entry::Occupied(mut slot) => {
-                    let j = *slot.get();
-                    let newer = match (&votes[j].cast_at, &vote.cast_at) {
-                        (Some(earlier), Some(this)) => this >= earlier,
-                        _ => true,
-                    };
-                    if newer {
-                        keep[j] = false;
-                        slot.insert(i);
-                    } else {
-                        keep[i] = false;
-                    }
-                }
-            }
-        }
-        drop(latest);
+        // Keys are 64-bit hashes of the voters first (no string compared or
+        // followed on a lookup); two different voters with one hash send
+        // every vote through the exact keys instead.
+        let keep = latest_by_hash(&votes).unwrap_or_else(|| latest_by_voter(&votes));
         let replaced = keep.iter().filter(|&&k| !k).count() as u64;
         let mut flags = keep.into_iter();
         votes.retain(|_| flags.next().expect("one flag per vote"));
@@ -336,6 +354,90 @@ impl VoteSet {
             read,
             replaced,
         }
+    }
+}
+
+/// Whether `this`, read after `earlier`, replaces it: a later or equal
+/// `cast_at`, or file order when either has none.
+fn replaces(earlier: &Vote, this: &Vote) -> bool {
+    match (&earlier.cast_at, &this.cast_at) {
+        (Some(earlier), Some(this)) => this >= earlier,
+        _ => true,
+    }
+}
+
+/// Which votes are their voter's latest, keyed by exact voters (the
+/// reference; one hash lookup per vote, keys borrowed from the votes).
+fn latest_by_voter(votes: &[Vote]) -> Vec<bool> {
+    let mut keep = vec![true; votes.len()];
+    let mut latest: HashMap<&Voter, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(votes.len(), Default::default());
+    for (i, vote) in votes.iter().enumerate() {
+        let Some(voter) = &vote.voter else { continue };
+        match latest.entry(voter) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(mut slot) => {
+                let j = *slot.get();
+                if replaces(&votes[j], vote) {
+                    keep[j] = false;
+                    slot.insert(i);
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    keep
+}
+
+/// [`latest_by_voter`] keyed by each voter's 64-bit hash, or `None` if two
+/// different voters share a hash.
+fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
+    use std::hash::BuildHasher;
+    let hasher = foldhash::quality::FixedState::with_seed(0x243F_6A88_85A3_08D3);
+    let mut keep = vec![true; votes.len()];
+    let mut latest: HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>> =
+        HashMap::with_capacity_and_hasher(votes.len(), Default::default());
+    for (i, vote) in votes.iter().enumerate() {
+        let Some(voter) = &vote.voter else { continue };
+        match latest.entry(hasher.hash_one(voter.as_str())) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(mut slot) => {
+                let j = *slot.get();
+                if votes[j].voter.as_ref() != Some(voter) {
+                    return None;
+                }
+                if replaces(&votes[j], vote) {
+                    keep[j] = false;
+                    slot.insert(i);
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    Some(keep)
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -390,6 +492,22 @@ mod tests {
             choices,
             vec![(2, Selection::Single(1)), (5, Selection::Single(2))]
         );
+    }
+
+    #[test]
+    fn hashed_and_exact_keys_keep_the_same_votes() {
+        let mut votes = Vec::new();
+        let mut seed = 7u64;
+        for line in 0..3000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let at = match seed >> 60 {
+                0 => None,
+                t => Some((t % 4).to_string()),
+            };
+            votes.push(vote(&format!("0x{:x}", (seed >> 33) % 700), 1, at.as_deref(), line));
+        }
+        votes.push(Vote { voter: None, ..votes[0].clone() });
+        assert_eq!(latest_by_hash(&votes), Some(latest_by_voter(&votes)));
     }
 
     #[test]

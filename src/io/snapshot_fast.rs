@@ -243,6 +243,14 @@ impl<'t> Cursor<'t> {
     fn string(&mut self) -> Option<&'t str> {
         self.expect(b'"')?;
         let start = self.pos;
+        // Eight bytes at a time up to the first that may be special.
+        while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if may_be_special(word) {
+                break;
+            }
+            self.pos += 8;
+        }
         loop {
             let c = self.next()?;
             if c == b'"' {
@@ -513,6 +521,19 @@ impl<'t> Cursor<'t> {
             }
         }
     }
+}
+
+/// Whether one of the eight bytes of `word` is a quote, a backslash or a
+/// control byte (the exact "has a zero byte" and "has a byte below n" bit
+/// tests: never a false "no").
+fn may_be_special(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    quote | backslash | control != 0
 }
 
 /// A `{` after a `,` near the middle of the list, or `None` if the list is
