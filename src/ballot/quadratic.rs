@@ -194,25 +194,35 @@ fn root_big(scaled_power: &BigUint, m: &BigUint, whole: &BigUint) -> BigUint {
 }
 
 /// `floor(sqrt(x))`, exactly: Newton's iteration from above, started from
-/// the exact root of the top 126 bits (so about three steps).
+/// the exact root of the top 126 bits, then a check by squaring.
+///
+/// Why two steps: the start `r0 = (isqrt(top) + 1) · 2^(shift/2)` is above
+/// `s = sqrt(x)` by a factor below `1 + 2^-62` (`isqrt(top) >= 2^62`), and
+/// a Newton step from `s(1 + e)` lands below `s(1 + e²/2)`, so two steps
+/// leave `r < s(1 + 2^-251)`, i.e. `r <= floor(s) + 1` for `x < 2^500`.
+/// Integer Newton steps from above never go below `floor(s)` (AM-GM), so
+/// the squaring loop ends at `floor(s)` whatever the bound: it is a
+/// correction, not an assumption.
 fn isqrt(x: U512) -> U512 {
     let bits = x.bit_len();
     if bits <= 128 {
         return U512::from(x.to::<u128>().isqrt());
     }
-    // An even shift leaving at most 126 bits: sqrt(x) < (isqrt(top) + 1)
-    // · 2^(shift/2), an over-estimate, from which Newton's integer steps
-    // decrease to the floor of the root and stop there.
+    // An even shift leaving 125 or 126 bits.
     let shift = (bits - 126 + 1) & !1;
     let top = (x >> shift).to::<u128>();
     let mut r = U512::from(top.isqrt() + 1) << (shift / 2);
-    loop {
+    for _ in 0..2 {
         let next = (r + x / r) >> 1;
         if next >= r {
-            return r;
+            break;
         }
         r = next;
     }
+    while r.checked_mul(r).is_none_or(|square| square > x) {
+        r -= U512::from(1u8);
+    }
+    r
 }
 
 fn to_big(x: &U512) -> BigUint {
