@@ -402,7 +402,11 @@ const PARALLEL_VOTES: usize = 100_000;
 fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
     use std::hash::BuildHasher;
     let hasher = foldhash::quality::FixedState::with_seed(0x243F_6A88_85A3_08D3);
-    let hash = |v: &Vote| v.voter.as_ref().map(|voter| hasher.hash_one(voter.as_str()));
+    let hash = |v: &Vote| {
+        v.voter
+            .as_ref()
+            .map(|voter| hasher.hash_one(voter.as_str()))
+    };
     let (hashes, replaced) = if votes.len() >= PARALLEL_VOTES {
         let (a, b) = votes.split_at(votes.len() / 2);
         let hashes = std::thread::scope(|s| {
@@ -551,9 +555,17 @@ mod tests {
                 0 => None,
                 t => Some((t % 4).to_string()),
             };
-            votes.push(vote(&format!("0x{:x}", (seed >> 33) % 70_000), 1, at.as_deref(), line));
+            votes.push(vote(
+                &format!("0x{:x}", (seed >> 33) % 70_000),
+                1,
+                at.as_deref(),
+                line,
+            ));
         }
-        votes.push(Vote { voter: None, ..votes[0].clone() });
+        votes.push(Vote {
+            voter: None,
+            ..votes[0].clone()
+        });
         let exact = latest_by_voter(&votes);
         assert_eq!(latest_by_hash(&votes), Some(exact.clone()));
         votes.truncate(3000);

@@ -30,9 +30,7 @@ fn quadratic_reference(ballots: &[(Vec<(u32, BigRational)>, u128)]) -> Vec<Score
         if *p == 0 {
             continue;
         }
-        let lcm = ws
-            .iter()
-            .fold(BigInt::one(), |l, (_, w)| l.lcm(w.denom()));
+        let lcm = ws.iter().fold(BigInt::one(), |l, (_, w)| l.lcm(w.denom()));
         let ms: Vec<(usize, BigUint)> = ws
             .iter()
             .map(|(c, w)| {
@@ -213,14 +211,27 @@ fn a_large_quadratic_tally_split_over_threads_equals_the_reference() {
     let ballots: Vec<(Vec<(u32, BigRational)>, u128)> = (0..9000)
         .map(|i| {
             let a = next();
-            let mut ws = vec![(1 + (a % 4) as u32, BigRational::from_integer((1 + a % 97).into()))];
+            let mut ws = vec![(
+                1 + (a % 4) as u32,
+                BigRational::from_integer((1 + a % 97).into()),
+            )];
             let c2 = 1 + ((a >> 8) % 4) as u32;
             if c2 != ws[0].0 {
-                ws.push((c2, BigRational::new((a >> 20).into(), (1 + (i % 3) as u64).into())));
+                ws.push((
+                    c2,
+                    BigRational::new((a >> 20).into(), (1 + (i % 3) as u64).into()),
+                ));
             }
-            let p = if i % 1000 == 0 { u128::MAX - u128::from(a) } else { u128::from(next()) * 1000 };
+            let p = if i % 1000 == 0 {
+                u128::MAX - u128::from(a)
+            } else {
+                u128::from(next()) * 1000
+            };
             (ws, p)
         })
         .collect();
-    assert_eq!(tally(&QuadraticBallot, &ballots), quadratic_reference(&ballots));
+    assert_eq!(
+        tally(&QuadraticBallot, &ballots),
+        quadratic_reference(&ballots)
+    );
 }

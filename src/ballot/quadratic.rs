@@ -106,7 +106,10 @@ impl BallotType for QuadraticBallot {
             std::thread::scope(|s| {
                 let second = s.spawn(|| Partial::of(choices, b));
                 let first = Partial::of(choices, a);
-                vec![first, second.join().expect("the quadratic tally does not panic")]
+                vec![
+                    first,
+                    second.join().expect("the quadratic tally does not panic"),
+                ]
             })
         } else {
             vec![Partial::of(choices, ballots)]
@@ -295,7 +298,9 @@ mod tests {
     fn fixed_width_roots_equal_big_integer_roots() {
         let big = |x: &U512| to_big(x);
         let mut values = vec![U512::ZERO, U512::from(1u8), U512::from(u128::MAX)];
-        for bits in [127usize, 128, 129, 200, 255, 256, 300, 400, 457, 458, 511, 512] {
+        for bits in [
+            127usize, 128, 129, 200, 255, 256, 300, 400, 457, 458, 511, 512,
+        ] {
             let x = U512::MAX >> (512 - bits);
             values.push(x);
             let r = isqrt(x);

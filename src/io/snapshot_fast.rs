@@ -35,8 +35,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use super::{parse_selection, proposal_id_of, unquote, JsonVoteOptions, VpRounding};
-use crate::io::normalize_proposal_id;
 use crate::amount::{Amount, AmountUnit};
+use crate::io::normalize_proposal_id;
 use crate::vote::{Attributes, CastAt, Selection, Vote, Voter};
 
 /// Where the second thread starts.
@@ -442,7 +442,12 @@ impl<'t> Cursor<'t> {
 
     /// Elements of the vote list from the cursor (at an element's start)
     /// to the `]`, in the given role.
-    fn elements(&mut self, ctx: &Context<'_>, seg: &mut Segment<'t>, role: Role<'_>) -> Option<End> {
+    fn elements(
+        &mut self,
+        ctx: &Context<'_>,
+        seg: &mut Segment<'t>,
+        role: Role<'_>,
+    ) -> Option<End> {
         let mut passed = false;
         loop {
             match role {
@@ -727,7 +732,11 @@ mod tests {
 
     /// Both readers give the same votes, counts and rounding, or the same
     /// error text.
-    fn same(text: &str, proposal_id: Option<&str>, split: SplitAt) -> std::result::Result<(), String> {
+    fn same(
+        text: &str,
+        proposal_id: Option<&str>,
+        split: SplitAt,
+    ) -> std::result::Result<(), String> {
         let path = Path::new("v.json");
         let o = opts(proposal_id);
         let fast = parse_split(path, text, &o, split);
@@ -814,9 +823,7 @@ mod tests {
     }
 
     fn vote() -> impl Strategy<Value = String> {
-        let field = |name: &'static str, v: BoxedStrategy<String>| {
-            prop_oneof![8 => v.prop_map(move |v| Some(format!("\"{name}\": {v}"))), 1 => Just(None)]
-        };
+        let field = |name: &'static str, v: BoxedStrategy<String>| prop_oneof![8 => v.prop_map(move |v| Some(format!("\"{name}\": {v}"))), 1 => Just(None)];
         (
             field("voter", voter().boxed()),
             field("choice", choice().boxed()),
