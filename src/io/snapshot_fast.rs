@@ -664,7 +664,8 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
             if inner.trim().is_empty() {
                 return None;
             }
-            let mut list = Vec::with_capacity(inner.len() / 2 + 1);
+            // Exact capacities: a million votes keep these lists.
+            let mut list = Vec::with_capacity(items(inner));
             for item in inner.split(',') {
                 let n = small_number(trim_ws(item).as_bytes())?;
                 if n == 0 {
@@ -679,7 +680,7 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
             if inner.trim().is_empty() {
                 return None;
             }
-            let mut weights: Vec<(u32, BigRational)> = Vec::with_capacity(4);
+            let mut weights: Vec<(u32, BigRational)> = Vec::with_capacity(items(inner));
             for pair in inner.split(',') {
                 let (key, value) = pair.split_once(':')?;
                 let key = trim_ws(key).strip_prefix('"')?.strip_suffix('"')?;
@@ -707,6 +708,11 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
             (n != 0).then_some(Selection::Single(n))
         }
     }
+}
+
+/// The number of comma-separated items of a list's or map's inside.
+fn items(inner: &str) -> usize {
+    inner.bytes().filter(|&b| b == b',').count() + 1
 }
 
 fn trim_ws(s: &str) -> &str {
