@@ -402,10 +402,11 @@ const PARALLEL_VOTES: usize = 100_000;
 fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
     use std::hash::BuildHasher;
     let hasher = foldhash::quality::FixedState::with_seed(0x243F_6A88_85A3_08D3);
+    // 0 for a vote without a voter (the parts skip those).
     let hash = |v: &Vote| {
         v.voter
             .as_ref()
-            .map(|voter| hasher.hash_one(voter.as_str()))
+            .map_or(0, |voter| hasher.hash_one(voter.as_str()))
     };
     let (hashes, replaced) = if votes.len() >= PARALLEL_VOTES {
         let (a, b) = votes.split_at(votes.len() / 2);
@@ -444,13 +445,13 @@ fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
 
 /// The replaced votes among those whose voter hash has low bit `part`, or
 /// `None` on two different voters with one hash.
-fn replaced_in_part(votes: &[Vote], hashes: &[Option<u64>], part: u64) -> Option<Vec<usize>> {
+fn replaced_in_part(votes: &[Vote], hashes: &[u64], part: u64) -> Option<Vec<usize>> {
     let mut replaced = Vec::new();
     let mut latest: HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>> =
         HashMap::with_capacity_and_hasher(votes.len() / 2 + 1, Default::default());
     for (i, (vote, h)) in votes.iter().zip(hashes).enumerate() {
-        let Some(h) = *h else { continue };
-        if h & 1 != part {
+        let h = *h;
+        if vote.voter.is_none() || h & 1 != part {
             continue;
         }
         match latest.entry(h) {

@@ -63,6 +63,10 @@ pub(crate) struct FastVotes {
 /// costs more than it saves).
 const MIN_SPLIT_BYTES: usize = 1 << 20;
 
+/// Votes per chunk of the second thread (8 MB; small in tests, so that
+/// they merge many chunks).
+const CHUNK: usize = if cfg!(test) { 16 } else { 1 << 16 };
+
 /// Nesting deeper than this inside the vote list is left to the general
 /// reader (serde_json's own limit is 128).
 const MAX_DEPTH: u32 = 64;
@@ -132,6 +136,12 @@ struct Context<'o> {
 #[derive(Default)]
 struct Segment<'t> {
     votes: Vec<Vote>,
+    /// The second thread's earlier votes in full chunks of [`CHUNK`]: the
+    /// first thread appends and frees them one by one, so the merge never
+    /// holds a second copy of half the votes.
+    chunks: Vec<Vec<Vote>>,
+    /// Whether votes are put in chunks (the second thread).
+    chunked: bool,
     rounded: VpRounding,
     /// The first proposal id seen (when no proposal is picked, every vote
     /// must name the same one).
@@ -150,11 +160,14 @@ impl Segment<'_> {
         }
         self.rounded.votes += other.rounded.votes;
         self.rounded.total_change += other.rounded.total_change;
-        self.votes.reserve(other.votes.len());
-        self.votes.extend(other.votes.into_iter().map(|mut v| {
-            v.line += line_base;
-            v
-        }));
+        let more = other.chunks.iter().map(Vec::len).sum::<usize>() + other.votes.len();
+        self.votes.reserve_exact(more);
+        for chunk in other.chunks.into_iter().chain([other.votes]) {
+            self.votes.extend(chunk.into_iter().map(|mut v| {
+                v.line += line_base;
+                v
+            }));
+        }
         Some(())
     }
 }
@@ -413,7 +426,10 @@ impl<'t> Cursor<'t> {
             let second = s.spawn(|| {
                 let mut cur = Cursor::new(text, guess);
                 cur.line_base = 0;
-                let mut seg = Segment::default();
+                let mut seg = Segment {
+                    chunked: true,
+                    ..Segment::default()
+                };
                 cur.elements(ctx, &mut seg, Role::Second(&cancel))
                     .map(|_| (seg, cur.pos, cur.newlines))
             });
@@ -621,6 +637,10 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
         .map(unquote)
         .filter(|c| *c != "null")
         .map(CastAt::new);
+    if seg.chunked && seg.votes.len() == CHUNK {
+        let full = std::mem::replace(&mut seg.votes, Vec::with_capacity(CHUNK));
+        seg.chunks.push(full);
+    }
     seg.votes.push(Vote {
         voter: voter.map(Voter::new),
         selection,
