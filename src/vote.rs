@@ -410,20 +410,18 @@ fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
     };
     let (hashes, replaced) = if votes.len() >= PARALLEL_VOTES {
         let (a, b) = votes.split_at(votes.len() / 2);
-        let hashes = std::thread::scope(|s| {
-            let second = s.spawn(|| b.iter().map(hash).collect::<Vec<_>>());
-            let mut first: Vec<_> = a.iter().map(hash).collect();
-            first.extend(second.join().expect("hashing does not panic"));
-            first
-        });
-        let replaced = std::thread::scope(|s| {
-            let odd = s.spawn(|| replaced_in_part(votes, &hashes, 1));
-            let even = replaced_in_part(votes, &hashes, 0);
-            let odd = odd.join().expect("the search does not panic");
-            even.zip(odd).map(|(mut e, o)| {
-                e.extend(o);
-                e
-            })
+        let (mut hashes, tail) = both(
+            || a.iter().map(hash).collect::<Vec<_>>(),
+            || b.iter().map(hash).collect::<Vec<_>>(),
+        );
+        hashes.extend(tail);
+        let (even, odd) = both(
+            || replaced_in_part(votes, &hashes, 0),
+            || replaced_in_part(votes, &hashes, 1),
+        );
+        let replaced = even.zip(odd).map(|(mut e, o)| {
+            e.extend(o);
+            e
         });
         (hashes, replaced)
     } else {
@@ -441,6 +439,23 @@ fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
         keep[i] = false;
     }
     Some(keep)
+}
+
+/// `(first(), second())`, the second on another thread when one can be
+/// started (else here, after the first: the same results on one core).
+pub(crate) fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync) -> (A, B) {
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new().spawn_scoped(s, || second());
+        let a = first();
+        let b = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(b) => b,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => second(),
+        };
+        (a, b)
+    })
 }
 
 /// The replaced votes among those whose voter hash has low bit `part`, or

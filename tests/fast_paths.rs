@@ -149,11 +149,14 @@ proptest! {
         let text = if frac.is_empty() { int.clone() } else { format!("{int}.{frac}") };
         let got = Amount::parse(&text, AmountUnit::Token, decimals);
         let digits: BigUint = format!("{int}{frac}").parse().unwrap();
-        let want = if frac.len() > usize::from(decimals) {
-            None
+        // The exact value `digits / 10^frac · 10^decimals`, when a whole
+        // number of base units below 2^128 (trailing zeros are fine).
+        let scaled = digits * BigUint::from(10u8).pow(u32::from(decimals));
+        let unit = BigUint::from(10u8).pow(frac.len() as u32);
+        let want = if (&scaled % &unit).is_zero() {
+            u128::try_from(scaled / unit).ok()
         } else {
-            let v = digits * BigUint::from(10u8).pow((usize::from(decimals) - frac.len()) as u32);
-            u128::try_from(v).ok()
+            None
         };
         match want {
             Some(v) => prop_assert_eq!(got.unwrap().base_units(), v),

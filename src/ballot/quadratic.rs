@@ -103,14 +103,9 @@ impl BallotType for QuadraticBallot {
         // of the ballots: two halves summed apart give the same A_i.
         let parts: Vec<Partial> = if ballots.len() >= PARALLEL_BALLOTS {
             let (a, b) = ballots.split_at(ballots.len() / 2);
-            std::thread::scope(|s| {
-                let second = s.spawn(|| Partial::of(choices, b));
-                let first = Partial::of(choices, a);
-                vec![
-                    first,
-                    second.join().expect("the quadratic tally does not panic"),
-                ]
-            })
+            let (first, second) =
+                crate::vote::both(|| Partial::of(choices, a), || Partial::of(choices, b));
+            vec![first, second]
         } else {
             vec![Partial::of(choices, ballots)]
         };

@@ -423,7 +423,7 @@ impl<'t> Cursor<'t> {
         let cancel = AtomicBool::new(false);
         let text = self.text;
         std::thread::scope(|s| {
-            let second = s.spawn(|| {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, || {
                 let mut cur = Cursor::new(text, guess);
                 cur.line_base = 0;
                 let mut seg = Segment {
@@ -433,6 +433,10 @@ impl<'t> Cursor<'t> {
                 cur.elements(ctx, &mut seg, Role::Second(&cancel))
                     .map(|_| (seg, cur.pos, cur.newlines))
             });
+            let Ok(second) = spawned else {
+                // No second thread: one reads it all.
+                return self.elements(ctx, &mut seg, Role::Alone).map(|_| seg);
+            };
             let mine = self.elements(ctx, &mut seg, Role::First(guess, &cancel));
             match mine {
                 None => {
