@@ -445,7 +445,7 @@ fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
 /// started (else here, after the first: the same results on one core).
 pub(crate) fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync) -> (A, B) {
     std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new().spawn_scoped(s, || second());
+        let spawned = std::thread::Builder::new().spawn_scoped(s, &second);
         let a = first();
         let b = match spawned {
             Ok(handle) => match handle.join() {
