@@ -170,7 +170,17 @@ fn parse_plain(text: &[u8], shift: u8) -> Option<u128> {
         return None;
     }
     let mut value: u128 = 0;
-    for &b in int.iter().chain(frac) {
+    let mut digits = int.iter().chain(frac);
+    // The first 19 digits in a u64 (below 10^19 < 2^64), the rest checked.
+    let mut head: u64 = 0;
+    for &b in digits.by_ref().take(19) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        head = head * 10 + u64::from(b - b'0');
+    }
+    value += u128::from(head);
+    for &b in digits {
         if !b.is_ascii_digit() {
             return None;
         }

@@ -99,35 +99,23 @@ impl BallotType for QuadraticBallot {
         choices: usize,
         ballots: &[CountedBallot<'_>],
     ) -> Result<Vec<Score>, TallyOverflow> {
-        let scale = pow(BigUint::from(10u8), 2 * SQRT_DIGITS);
+        // The roots are integers, so their sums do not depend on the order
+        // of the ballots: two halves summed apart give the same A_i.
+        let parts: Vec<Partial> = if ballots.len() >= PARALLEL_BALLOTS {
+            let (a, b) = ballots.split_at(ballots.len() / 2);
+            let (first, second) =
+                crate::vote::both(|| Partial::of(choices, a), || Partial::of(choices, b));
+            vec![first, second]
+        } else {
+            vec![Partial::of(choices, ballots)]
+        };
         let mut roots = vec![BigUint::zero(); choices];
-        let mut split = Split::default();
         let mut total = Sum::default();
-        for b in ballots {
-            let Selection::Weighted(ws) = b.selection else {
-                continue;
-            };
-            let p = b.power.units();
-            total.add(p);
-            if p == 0 {
-                continue;
+        for part in parts {
+            for ((a, small), big) in roots.iter_mut().zip(&part.small).zip(part.big) {
+                *a += to_big(small) + big;
             }
-            // x_vi · 10^80 = p · 10^80 · m_i / M
-            let scaled_power = &scale * p;
-            match split.of(ws, choices) {
-                Whole::Small(whole) => {
-                    for &(i, m) in &split.small {
-                        let root = ((&scaled_power * m) / whole).sqrt();
-                        roots[i] += root;
-                    }
-                }
-                Whole::Big(whole) => {
-                    for (i, m) in &split.big {
-                        let root = ((&scaled_power * m) / &whole).sqrt();
-                        roots[*i] += root;
-                    }
-                }
-            }
+            total.add_big(&part.total.total());
         }
         // q_i = A_i² (the common factor 10^-80 cancels in the rescaling).
         let q = roots
@@ -136,6 +124,108 @@ impl BallotType for QuadraticBallot {
             .collect();
         Ok(rescale(q, &total.total()))
     }
+}
+
+/// From this many ballots on the roots are taken on two threads.
+const PARALLEL_BALLOTS: usize = 4096;
+
+/// 512-bit unsigned integers: `10^80 · p · m` is below `2^458` for any
+/// `u128` power and `u64` weight.
+type U512 = ruint::Uint<512, 8>;
+
+/// The root sums of some ballots: per choice a 512-bit part (roots of
+/// ballots with integer weights, the usual case) and a big part (the rest,
+/// and the 512-bit part's overflow, which needs more than 2^250 ballots).
+struct Partial {
+    small: Vec<U512>,
+    big: Vec<BigUint>,
+    total: Sum,
+}
+
+impl Partial {
+    fn of(choices: usize, ballots: &[CountedBallot<'_>]) -> Partial {
+        let scale = pow(BigUint::from(10u8), 2 * SQRT_DIGITS);
+        let scale512 = U512::from(10u8).pow(U512::from(2 * SQRT_DIGITS));
+        let mut part = Partial {
+            small: vec![U512::ZERO; choices],
+            big: vec![BigUint::zero(); choices],
+            total: Sum::default(),
+        };
+        let mut split = Split::default();
+        for b in ballots {
+            let Selection::Weighted(ws) = b.selection else {
+                continue;
+            };
+            let p = b.power.units();
+            part.total.add(p);
+            if p == 0 {
+                continue;
+            }
+            match split.of(ws, choices) {
+                Whole::Small(whole) => {
+                    // x_vi · 10^80 = p · 10^80 · m_i / M, all below 2^458.
+                    let scaled_power = scale512 * U512::from(p);
+                    for &(i, m) in &split.small {
+                        let root = isqrt((scaled_power * U512::from(m)) / U512::from(whole));
+                        match part.small[i].checked_add(root) {
+                            Some(sum) => part.small[i] = sum,
+                            None => part.big[i] += to_big(&root),
+                        }
+                    }
+                }
+                Whole::Big(whole) => {
+                    let scaled_power = &scale * p;
+                    for (i, m) in &split.big {
+                        part.big[*i] += root_big(&scaled_power, m, &whole);
+                    }
+                }
+            }
+        }
+        part
+    }
+}
+
+/// `floor(sqrt(scaled_power · m / whole))` with big integers: the general
+/// path, and the reference the 512-bit path is tested against.
+fn root_big(scaled_power: &BigUint, m: &BigUint, whole: &BigUint) -> BigUint {
+    ((scaled_power * m) / whole).sqrt()
+}
+
+/// `floor(sqrt(x))`, exactly: Newton's iteration from above, started from
+/// the exact root of the top 126 bits, then a check by squaring.
+///
+/// Why two steps: the start `r0 = (isqrt(top) + 1) · 2^(shift/2)` is above
+/// `s = sqrt(x)` by a factor below `1 + 2^-62` (`isqrt(top) >= 2^62`), and
+/// a Newton step from `s(1 + e)` lands below `s(1 + e²/2)`, so two steps
+/// leave `r < s(1 + 2^-251)`, i.e. `r <= floor(s) + 1` for `x < 2^500`.
+/// Integer Newton steps from above never go below `floor(s)` (AM-GM), so
+/// the squaring loop ends at `floor(s)` whatever the bound: it is a
+/// correction, not an assumption.
+fn isqrt(x: U512) -> U512 {
+    let bits = x.bit_len();
+    if bits <= 128 {
+        return U512::from(x.to::<u128>().isqrt());
+    }
+    // An even shift leaving 125 or 126 bits.
+    let shift = (bits - 126 + 1) & !1;
+    let top = (x >> shift).to::<u128>();
+    let mut r = U512::from(top.isqrt() + 1) << (shift / 2);
+    for _ in 0..2 {
+        let next = (r + x / r) >> 1;
+        if next >= r {
+            break;
+        }
+        r = next;
+    }
+    while r.checked_mul(r).is_none_or(|square| square > x) {
+        r -= U512::from(1u8);
+    }
+    r
+}
+
+fn to_big(x: &U512) -> BigUint {
+    let bytes: [u8; 64] = x.to_le_bytes();
+    BigUint::from_bytes_le(&bytes)
 }
 
 #[cfg(test)]
@@ -197,6 +287,59 @@ mod tests {
             Score::sum(&got).as_rational(),
             &BigRational::from_integer(4.into())
         );
+    }
+
+    #[test]
+    fn fixed_width_roots_equal_big_integer_roots() {
+        let big = |x: &U512| to_big(x);
+        let mut values = vec![U512::ZERO, U512::from(1u8), U512::from(u128::MAX)];
+        for bits in [
+            127usize, 128, 129, 200, 255, 256, 300, 400, 457, 458, 511, 512,
+        ] {
+            let x = U512::MAX >> (512 - bits);
+            values.push(x);
+            let r = isqrt(x);
+            values.push(r * r);
+            values.push(r * r - U512::from(1u8));
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut limbs = [0u64; 8];
+            let n = (seed % 8) as usize + 1;
+            for l in limbs.iter_mut().take(n) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *l = seed;
+            }
+            let x = U512::from_limbs(limbs);
+            values.push(x);
+            let r = isqrt(x);
+            if let Some(sq) = r.checked_mul(r) {
+                values.push(sq);
+            }
+        }
+        for x in values {
+            assert_eq!(big(&isqrt(x)), big(&x).sqrt(), "{x}");
+        }
+    }
+
+    #[test]
+    fn fixed_width_and_big_paths_give_the_same_roots() {
+        let scale = pow(BigUint::from(10u8), 2 * SQRT_DIGITS);
+        let scale512 = U512::from(10u8).pow(U512::from(2 * SQRT_DIGITS));
+        for (p, m, whole) in [
+            (u128::MAX, u64::MAX, u128::from(u64::MAX)),
+            (u128::MAX, 1, u128::MAX),
+            (u128::MAX - 1, u64::MAX - 1, u128::MAX),
+            (1, 1, 3),
+            (3, 2, 7),
+            (116_726_851_206_893_000_000, 49, 99),
+        ] {
+            let fast = isqrt((scale512 * U512::from(p)) * U512::from(m) / U512::from(whole));
+            let slow = root_big(&(&scale * p), &BigUint::from(m), &BigUint::from(whole));
+            assert_eq!(to_big(&fast), slow, "{p} {m} {whole}");
+        }
     }
 
     #[test]

@@ -133,12 +133,19 @@ pub(super) fn check_weights(selection: &Selection, choices: usize) -> Result<(),
             {
                 return Err(InvalidBallot::OutOfRange);
             }
-            let canonical: Vec<u32> = ws
-                .iter()
-                .map(|(c, _)| *c)
-                .filter(|c| !crate::vote::written_as_text(*c))
-                .collect();
-            if has_duplicates(canonical.iter().copied()) {
+            // Without a key written as text (the usual ballot) the keys are
+            // checked in place; otherwise the canonical ones are collected.
+            let duplicate = if ws.iter().any(|(c, _)| crate::vote::written_as_text(*c)) {
+                let canonical: Vec<u32> = ws
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .filter(|c| !crate::vote::written_as_text(*c))
+                    .collect();
+                has_duplicates(canonical.iter().copied())
+            } else {
+                has_duplicates(ws.iter().map(|(c, _)| *c))
+            };
+            if duplicate {
                 return Err(InvalidBallot::DuplicateChoice);
             }
             if ws

@@ -14,6 +14,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{normalize_proposal_id, SingleProposalGuard};
+
+/// The fast path (declared here: it is this reader's, not another source).
+#[path = "snapshot_fast.rs"]
+pub(crate) mod fast;
 use crate::amount::AmountUnit;
 use crate::decimal::DecimalLiteral;
 use crate::error::{Error, Location, Result};
@@ -125,7 +129,21 @@ pub fn read(path: &Path, decimals: u8, proposal_id: Option<&str>) -> Result<Snap
 /// Reads Snapshot votes from `path` with all options.
 pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
     let text = super::read_text(path, super::MAX_JSON_BYTES, "JSON")?;
-    parse_with(path, &text, opts)
+    if let Some(fast) = fast::read(&text, opts, fast::SplitAt::Auto) {
+        // The text goes before the duplicate search's tables come: a lower
+        // peak of memory on large files.
+        drop(text);
+        return Ok(fast_votes(path, fast));
+    }
+    parse_general(path, &text, opts)
+}
+
+fn fast_votes(path: &Path, fast: fast::FastVotes) -> SnapshotVotes {
+    SnapshotVotes {
+        votes: VoteSet::latest_per_voter(path.to_path_buf(), fast.votes),
+        choices: None,
+        rounded: fast.rounded,
+    }
 }
 
 /// Parses Snapshot votes from `text` (`path` only names the source).
@@ -149,6 +167,30 @@ pub fn parse(
 /// Parses the votes of one proposal; a file with votes of several
 /// proposals needs `proposal_id`.
 pub fn parse_with(path: &Path, text: &str, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
+    parse_split(path, text, opts, fast::SplitAt::Auto)
+}
+
+/// [`parse_with`] with the fast path's split chosen (tests); the general
+/// reader decides whenever the fast path gives up.
+pub(crate) fn parse_split(
+    path: &Path,
+    text: &str,
+    opts: &JsonVoteOptions<'_>,
+    split: fast::SplitAt,
+) -> Result<SnapshotVotes> {
+    if let Some(fast) = fast::read(text, opts, split) {
+        return Ok(fast_votes(path, fast));
+    }
+    parse_general(path, text, opts)
+}
+
+/// The general reader alone: every shape, every error (the reference the
+/// fast path is tested against).
+pub(crate) fn parse_general(
+    path: &Path,
+    text: &str,
+    opts: &JsonVoteOptions<'_>,
+) -> Result<SnapshotVotes> {
     let mut guard = SingleProposalGuard::default();
     let mut votes = Vec::new();
     let (choices, rounded) = scan(path, text, opts, |id, vote, at| {
@@ -581,11 +623,11 @@ fn choice_number(text: &str) -> Option<u32> {
     u32::try_from(lit.scaled_integer(0).ok()?).ok()
 }
 
-fn unquote(text: &str) -> &str {
+pub(crate) fn unquote(text: &str) -> &str {
     text.trim().trim_matches('"')
 }
 
-fn proposal_id_of(json: &str) -> String {
+pub(crate) fn proposal_id_of(json: &str) -> String {
     #[derive(Deserialize)]
     struct WithId {
         id: String,

@@ -1,0 +1,994 @@
+//! The fast path of the Snapshot JSON reader ([`super::snapshot_json`]).
+//!
+//! Why a second reader: the general one walks the file with serde, keeps
+//! each vote as a `RawValue` and deserialises that text a second time; on a
+//! hub export of a million votes that is most of `govkit evaluate`'s time.
+//! This one reads the usual shape of a hub export in one pass over the
+//! bytes, borrowing every field from the text, and splits the vote list
+//! over two threads.
+//!
+//! **It never decides anything the general reader would decide
+//! differently.** It accepts a strict subset of JSON (no escapes in any
+//! string of the vote list, no fixture `proposal`, no mechanism
+//! attributes) and every value it reads goes through the same functions
+//! as the general reader's ([`super::snapshot_json::parse_selection`] for
+//! anything but the plainest choices, `Amount::parse_rounded`, `Voter::new`,
+//! `CastAt::new`). On anything else (an error of any kind, a shape it does
+//! not know, a duplicate field) it gives up and the caller runs the general
+//! reader from the start, so errors, their wording and their lines are the
+//! general reader's by construction. `tests` below and
+//! `tests/fast_paths.rs` check both readers agree on random files.
+//!
+//! **The split is provably at a vote boundary.** The second thread starts
+//! at a guessed position near the middle (a `{` after a `,`); the first
+//! thread reads from the start and takes the second thread's votes only if
+//! one of its own votes starts exactly at that position, i.e. the guess is
+//! the start of an element of the vote list as the sequential reading sees
+//! it. Reading on from a true element boundary is what the sequential
+//! reading would do, so the result is the same; otherwise (the guess fell
+//! inside a string or a nested value) the first thread reads on alone and
+//! the second thread's work is dropped.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+use super::{parse_selection, proposal_id_of, unquote, JsonVoteOptions, VpRounding};
+use crate::amount::{Amount, AmountUnit};
+use crate::io::normalize_proposal_id;
+use crate::vote::{Attributes, CastAt, Selection, Vote, Voter};
+
+/// Where the second thread starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SplitAt {
+    /// Near the middle of the vote list, when it is large enough.
+    Auto,
+    /// At this byte offset (tests: a guess inside a string, a value, ...).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Offset(usize),
+    /// One thread.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Never,
+}
+
+/// Votes read by the fast path, in file order, before duplicates are
+/// removed.
+pub(crate) struct FastVotes {
+    pub votes: Vec<Vote>,
+    pub rounded: VpRounding,
+}
+
+/// Below this many bytes of vote list one thread reads it all (a thread
+/// costs more than it saves).
+const MIN_SPLIT_BYTES: usize = 1 << 20;
+
+/// Votes per chunk of the second thread (8 MB; small in tests, so that
+/// they merge many chunks).
+const CHUNK: usize = if cfg!(test) { 16 } else { 1 << 16 };
+
+/// Nesting deeper than this inside the vote list is left to the general
+/// reader (serde_json's own limit is 128).
+const MAX_DEPTH: u32 = 64;
+
+/// The votes of `text`, or `None` when the general reader must decide.
+pub(crate) fn read(text: &str, opts: &JsonVoteOptions<'_>, split: SplitAt) -> Option<FastVotes> {
+    if !opts.attributes.is_empty() {
+        return None;
+    }
+    let ctx = Context {
+        opts,
+        wanted: opts.proposal_id.map(normalize_proposal_id),
+    };
+    let mut cur = Cursor::new(text, 0);
+    cur.ws();
+    let mut out = None;
+    match cur.peek()? {
+        b'[' => out = Some(cur.vote_list(&ctx, split)?),
+        b'{' => {
+            cur.pos += 1;
+            cur.ws();
+            if cur.peek()? == b'}' {
+                return None;
+            }
+            loop {
+                let key = cur.string()?;
+                cur.ws();
+                cur.expect(b':')?;
+                cur.ws();
+                match key {
+                    "votes" if out.is_none() => out = Some(cur.vote_list(&ctx, split)?),
+                    "data" if out.is_none() => {
+                        out = Some(cur.data(&ctx, split)?);
+                    }
+                    "proposal" => return None,
+                    _ => {
+                        cur.value(1)?;
+                    }
+                }
+                cur.ws();
+                match cur.next()? {
+                    b',' => cur.ws(),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        _ => return None,
+    }
+    cur.ws();
+    if cur.pos != cur.b.len() {
+        return None;
+    }
+    let seg = out?;
+    Some(FastVotes {
+        votes: seg.votes,
+        rounded: seg.rounded,
+    })
+}
+
+struct Context<'o> {
+    opts: &'o JsonVoteOptions<'o>,
+    wanted: Option<String>,
+}
+
+/// What one thread read.
+#[derive(Default)]
+struct Segment<'t> {
+    votes: Vec<Vote>,
+    /// The second thread's earlier votes in full chunks of [`CHUNK`]: the
+    /// first thread appends and frees them one by one, so the merge never
+    /// holds a second copy of half the votes.
+    chunks: Vec<Vec<Vote>>,
+    /// Whether votes are put in chunks (the second thread).
+    chunked: bool,
+    rounded: VpRounding,
+    /// The first proposal id seen (when no proposal is picked, every vote
+    /// must name the same one).
+    first_id: Option<String>,
+    /// The last `proposal` value's text and its id (hub exports repeat
+    /// one value a million times).
+    last_proposal: Option<(&'t str, String)>,
+}
+
+impl Segment<'_> {
+    fn append(&mut self, mut other: Segment<'_>, line_base: u64) -> Option<()> {
+        match (&self.first_id, other.first_id.take()) {
+            (Some(a), Some(b)) if *a != b => return None,
+            (None, b) => self.first_id = b,
+            _ => {}
+        }
+        self.rounded.votes += other.rounded.votes;
+        self.rounded.total_change += other.rounded.total_change;
+        let more = other.chunks.iter().map(Vec::len).sum::<usize>() + other.votes.len();
+        self.votes.reserve_exact(more);
+        for chunk in other.chunks.into_iter().chain([other.votes]) {
+            self.votes.extend(chunk.into_iter().map(|mut v| {
+                v.line += line_base;
+                v
+            }));
+        }
+        Some(())
+    }
+}
+
+/// A position in the text; `newlines` counts the line breaks passed since
+/// the cursor started, `line_base` is the line it started on.
+struct Cursor<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    pos: usize,
+    newlines: u64,
+    line_base: u64,
+}
+
+/// The known fields of one vote, as JSON text.
+#[derive(Default)]
+struct Fields<'t> {
+    voter: Option<&'t str>,
+    choice: Option<&'t str>,
+    vp: Option<&'t str>,
+    balance: Option<&'t str>,
+    created: Option<&'t str>,
+    proposal: Option<&'t str>,
+}
+
+/// Which part of the vote list a thread reads.
+#[derive(Clone, Copy)]
+enum Role<'a> {
+    /// All of it.
+    Alone,
+    /// From the start; stops at an element starting exactly at the offset,
+    /// raises the flag once past it (the second thread's work is then
+    /// useless).
+    First(usize, &'a AtomicBool),
+    /// From the guessed offset; gives up when the flag is raised.
+    Second(&'a AtomicBool),
+}
+
+/// How a vote list ended in one thread.
+enum End {
+    /// At the `]`; the cursor is after it.
+    Closed,
+    /// At the split offset, at the start of an element.
+    AtSplit,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str, pos: usize) -> Self {
+        Cursor {
+            text,
+            b: text.as_bytes(),
+            pos,
+            newlines: 0,
+            line_base: 1,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// JSON whitespace; strings cannot hold a raw line break, so this is
+    /// the one place lines are counted.
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.pos) {
+            match c {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => self.newlines += 1,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// A string without escapes; its contents.
+    fn string(&mut self) -> Option<&'t str> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        // Eight bytes at a time up to the first that may be special.
+        while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if may_be_special(word) {
+                break;
+            }
+            self.pos += 8;
+        }
+        loop {
+            let c = self.next()?;
+            if c == b'"' {
+                return self.text.get(start..self.pos - 1);
+            }
+            if c == b'\\' || c < 0x20 {
+                return None;
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// A number by JSON's grammar.
+    fn number(&mut self) -> Option<()> {
+        if self.peek()? == b'-' {
+            self.pos += 1;
+        }
+        match self.peek()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos + word.len();
+        (self.b.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// Any value; its text.
+    fn value(&mut self, depth: u32) -> Option<&'t str> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' => {
+                self.pos += 1;
+                self.ws();
+                if self.peek()? == b'}' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                        self.ws();
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.next()? {
+                            b',' => self.ws(),
+                            b'}' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                self.ws();
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.value(depth + 1)?;
+                        self.ws();
+                        match self.next()? {
+                            b',' => self.ws(),
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'n' => self.literal(b"null")?,
+            _ => self.number()?,
+        }
+        self.text.get(start..self.pos)
+    }
+
+    /// `data`: an object whose `votes` is the vote list.
+    fn data(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+        self.expect(b'{')?;
+        self.ws();
+        let mut out = None;
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            if key == "votes" && out.is_none() {
+                out = Some(self.vote_list(ctx, split)?);
+            } else {
+                self.value(2)?;
+            }
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        out
+    }
+
+    /// The vote list, from its `[` to after its `]`.
+    fn vote_list(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+        self.expect(b'[')?;
+        self.ws();
+        let mut seg = Segment::default();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(seg);
+        }
+        let guess = match split {
+            SplitAt::Never => None,
+            SplitAt::Offset(at) => (at > self.pos && at < self.b.len()).then_some(at),
+            SplitAt::Auto => guess_split(self.b, self.pos),
+        };
+        let Some(guess) = guess else {
+            self.elements(ctx, &mut seg, Role::Alone)?;
+            return Some(seg);
+        };
+        let cancel = AtomicBool::new(false);
+        let text = self.text;
+        std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, || {
+                let mut cur = Cursor::new(text, guess);
+                cur.line_base = 0;
+                let mut seg = Segment {
+                    chunked: true,
+                    ..Segment::default()
+                };
+                cur.elements(ctx, &mut seg, Role::Second(&cancel))
+                    .map(|_| (seg, cur.pos, cur.newlines))
+            });
+            let Ok(second) = spawned else {
+                // No second thread: one reads it all.
+                return self.elements(ctx, &mut seg, Role::Alone).map(|_| seg);
+            };
+            let mine = self.elements(ctx, &mut seg, Role::First(guess, &cancel));
+            match mine {
+                None => {
+                    cancel.store(true, Ordering::Relaxed);
+                    None
+                }
+                Some(End::Closed) => {
+                    cancel.store(true, Ordering::Relaxed);
+                    // Its result is dropped: the guess was no boundary.
+                    let _ = second.join();
+                    Some(seg)
+                }
+                Some(End::AtSplit) => {
+                    let (tail, end, newlines) = second.join().ok()??;
+                    seg.append(tail, self.line_base + self.newlines)?;
+                    self.pos = end;
+                    self.newlines += newlines;
+                    Some(seg)
+                }
+            }
+        })
+    }
+
+    /// Elements of the vote list from the cursor (at an element's start)
+    /// to the `]`, in the given role.
+    fn elements(
+        &mut self,
+        ctx: &Context<'_>,
+        seg: &mut Segment<'t>,
+        role: Role<'_>,
+    ) -> Option<End> {
+        let mut passed = false;
+        loop {
+            match role {
+                Role::Alone => {}
+                Role::Second(cancel) => {
+                    if cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                }
+                Role::First(at, cancel) => {
+                    if self.pos == at {
+                        return Some(End::AtSplit);
+                    }
+                    if self.pos > at && !passed {
+                        passed = true;
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+            let line = self.line_base + self.newlines;
+            let fields = self.vote()?;
+            vote(ctx, seg, fields, line)?;
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b']' => return Some(End::Closed),
+                _ => return None,
+            }
+        }
+    }
+
+    /// One vote object's known fields (a duplicate is left to the general
+    /// reader, which refuses it).
+    fn vote(&mut self) -> Option<Fields<'t>> {
+        self.expect(b'{')?;
+        self.ws();
+        let mut f = Fields::default();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(f);
+        }
+        loop {
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let slot = match key {
+                "voter" => &mut f.voter,
+                "choice" => &mut f.choice,
+                "vp" => &mut f.vp,
+                "balance" => &mut f.balance,
+                "created" => &mut f.created,
+                "proposal" => &mut f.proposal,
+                _ => {
+                    self.value(4)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => {
+                            self.ws();
+                            continue;
+                        }
+                        b'}' => return Some(f),
+                        _ => return None,
+                    }
+                }
+            };
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(self.value(4)?);
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => return Some(f),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Whether one of the eight bytes of `word` is a quote, a backslash or a
+/// control byte (the exact "has a zero byte" and "has a byte below n" bit
+/// tests: never a false "no").
+fn may_be_special(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    quote | backslash | control != 0
+}
+
+/// A `{` after a `,` near the middle of the list, or `None` if the list is
+/// small or none is near.
+fn guess_split(b: &[u8], start: usize) -> Option<usize> {
+    let len = b.len().checked_sub(start)?;
+    if len < MIN_SPLIT_BYTES {
+        return None;
+    }
+    let mid = start + len / 2;
+    let end = (mid + 64 * 1024).min(b.len());
+    let mut i = mid;
+    while i < end {
+        if b[i] == b'{' {
+            let before = b[start..i]
+                .iter()
+                .rev()
+                .find(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+            if before == Some(&b',') {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `null` is no value for every field but `choice`.
+fn non_null(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|r| *r != "null")
+}
+
+/// One vote, exactly as the general reader's `VoteScan::vote` and
+/// `read_vote` would read it, or `None` where they would report an error
+/// (the general reader then reports it).
+fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) -> Option<()> {
+    let voter = match f.voter {
+        None | Some("null") => None,
+        Some(v) => Some(v.strip_prefix('"')?.strip_suffix('"')?),
+    };
+    let id = match non_null(f.proposal) {
+        None => None,
+        Some(p) => Some(match &seg.last_proposal {
+            Some((text, id)) if *text == p => id.clone(),
+            _ => {
+                let id = proposal_id_of(p);
+                seg.last_proposal = Some((p, id.clone()));
+                id
+            }
+        }),
+    };
+    match (&ctx.wanted, &id) {
+        (Some(w), Some(id)) if w != id => return Some(()),
+        (Some(_), None) => return None,
+        (None, Some(id)) => match &seg.first_id {
+            None => seg.first_id = Some(id.clone()),
+            Some(first) if first != id => return None,
+            Some(_) => {}
+        },
+        _ => {}
+    }
+    let selection = selection(f.choice?)?;
+    let amount = match (non_null(f.vp), non_null(f.balance)) {
+        (Some(vp), _) => Some(vp),
+        (None, b) => b,
+    };
+    let weight = match amount.map(unquote) {
+        None | Some("null") => None,
+        Some(t) => {
+            let (amount, change) =
+                Amount::parse_rounded(t, AmountUnit::Token, ctx.opts.decimals).ok()?;
+            if let Some(change) = change {
+                seg.rounded.votes += 1;
+                seg.rounded.total_change += change;
+            }
+            Some(amount)
+        }
+    };
+    let cast_at = non_null(f.created)
+        .map(unquote)
+        .filter(|c| *c != "null")
+        .map(CastAt::new);
+    if seg.chunked && seg.votes.len() == CHUNK {
+        let full = std::mem::replace(&mut seg.votes, Vec::with_capacity(CHUNK));
+        seg.chunks.push(full);
+    }
+    seg.votes.push(Vote {
+        voter: voter.map(Voter::new),
+        selection,
+        weight,
+        cast_at,
+        line,
+        attributes: Attributes::new(),
+    });
+    Some(())
+}
+
+/// A choice's selection: the plain shapes read here, everything else by
+/// [`parse_selection`]; `None` where that is an error.
+pub(crate) fn selection(raw: &str) -> Option<Selection> {
+    if let Some(s) = plain_selection(raw) {
+        return Some(s);
+    }
+    parse_selection(raw).ok()
+}
+
+/// A plain choice number: 1 to 9 digits, no sign, point or exponent (JSON
+/// has no leading zeros, so the digits are the number).
+fn small_number(t: &[u8]) -> Option<u32> {
+    if t.is_empty() || t.len() > 9 || !t.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if t.len() > 1 && t[0] == b'0' {
+        return None;
+    }
+    Some(t.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+}
+
+/// The plainest selections, read without serde: `3`, `[1, 2, 3]`,
+/// `{"1": 2, "3": 4}` with small integer keys and weights and no repeated
+/// key. `None` means "not that plain" (never "invalid").
+pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
+    let b = raw.as_bytes();
+    match *b.first()? {
+        b'[' => {
+            let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
+            if inner.trim().is_empty() {
+                return None;
+            }
+            // Exact capacities: a million votes keep these lists.
+            let mut list = Vec::with_capacity(items(inner));
+            for item in inner.split(',') {
+                let n = small_number(trim_ws(item).as_bytes())?;
+                if n == 0 {
+                    return None;
+                }
+                list.push(n);
+            }
+            Some(Selection::List(list))
+        }
+        b'{' => {
+            let inner = raw.strip_prefix('{')?.strip_suffix('}')?;
+            if inner.trim().is_empty() {
+                return None;
+            }
+            let mut weights: Vec<(u32, BigRational)> = Vec::with_capacity(items(inner));
+            for pair in inner.split(',') {
+                let (key, value) = pair.split_once(':')?;
+                let key = trim_ws(key).strip_prefix('"')?.strip_suffix('"')?;
+                let n = small_number(key.as_bytes())?;
+                let value = trim_ws(value).as_bytes();
+                if value.is_empty() || value.len() > 18 || !value.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                if n == 0 || (value.len() > 1 && value[0] == b'0') {
+                    return None;
+                }
+                let w = value
+                    .iter()
+                    .fold(0u64, |w, &d| w * 10 + u64::from(d - b'0'));
+                if weights.iter().any(|(m, _)| *m == n) {
+                    return None;
+                }
+                weights.push((n, BigRational::from_integer(BigInt::from(w))));
+            }
+            weights.sort_by_key(|(n, _)| *n);
+            Some(Selection::Weighted(weights))
+        }
+        _ => {
+            let n = small_number(b)?;
+            (n != 0).then_some(Selection::Single(n))
+        }
+    }
+}
+
+/// The number of comma-separated items of a list's or map's inside.
+fn items(inner: &str) -> usize {
+    inner.bytes().filter(|&b| b == b',').count() + 1
+}
+
+fn trim_ws(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::super::{parse_general, parse_split, JsonVoteOptions};
+    use super::*;
+
+    fn opts(proposal_id: Option<&str>) -> JsonVoteOptions<'_> {
+        JsonVoteOptions {
+            decimals: 18,
+            proposal_id,
+            attributes: &[],
+        }
+    }
+
+    /// Both readers give the same votes, counts and rounding, or the same
+    /// error text.
+    fn same(
+        text: &str,
+        proposal_id: Option<&str>,
+        split: SplitAt,
+    ) -> std::result::Result<(), String> {
+        let path = Path::new("v.json");
+        let o = opts(proposal_id);
+        let fast = parse_split(path, text, &o, split);
+        let general = parse_general(path, text, &o);
+        match (fast, general) {
+            (Ok(a), Ok(b)) => {
+                if a.votes.votes != b.votes.votes
+                    || a.votes.read != b.votes.read
+                    || a.votes.replaced != b.votes.replaced
+                    || a.rounded != b.rounded
+                    || a.choices != b.choices
+                {
+                    return Err(format!("different votes for {split:?}"));
+                }
+                Ok(())
+            }
+            (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(()),
+            (a, b) => Err(format!("{:?} vs {:?}", a.map(|_| ()), b.map(|_| ()))),
+        }
+    }
+
+    fn voter() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => (0u8..12).prop_map(|i| format!("\"0x{:040x}\"", u64::from(i) * 0x9E37_79B9)),
+            2 => (0u8..12).prop_map(|i| format!("\"0xAb{:038X}\"", i)),
+            1 => Just("\"alice\"".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("7".to_string()),
+            1 => Just("\"a\\u0062\"".to_string()),
+        ]
+    }
+
+    fn number() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (0u64..200).prop_map(|n| n.to_string()),
+            1 => Just("0".to_string()),
+            1 => Just("1.5".to_string()),
+            1 => Just("-1".to_string()),
+            1 => Just("1e2".to_string()),
+            1 => Just("4294967297".to_string()),
+            1 => Just("18446744073709551616".to_string()),
+            1 => Just("\"2\"".to_string()),
+            1 => Just("\"01\"".to_string()),
+            1 => Just("null".to_string()),
+        ]
+    }
+
+    fn choice() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            6 => (1u32..6).prop_map(|n| n.to_string()),
+            1 => Just("01".to_string()),
+            1 => Just("0".to_string()),
+            1 => Just("x".to_string()),
+            1 => Just("9999999999".to_string()),
+        ];
+        prop_oneof![
+            3 => number(),
+            3 => prop::collection::vec(number(), 0..5).prop_map(|v| format!("[{}]", v.join(", "))),
+            4 => prop::collection::vec((key, number()), 0..5).prop_map(|v| {
+                let parts: Vec<String> = v.iter().map(|(k, w)| format!("\"{k}\": {w}")).collect();
+                format!("{{{}}}", parts.join(","))
+            }),
+            1 => Just("\"abc\"".to_string()),
+            1 => Just("{\"1\": 1e999999}".to_string()),
+        ]
+    }
+
+    fn amount() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (0u64..u64::MAX, 0u32..19).prop_map(|(n, d)| {
+                let s = n.to_string();
+                let d = (d as usize).min(s.len().saturating_sub(1));
+                if d == 0 { s } else { format!("{}.{}", &s[..s.len() - d], &s[s.len() - d..]) }
+            }),
+            1 => Just("\"2.5\"".to_string()),
+            1 => Just("5.421010862427522e-20".to_string()),
+            1 => Just("1.0000000000000000005".to_string()),
+            1 => Just("340282366920938463463.374607431768211455".to_string()),
+            1 => Just("340282366920938463463.374607431768211456".to_string()),
+            1 => Just("\"12x\"".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("-3".to_string()),
+        ]
+    }
+
+    fn vote() -> impl Strategy<Value = String> {
+        let field = |name: &'static str, v: BoxedStrategy<String>| prop_oneof![8 => v.prop_map(move |v| Some(format!("\"{name}\": {v}"))), 1 => Just(None)];
+        (
+            field("voter", voter().boxed()),
+            field("choice", choice().boxed()),
+            field("vp", amount().boxed()),
+            field("balance", amount().boxed()),
+            field(
+                "created",
+                prop_oneof![
+                    (1_700_000_000u64..1_700_000_004).prop_map(|t| t.to_string()),
+                    Just("\"2022-05-15T05:14:33.000Z\"".to_string()),
+                    Just("null".to_string()),
+                ]
+                .boxed(),
+            ),
+            field(
+                "proposal",
+                prop_oneof![
+                    6 => Just("{\"id\": \"0xbench\"}".to_string()),
+                    1 => Just("\"0xBENCH\"".to_string()),
+                    1 => Just("{\"id\": \"other\"}".to_string()),
+                    1 => Just("null".to_string()),
+                ]
+                .boxed(),
+            ),
+            prop_oneof![
+                4 => Just(None),
+                1 => Just(Some("\"note\": \"a, {b\"".to_string())),
+                1 => Just(Some("\"x\": [1, {\"y\": [true, false, null]}]".to_string())),
+                1 => Just(Some("\"vp\": 1".to_string())),
+            ],
+            prop::sample::select(vec![" ", "", "\n", "\n  ", "\r\n"]),
+        )
+            .prop_map(|(a, b, c, d, e, f, g, ws)| {
+                let fields: Vec<String> = [a, b, c, d, e, f, g].into_iter().flatten().collect();
+                format!("{{{}}}", fields.join(&format!(",{ws}")))
+            })
+    }
+
+    fn file() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(vote(), 0..24),
+            0u8..4,
+            prop::sample::select(vec![",\n", ", ", ","]),
+        )
+            .prop_map(|(votes, envelope, sep)| {
+                let list = format!("[\n{}\n]", votes.join(sep));
+                match envelope {
+                    0 => list,
+                    1 => format!("{{\"data\": {{\"votes\": {list}}}}}"),
+                    2 => format!("{{\"other\": [1, \"x\"], \"votes\": {list}}}"),
+                    _ => format!("{{\"data\": {{\"votes\": {list}, \"more\": {{}}}}}} "),
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn the_fast_reader_agrees_with_the_general_reader(text in file(), at in 0usize..4000) {
+            for split in [SplitAt::Never, SplitAt::Auto, SplitAt::Offset(at % (text.len() + 1))] {
+                prop_assert_eq!(same(&text, None, split), Ok(()));
+                prop_assert_eq!(same(&text, Some("0xbench"), split), Ok(()));
+            }
+        }
+
+        #[test]
+        fn plain_selections_equal_the_general_reading(choice in choice()) {
+            if let Some(s) = plain_selection(&choice) {
+                prop_assert_eq!(Ok(s), parse_selection(&choice));
+            }
+        }
+    }
+
+    /// A clean hub export: the fast path reads it (it must not give up on
+    /// the common shape), and every split offset, including ones inside
+    /// strings and nested values, gives the sequential result.
+    #[test]
+    fn every_split_offset_gives_the_sequential_votes() {
+        let mut text = String::from("{\"data\": {\"votes\": [\n");
+        for i in 0..40 {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "{{\"voter\": \"0x{:040X}\", \"note\": \"x, {{y\", \"choice\": {{\"1\": {}, \"2\": 3}}, \
+                 \"vp\": {}.25, \"created\": {}, \"proposal\": {{\"id\": \"0xbench\"}}}}",
+                i % 17,
+                i,
+                i * 7,
+                1_700_000_000 + i % 5
+            ));
+        }
+        text.push_str("\n]}}");
+        let o = opts(None);
+        let seq = read(&text, &o, SplitAt::Never).expect("the fast path reads a clean export");
+        assert_eq!(seq.votes.len(), 40);
+        assert_eq!(seq.votes[39].line, 41);
+        let mut split_used = 0;
+        for at in 0..=text.len() {
+            let got = read(&text, &o, SplitAt::Offset(at)).expect("same as sequential");
+            assert_eq!(got.votes, seq.votes, "split at {at}");
+            assert_eq!(got.rounded, seq.rounded);
+            if text[..at].trim_end().ends_with(',') && text[at..].starts_with("{\"voter") {
+                split_used += 1;
+            }
+        }
+        assert_eq!(split_used, 39);
+        assert_eq!(same(&text, None, SplitAt::Auto), Ok(()));
+    }
+
+    #[test]
+    fn a_large_export_is_split_and_read_like_the_general_reader() {
+        let mut text = String::from("[");
+        let mut i = 0;
+        while text.len() < 3 * MIN_SPLIT_BYTES {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "{{\"voter\": \"0x{:040x}\", \"choice\": [{}, 2], \"vp\": {}, \"created\": {}}}",
+                i % 9000,
+                1 + i % 3,
+                i,
+                i % 11
+            ));
+            i += 1;
+        }
+        text.push(']');
+        assert!(guess_split(text.as_bytes(), 1).is_some());
+        assert_eq!(same(&text, None, SplitAt::Auto), Ok(()));
+        // A bad value in the second half: the general reader's error.
+        let bad = text.replacen(&format!("\"vp\": {}", i - 5), "\"vp\": \"12x\"", 1);
+        let e = parse_split(Path::new("v.json"), &bad, &opts(None), SplitAt::Auto).unwrap_err();
+        assert!(e.to_string().contains("field 'vp'"), "{e}");
+        assert_eq!(same(&bad, None, SplitAt::Auto), Ok(()));
+    }
+}
