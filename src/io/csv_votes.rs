@@ -7,6 +7,8 @@
 //! the votes disagree); a number out of range is an invalid ballot, as in
 //! Snapshot, and is counted as such.
 
+mod fast;
+
 use std::path::Path;
 
 use csv::StringRecord;
@@ -42,6 +44,15 @@ pub struct CsvVoteOptions<'a> {
 
 /// Reads a vote CSV, keeping each voter's latest vote.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
+    match fast::read(path, opts, fast::Mode::One) {
+        Some(rows) => Ok(VoteSet::for_shape(path.to_path_buf(), rows.votes, opts.shape)),
+        None => read_streaming(path, opts),
+    }
+}
+
+/// [`read`] record by record: the exact path, and the one that reports
+/// what is wrong with a file the fast path does not take.
+fn read_streaming(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     let mut guard = SingleProposalGuard::default();
     let mut votes = Vec::new();
     scan(path, opts, |id, vote, at| {
@@ -64,6 +75,18 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// in one pass, in order of first appearance. A bad value fails only its
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
+    if let Some(rows) = fast::read(path, opts, fast::Mode::All) {
+        let mut groups = super::ProposalGroups::default();
+        for (id, vote) in rows.ids.iter().zip(rows.votes) {
+            groups.push(id, Ok(vote));
+        }
+        return Ok(groups.finish(path, opts.shape));
+    }
+    read_all_streaming(path, opts)
+}
+
+/// [`read_all`] record by record (see [`read_streaming`]).
+fn read_all_streaming(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
     let mut groups = super::ProposalGroups::default();
     let mut no_column = false;
     scan(path, opts, |id, vote, _| {
