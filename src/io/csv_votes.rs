@@ -8,6 +8,7 @@
 //! Snapshot, and is counted as such.
 
 mod fast;
+mod latest;
 
 use std::path::Path;
 
@@ -44,8 +45,12 @@ pub struct CsvVoteOptions<'a> {
 
 /// Reads a vote CSV, keeping each voter's latest vote.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
-    match fast::read(path, opts, fast::Mode::One) {
-        Some(rows) => Ok(VoteSet::for_shape(path.to_path_buf(), rows.votes, opts.shape)),
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    match fast::read(path, opts, fast::Mode::One, threads) {
+        Some(rows) if opts.shape.keeps_every_cast() => {
+            Ok(VoteSet::every_cast(path.to_path_buf(), rows.into_votes()))
+        }
+        Some(rows) => Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads)),
         None => read_streaming(path, opts),
     }
 }
@@ -75,9 +80,11 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// in one pass, in order of first appearance. A bad value fails only its
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
-    if let Some(rows) = fast::read(path, opts, fast::Mode::All) {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if let Some(mut rows) = fast::read(path, opts, fast::Mode::All, threads) {
         let mut groups = super::ProposalGroups::default();
-        for (id, vote) in rows.ids.iter().zip(rows.votes) {
+        let ids = std::mem::take(&mut rows.ids);
+        for (id, vote) in ids.iter().zip(rows.into_votes()) {
             groups.push(id, Ok(vote));
         }
         return Ok(groups.finish(path, opts.shape));

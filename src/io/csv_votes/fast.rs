@@ -34,7 +34,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use memchr::{memchr, memchr3, memchr_iter};
+use memchr::{memchr, memchr_iter};
 
 use super::{fractional_amounts, parse_choice_field, CsvVoteOptions};
 use crate::amount::{Amount, AmountUnit};
@@ -53,12 +53,47 @@ pub(super) enum Mode {
     All,
 }
 
-/// The rows the fast path read, in file order.
+/// The rows the fast path read, in file order, still in their parts.
 pub(super) struct Rows {
-    /// The votes of the wanted rows.
-    pub votes: Vec<Vote>,
+    /// The votes of the wanted rows, part by part.
+    pub parts: Vec<PartVotes>,
     /// Each vote's (normalised) proposal id, in [`Mode::All`].
     pub ids: Vec<String>,
+}
+
+/// The votes of one part.
+pub(super) struct PartVotes {
+    /// The votes, with lines counted from the part's start.
+    pub votes: Vec<Vote>,
+    /// Each voter's [`voter_hash`], in [`Mode::One`].
+    pub hashes: Vec<u64>,
+    /// The lines before the part, to add to its votes' lines.
+    pub base: u64,
+}
+
+impl Rows {
+    /// Every vote, in file order.
+    pub fn into_votes(self) -> Vec<Vote> {
+        let mut parts = self.parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Vec::new();
+        };
+        let mut votes = first.votes;
+        for part in parts {
+            votes.extend(part.votes.into_iter().map(|mut v| {
+                v.line += part.base;
+                v
+            }));
+        }
+        votes
+    }
+}
+
+/// The hash the fast path keys voters by (fixed, so nothing depends on a
+/// random seed; the results do not depend on it at all).
+pub(super) fn voter_hash(voter: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5eed_9e37_79b9_7f4a).hash_one(voter)
 }
 
 /// Files above this size are streamed by the exact path instead of read
@@ -152,29 +187,33 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// Reads the rows of `path` on the fast path, or `None` when the exact
-/// streaming path has to read it (see the module docs).
-pub(super) fn read(path: &Path, opts: &CsvVoteOptions<'_>, mode: Mode) -> Option<Rows> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    read_split(path, opts, mode, threads)
-}
-
-/// [`read`] with at most `parts` parts (tests force splits with it).
-pub(super) fn read_split(
+/// Reads the rows of `path` on the fast path in at most `parts` parts, or
+/// `None` when the exact streaming path has to read it (see the module
+/// docs).
+pub(super) fn read(
     path: &Path,
     opts: &CsvVoteOptions<'_>,
     mode: Mode,
     parts: usize,
+) -> Option<Rows> {
+    read_min(path, opts, mode, parts, MIN_PART)
+}
+
+/// [`read`] with parts of at least `min_part` bytes (tests split small
+/// files with it).
+pub(super) fn read_min(
+    path: &Path,
+    opts: &CsvVoteOptions<'_>,
+    mode: Mode,
+    parts: usize,
+    min_part: usize,
 ) -> Option<Rows> {
     let csv = CsvFile::open(path).ok()?;
     let layout = Layout::new(&csv, opts, mode)?;
     let header_end = usize::try_from(csv.header_end()).ok()?;
     drop(csv);
     let bytes = read_file(path)?;
-    let min_part = if parts > 1 && cfg!(test) { 1 } else { MIN_PART };
-    let rows = read_bytes(&bytes, header_end, &layout, parts, min_part);
-    drop(bytes);
-    rows
+    read_bytes(&bytes, header_end, &layout, parts, min_part)
 }
 
 fn read_file(path: &Path) -> Option<Vec<u8>> {
@@ -255,16 +294,13 @@ fn read_bytes(
         }
         results
     });
-    let mut results = results.into_iter();
-    let first = results.next()??;
     let mut rows = Rows {
-        votes: first.votes,
-        ids: first.ids,
+        parts: Vec::with_capacity(results.len()),
+        ids: Vec::new(),
     };
-    let mut kind = first.first_kind;
-    let mut id = first.first_id;
-    let mut base = head_lines + first.lines;
-    for part in results {
+    let (mut kind, mut id) = (None, None);
+    let mut base = head_lines;
+    for (k, part) in results.into_iter().enumerate() {
         let part = part?;
         match (&kind, part.first_kind) {
             (_, None) => {}
@@ -278,11 +314,17 @@ fn read_bytes(
             (Some(a), Some(b)) if *a == b => {}
             _ => return None,
         }
-        rows.votes.extend(part.votes.into_iter().map(|mut v| {
-            v.line += base;
-            v
-        }));
-        rows.ids.extend(part.ids);
+        rows.parts.push(PartVotes {
+            votes: part.votes,
+            hashes: part.hashes,
+            // The first part counted from the top of the file.
+            base: if k == 0 { 0 } else { base },
+        });
+        if rows.ids.is_empty() {
+            rows.ids = part.ids;
+        } else {
+            rows.ids.extend(part.ids);
+        }
         base += part.lines;
     }
     Some(rows)
@@ -339,6 +381,7 @@ fn cuts(bytes: &[u8], start: usize, parts: usize, min_part: usize) -> Vec<usize>
 /// One part's rows.
 struct Part {
     votes: Vec<Vote>,
+    hashes: Vec<u64>,
     ids: Vec<String>,
     /// Line terminators in the part.
     lines: u64,
@@ -364,6 +407,7 @@ fn parse_part(
     let n = b.len();
     let mut part = Part {
         votes: Vec::with_capacity(capacity),
+        hashes: Vec::with_capacity(if layout.mode == Mode::One { capacity } else { 0 }),
         ids: Vec::new(),
         lines: 0,
         first_kind: None,
@@ -371,6 +415,7 @@ fn parse_part(
     };
     let mut fields: Vec<&str> = Vec::with_capacity(layout.fields);
     let mut quoted = Quoted::new();
+    let mut lower = String::new();
     let mut pos = 0;
     let mut line = 0u64;
     // Where the record before starts, as an offset that may be negative
@@ -393,10 +438,12 @@ fn parse_part(
         }
         let start = pos;
         let record_line = base + line + 1;
-        match memchr3(b'\n', b'\r', b'"', &b[pos..]) {
-            Some(i) if b[pos + i] != b'"' => {
-                let end = pos + i;
-                split_fields(&text[start..end], &mut fields);
+        match scan_line(text, start, &mut fields) {
+            Some(end) => {
+                // A last record without a terminator ends the file.
+                if end == n && !last {
+                    return None;
+                }
                 pos = end;
                 if span(prev_start, end) > MAX_SPAN {
                     return None;
@@ -404,24 +451,9 @@ fn parse_part(
                 if fields.len() != layout.fields {
                     return None;
                 }
-                row(&fields, record_line, layout, &mut part)?;
+                row(&fields, record_line, layout, &mut part, &mut lower)?;
             }
             None => {
-                // The last record, without a terminator.
-                if !last {
-                    return None;
-                }
-                split_fields(&text[start..], &mut fields);
-                pos = n;
-                if span(prev_start, n) > MAX_SPAN {
-                    return None;
-                }
-                if fields.len() != layout.fields {
-                    return None;
-                }
-                row(&fields, record_line, layout, &mut part)?;
-            }
-            Some(_) => {
                 let end = quoted.read(&b[start..], last)? + start;
                 if span(prev_start, end) > MAX_SPAN {
                     return None;
@@ -432,7 +464,7 @@ fn parse_part(
                 if got.len() != layout.fields {
                     return None;
                 }
-                row(&got, record_line, layout, &mut part)?;
+                row(&got, record_line, layout, &mut part, &mut lower)?;
             }
         }
         prev_start = isize::try_from(start).ok()?;
@@ -445,15 +477,32 @@ fn span(prev_start: isize, end: usize) -> usize {
     (end as isize - prev_start).unsigned_abs()
 }
 
-/// Splits a line without quotes at its commas.
-fn split_fields<'t>(line: &'t str, fields: &mut Vec<&'t str>) {
+/// Splits the line at `from` at its commas into `fields`; returns where
+/// it ends (its terminator, or the end of `text`), or `None` if it holds a
+/// quote (a record for `csv_core`).
+fn scan_line<'t>(text: &'t str, from: usize, fields: &mut Vec<&'t str>) -> Option<usize> {
+    let b = text.as_bytes();
     fields.clear();
-    let mut from = 0;
-    for i in memchr_iter(b',', line.as_bytes()) {
-        fields.push(&line[from..i]);
-        from = i + 1;
+    let mut field = from;
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        // `\n`, `\r`, `"` and `,` are all at most `,`.
+        if c <= b',' {
+            match c {
+                b',' => {
+                    fields.push(&text[field..i]);
+                    field = i + 1;
+                }
+                b'\n' | b'\r' => break,
+                b'"' => return None,
+                _ => {}
+            }
+        }
+        i += 1;
     }
-    fields.push(&line[from..]);
+    fields.push(&text[field..i]);
+    Some(i)
 }
 
 /// Records with quotes, read by `csv_core` with the csv crate's settings.
@@ -555,7 +604,13 @@ impl Quoted {
 
 /// One record's vote (or nothing, for another proposal's row); `None` if
 /// the streaming path has to say what is wrong with it.
-fn row(fields: &[&str], line: u64, layout: &Layout<'_>, part: &mut Part) -> Option<()> {
+fn row(
+    fields: &[&str],
+    line: u64,
+    layout: &Layout<'_>,
+    part: &mut Part,
+    lower: &mut String,
+) -> Option<()> {
     let opts = layout.opts;
     let id = layout.proposal.map(|pc| normalize_proposal_id(fields[pc]));
     if let (Some(w), Some(id)) = (&layout.wanted, &id) {
@@ -574,7 +629,7 @@ fn row(fields: &[&str], line: u64, layout: &Layout<'_>, part: &mut Part) -> Opti
     }
     let mut cast_at = None;
     if let Some(c) = layout.created {
-        let text = fields[c].trim();
+        let text = trim(fields[c]);
         if !text.is_empty() {
             let number = text.bytes().all(|b| b.is_ascii_digit());
             match part.first_kind {
@@ -585,7 +640,7 @@ fn row(fields: &[&str], line: u64, layout: &Layout<'_>, part: &mut Part) -> Opti
             cast_at = Some(CastAt::new(text));
         }
     }
-    let voter_text = fields[layout.voter].trim();
+    let voter_text = trim(fields[layout.voter]);
     if voter_text.is_empty() {
         return None;
     }
@@ -609,8 +664,12 @@ fn row(fields: &[&str], line: u64, layout: &Layout<'_>, part: &mut Part) -> Opti
     for &(name, c) in &layout.attributes {
         attributes.set(name, fields[c]);
     }
+    let voter = voter(voter_text, lower);
+    if layout.mode == Mode::One {
+        part.hashes.push(voter_hash(voter.as_str()));
+    }
     part.votes.push(Vote {
-        voter: Some(voter(voter_text)),
+        voter: Some(voter),
         selection,
         weight,
         cast_at,
@@ -630,7 +689,7 @@ fn single_choice(text: &str, choices: &Choices, shape: ChoiceShape) -> Option<Se
     if shape != ChoiceShape::Single {
         return None;
     }
-    let t = text.trim();
+    let t = trim(text);
     let b = t.as_bytes();
     if b.is_empty() {
         return None;
@@ -700,18 +759,24 @@ fn digits(text: &[u8]) -> Option<u64> {
 }
 
 /// The voter of a (trimmed) field, as [`Voter::new`] makes it, with one
-/// allocation for a checksummed hex address.
-pub(super) fn voter(id: &str) -> Voter {
+/// allocation for a checksummed hex address (lower-cased in `lower`).
+pub(super) fn voter(id: &str, lower: &mut String) -> Voter {
     let b = id.as_bytes();
-    let hex = b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X');
-    if hex && b.len() <= 64 && b.iter().any(u8::is_ascii_uppercase) {
-        let mut buf = [0u8; 64];
-        let lower = &mut buf[..b.len()];
-        lower.copy_from_slice(b);
+    if b.len() > 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
+        lower.clear();
+        lower.push_str(id);
         lower.make_ascii_lowercase();
-        if let Ok(text) = std::str::from_utf8(lower) {
-            return Voter::new(text);
-        }
+        return Voter::new(lower);
     }
     Voter::new(id)
+}
+
+/// `text.trim()`, without looking at characters when both ends are
+/// visible ASCII (every whitespace character is ASCII up to a space, or
+/// not ASCII).
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(&a), Some(&z)) if (b'!'..=b'~').contains(&a) && (b'!'..=b'~').contains(&z) => text,
+        _ => text.trim(),
+    }
 }

@@ -1,0 +1,155 @@
+//! Each voter's latest vote, as [`VoteSet::latest_per_voter`] keeps it,
+//! for the parts the fast path read: on every core, without reading a
+//! voter's text again.
+//!
+//! Voters are spread over the threads by their hash, so all the votes of
+//! one voter meet in one thread, in file order, and the rule is applied to
+//! them exactly as the one-thread pass applies it: the greatest `cast_at`
+//! when both votes have one, else the later in the file. The map is keyed
+//! by the hash the parser computed while the voter's text was in cache;
+//! the text is compared only when two hashes are equal. Which thread sees
+//! which voter changes nothing but the work each does.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::path::PathBuf;
+
+use super::fast::{PartVotes, Rows};
+use crate::vote::{Vote, VoteSet, Voter};
+
+/// A voter in the map: its hash and where its latest vote is.
+struct Key<'a> {
+    hash: u64,
+    voter: &'a Voter,
+}
+
+impl Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.voter == other.voter
+    }
+}
+
+impl Eq for Key<'_> {}
+
+/// The hash is already a hash: passed through.
+#[derive(Default)]
+struct Passed(u64);
+
+impl Hasher for Passed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// The thread that handles a hash (bits the map's index and tag do not
+/// use first).
+fn owner(hash: u64, threads: usize) -> usize {
+    (((hash >> 32) & 0xffff_ffff) * threads as u64 >> 32) as usize
+}
+
+/// The votes that count, one per voter, in file order; `threads` only
+/// spreads the work.
+pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> VoteSet {
+    let parts = rows.parts;
+    let total: usize = parts.iter().map(|p| p.votes.len()).sum();
+    let threads = threads.clamp(1, 8).min(total / (64 << 10) + 1);
+    let dropped: Vec<Vec<(usize, usize)>> = std::thread::scope(|s| {
+        let parts = &parts;
+        let handles: Vec<_> = (1..threads)
+            .map(|t| s.spawn(move || replaced(parts, t, threads, total)))
+            .collect();
+        let mut all = vec![replaced(parts, 0, threads, total)];
+        for h in handles {
+            all.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    let mut keep: Vec<Vec<bool>> = parts.iter().map(|p| vec![true; p.votes.len()]).collect();
+    let mut replaced_count = 0u64;
+    for (p, i) in dropped.into_iter().flatten() {
+        keep[p][i] = false;
+        replaced_count += 1;
+    }
+    let mut parts = parts.into_iter().zip(keep);
+    let mut votes = match parts.next() {
+        Some((first, keep)) => {
+            let mut flags = keep.into_iter();
+            let mut votes = first.votes;
+            votes.retain(|_| flags.next().expect("one flag per vote"));
+            votes
+        }
+        None => Vec::new(),
+    };
+    for (part, keep) in parts {
+        let base = part.base;
+        votes.extend(
+            part.votes
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(mut v, _)| {
+                    v.line += base;
+                    v
+                }),
+        );
+    }
+    VoteSet {
+        source,
+        votes,
+        read: total as u64,
+        replaced: replaced_count,
+    }
+}
+
+/// The votes (part, index) of thread `t`'s voters that a later (or
+/// newer) vote replaces.
+fn replaced(parts: &[PartVotes], t: usize, threads: usize, total: usize) -> Vec<(usize, usize)> {
+    let mut latest: HashMap<Key<'_>, (usize, usize), BuildHasherDefault<Passed>> =
+        HashMap::with_capacity_and_hasher(total / threads + total / threads / 8, Default::default());
+    let mut dropped = Vec::new();
+    for (p, part) in parts.iter().enumerate() {
+        for (i, (vote, &hash)) in part.votes.iter().zip(&part.hashes).enumerate() {
+            if owner(hash, threads) != t {
+                continue;
+            }
+            let Some(voter) = &vote.voter else { continue };
+            match latest.entry(Key { hash, voter }) {
+                Entry::Vacant(slot) => {
+                    slot.insert((p, i));
+                }
+                Entry::Occupied(mut slot) => {
+                    let (jp, ji) = *slot.get();
+                    let earlier: &Vote = &parts[jp].votes[ji];
+                    let newer = match (&earlier.cast_at, &vote.cast_at) {
+                        (Some(earlier), Some(this)) => this >= earlier,
+                        _ => true,
+                    };
+                    if newer {
+                        dropped.push((jp, ji));
+                        slot.insert((p, i));
+                    } else {
+                        dropped.push((p, i));
+                    }
+                }
+            }
+        }
+    }
+    dropped
+}
