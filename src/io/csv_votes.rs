@@ -46,9 +46,9 @@ pub struct CsvVoteOptions<'a> {
 /// Reads a vote CSV, keeping each voter's latest vote.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    match fast::read(path, opts, fast::Mode::One, threads) {
+    match fast::read(path, opts, fast::Mode::One, fast::Split::new(threads)) {
         Some(rows) if opts.shape.keeps_every_cast() => {
-            Ok(VoteSet::every_cast(path.to_path_buf(), rows.into_votes()))
+            Ok(VoteSet::every_cast(path.to_path_buf(), rows.votes))
         }
         Some(rows) => Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads)),
         None => read_streaming(path, opts),
@@ -81,10 +81,9 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if let Some(mut rows) = fast::read(path, opts, fast::Mode::All, threads) {
+    if let Some(rows) = fast::read(path, opts, fast::Mode::All, fast::Split::new(threads)) {
         let mut groups = super::ProposalGroups::default();
-        let ids = std::mem::take(&mut rows.ids);
-        for (id, vote) in ids.iter().zip(rows.into_votes()) {
+        for (id, vote) in rows.ids.iter().zip(rows.votes) {
             groups.push(id, Ok(vote));
         }
         return Ok(groups.finish(path, opts.shape));

@@ -53,39 +53,50 @@ pub(super) enum Mode {
     All,
 }
 
-/// The rows the fast path read, in file order, still in their parts.
+/// The rows the fast path read, in file order.
+#[derive(Default)]
 pub(super) struct Rows {
-    /// The votes of the wanted rows, part by part.
-    pub parts: Vec<PartVotes>,
+    /// The votes of the wanted rows.
+    pub votes: Vec<Vote>,
+    /// Each voter's [`voter_hash`], in [`Mode::One`].
+    pub hashes: Vec<u64>,
     /// Each vote's (normalised) proposal id, in [`Mode::All`].
     pub ids: Vec<String>,
 }
 
-/// The votes of one part.
-pub(super) struct PartVotes {
-    /// The votes, with lines counted from the part's start.
-    pub votes: Vec<Vote>,
-    /// Each voter's [`voter_hash`], in [`Mode::One`].
-    pub hashes: Vec<u64>,
-    /// The lines before the part, to add to its votes' lines.
-    pub base: u64,
+impl Rows {
+    /// Appends a later part's rows, its lines shifted by `base`.
+    fn append(&mut self, part: Rows, base: u64) {
+        self.votes.extend(part.votes.into_iter().map(|mut v| {
+            v.line += base;
+            v
+        }));
+        self.hashes.extend(part.hashes);
+        self.ids.extend(part.ids);
+    }
 }
 
-impl Rows {
-    /// Every vote, in file order.
-    pub fn into_votes(self) -> Vec<Vote> {
-        let mut parts = self.parts.into_iter();
-        let Some(first) = parts.next() else {
-            return Vec::new();
-        };
-        let mut votes = first.votes;
-        for part in parts {
-            votes.extend(part.votes.into_iter().map(|mut v| {
-                v.line += part.base;
-                v
-            }));
+/// How the file is cut up: the window read at a time and the parts each
+/// window is split into (tests use tiny ones).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Split {
+    /// The most parts (threads) a window is split into.
+    pub parts: usize,
+    /// Parts smaller than this are not worth a thread.
+    pub min_part: usize,
+    /// Bytes read at a time (a window holds at least this much and ends
+    /// at the last record boundary found in it).
+    pub block: usize,
+}
+
+impl Split {
+    /// The split for `threads` threads.
+    pub fn new(threads: usize) -> Split {
+        Split {
+            parts: threads.clamp(1, MAX_PARTS),
+            min_part: MIN_PART,
+            block: BLOCK,
         }
-        votes
     }
 }
 
@@ -96,9 +107,8 @@ pub(super) fn voter_hash(voter: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x5eed_9e37_79b9_7f4a).hash_one(voter)
 }
 
-/// Files above this size are streamed by the exact path instead of read
-/// into one buffer.
-const MAX_BUFFERED: u64 = 1 << 30;
+/// Bytes read at a time.
+const BLOCK: usize = 16 << 20;
 
 /// The longest record, counted from the start of the record before it
 /// (blank lines between count), the fast path reads; well inside the
@@ -187,47 +197,113 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// Reads the rows of `path` on the fast path in at most `parts` parts, or
-/// `None` when the exact streaming path has to read it (see the module
-/// docs).
+/// Reads the rows of `path` on the fast path, or `None` when the exact
+/// streaming path has to read it (see the module docs).
 pub(super) fn read(
     path: &Path,
     opts: &CsvVoteOptions<'_>,
     mode: Mode,
-    parts: usize,
-) -> Option<Rows> {
-    read_min(path, opts, mode, parts, MIN_PART)
-}
-
-/// [`read`] with parts of at least `min_part` bytes (tests split small
-/// files with it).
-pub(super) fn read_min(
-    path: &Path,
-    opts: &CsvVoteOptions<'_>,
-    mode: Mode,
-    parts: usize,
-    min_part: usize,
+    split: Split,
 ) -> Option<Rows> {
     let csv = CsvFile::open(path).ok()?;
     let layout = Layout::new(&csv, opts, mode)?;
     let header_end = usize::try_from(csv.header_end()).ok()?;
     drop(csv);
-    let bytes = read_file(path)?;
-    read_bytes(&bytes, header_end, &layout, parts, min_part)
+    let mut file = crate::io::open_regular(path).ok()?;
+    let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let block = split.block.max(1);
+    let mut buf = Vec::with_capacity(size.min(header_end + 2 * block) + 1);
+    let mut eof = fill(&mut file, &mut buf, header_end + block)?;
+    if buf.len() < header_end {
+        return None;
+    }
+    let mut start = header_end;
+    // The csv crate stops a CRLF header after its `\r`.
+    if start > 0 && buf[start - 1] == b'\r' && buf.get(start) == Some(&b'\n') {
+        start += 1;
+    }
+    let mut base = terminators(&buf[..start], None);
+    let mut rows = Rows::default();
+    let estimate = estimate_rows(&buf[start..], size.saturating_sub(start));
+    rows.votes.reserve(estimate);
+    if mode == Mode::One {
+        rows.hashes.reserve(estimate);
+    }
+    let (mut kind, mut id) = (None, None);
+    // Bytes between the file's start (the header's) and the window: the
+    // length limit counts them for the first record.
+    let mut origin = start;
+    loop {
+        let end = if eof {
+            buf.len()
+        } else {
+            match last_cut(&buf, start) {
+                Some(end) => end,
+                None => {
+                    let more = buf.len() + block;
+                    eof = fill(&mut file, &mut buf, more)?;
+                    continue;
+                }
+            }
+        };
+        let window = Window {
+            bytes: &buf[..end],
+            start,
+            last: eof,
+            origin,
+            base,
+        };
+        let (lines, first_kind, first_id) =
+            window.parse(&layout, split, &mut rows, estimate, size)?;
+        match (&kind, first_kind) {
+            (_, None) => {}
+            (None, k) => kind = k,
+            (Some(a), Some(b)) if *a == b => {}
+            _ => return None,
+        }
+        match (&id, first_id) {
+            (_, None) => {}
+            (None, i) => id = i,
+            (Some(a), Some(b)) if *a == b => {}
+            _ => return None,
+        }
+        base += lines;
+        if eof {
+            return Some(rows);
+        }
+        buf.drain(..end);
+        start = 0;
+        origin = 0;
+        eof = fill(&mut file, &mut buf, block)?;
+    }
 }
 
-fn read_file(path: &Path) -> Option<Vec<u8>> {
-    let file = crate::io::open_regular(path).ok()?;
-    let len = file.metadata().ok()?.len();
-    if len > MAX_BUFFERED {
-        return None;
+/// Reads until `buf` holds `len` bytes or the file ends; `Some(true)` at
+/// the end of the file.
+fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, len: usize) -> Option<bool> {
+    let want = len.saturating_sub(buf.len());
+    if want == 0 {
+        return Some(false);
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()? + 1);
-    file.take(MAX_BUFFERED + 1).read_to_end(&mut bytes).ok()?;
-    if bytes.len() as u64 > MAX_BUFFERED {
-        return None;
+    buf.reserve(want);
+    let got = file.by_ref().take(want as u64).read_to_end(buf).ok()?;
+    Some(got < want)
+}
+
+/// The end of the last record that ends in `buf[start..]` at a `\n` with
+/// an even number of quotes before it (since `start`, a record start).
+fn last_cut(buf: &[u8], start: usize) -> Option<usize> {
+    let mut quotes = memchr_iter(b'"', &buf[start..]).count();
+    let mut end = buf.len();
+    for _ in 0..64 {
+        let i = memchr::memrchr(b'\n', &buf[start..end])? + start;
+        quotes -= memchr_iter(b'"', &buf[i + 1..end]).count();
+        if quotes % 2 == 0 {
+            return (i + 1 > start).then_some(i + 1);
+        }
+        end = i;
     }
-    Some(bytes)
+    None
 }
 
 /// Line terminators starting in `bytes`: every `\r`, and every `\n` not
@@ -246,97 +322,100 @@ fn terminators(bytes: &[u8], before: Option<u8>) -> u64 {
     n
 }
 
-/// Reads the records after the header (which ends at `header_end`).
-fn read_bytes(
-    bytes: &[u8],
-    header_end: usize,
-    layout: &Layout<'_>,
-    parts: usize,
-    min_part: usize,
-) -> Option<Rows> {
-    let mut start = header_end.min(bytes.len());
-    // The csv crate stops a CRLF header after its `\r`.
-    if start > 0 && bytes[start - 1] == b'\r' && bytes.get(start) == Some(&b'\n') {
-        start += 1;
-    }
-    let head_lines = terminators(&bytes[..start], None);
-    let cuts = cuts(bytes, start, parts, min_part);
-    let estimate = estimate_rows(&bytes[start..]);
-    let total = bytes.len() - start;
-    let parse = |k: usize| {
-        let (a, b) = (cuts[k], cuts[k + 1]);
-        let text = std::str::from_utf8(&bytes[a..b]).ok()?;
-        // The first part holds every vote in the end: room for all.
-        let capacity = if k == 0 {
-            estimate
-        } else {
-            usize::try_from(estimate as u128 * (b - a) as u128 / total.max(1) as u128)
-                .unwrap_or(0)
-                + 16
-        };
-        let origin = if k == 0 { a } else { 0 };
-        parse_part(
-            text,
-            k + 2 == cuts.len(),
-            if k == 0 { head_lines } else { 0 },
-            origin,
-            layout,
-            capacity,
-        )
-    };
-    let results: Vec<Option<Part>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..cuts.len() - 1)
-            .map(|k| s.spawn(move || parse(k)))
-            .collect();
-        let mut results = vec![parse(0)];
-        for h in handles {
-            results.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        results
-    });
-    let mut rows = Rows {
-        parts: Vec::with_capacity(results.len()),
-        ids: Vec::new(),
-    };
-    let (mut kind, mut id) = (None, None);
-    let mut base = head_lines;
-    for (k, part) in results.into_iter().enumerate() {
-        let part = part?;
-        match (&kind, part.first_kind) {
-            (_, None) => {}
-            (None, k) => kind = k,
-            (Some(a), Some(b)) if *a == b => {}
-            _ => return None,
-        }
-        match (&id, part.first_id) {
-            (_, None) => {}
-            (None, i) => id = i,
-            (Some(a), Some(b)) if *a == b => {}
-            _ => return None,
-        }
-        rows.parts.push(PartVotes {
-            votes: part.votes,
-            hashes: part.hashes,
-            // The first part counted from the top of the file.
-            base: if k == 0 { 0 } else { base },
-        });
-        if rows.ids.is_empty() {
-            rows.ids = part.ids;
-        } else {
-            rows.ids.extend(part.ids);
-        }
-        base += part.lines;
-    }
-    Some(rows)
+/// Records `bytes[start..]`, ending at a record boundary (or the end of
+/// the file when `last`).
+struct Window<'b> {
+    bytes: &'b [u8],
+    start: usize,
+    last: bool,
+    origin: usize,
+    base: u64,
 }
 
-/// About how many records `data` holds (from its first 64 KiB), with room
-/// to spare: capacity never touched costs no memory.
-fn estimate_rows(data: &[u8]) -> usize {
-    let sample = &data[..data.len().min(64 << 10)];
+impl Window<'_> {
+    /// Parses the window's parts, the first into `rows` and the others
+    /// beside it; returns the window's terminators and its first `created`
+    /// kind and proposal id.
+    fn parse(
+        &self,
+        layout: &Layout<'_>,
+        split: Split,
+        rows: &mut Rows,
+        estimate: usize,
+        size: usize,
+    ) -> Option<(u64, Option<bool>, Option<String>)> {
+        let cuts = &cuts(self.bytes, self.start, split.parts, split.min_part);
+        let per_byte = |len: usize| {
+            usize::try_from(estimate as u128 * len as u128 / size.max(1) as u128).unwrap_or(0) + 16
+        };
+        let text = |k: usize| std::str::from_utf8(&self.bytes[cuts[k]..cuts[k + 1]]).ok();
+        let last_part = cuts.len() - 2;
+        let results = std::thread::scope(|s| {
+            let handles: Vec<_> = (1..=last_part)
+                .map(|k| {
+                    s.spawn(move || {
+                        let mut rows = Rows::default();
+                        rows.votes.reserve(per_byte(cuts[k + 1] - cuts[k]));
+                        let part = parse_part(
+                            text(k)?,
+                            self.last && k == last_part,
+                            0,
+                            0,
+                            layout,
+                            &mut rows,
+                        )?;
+                        Some((part, rows))
+                    })
+                })
+                .collect();
+            let first = text(0).and_then(|t| {
+                parse_part(
+                    t,
+                    self.last && last_part == 0,
+                    self.base,
+                    self.origin,
+                    layout,
+                    rows,
+                )
+            });
+            let others: Vec<_> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect();
+            (first, others)
+        });
+        let first = results.0?;
+        let (mut kind, mut id) = (first.first_kind, first.first_id);
+        let mut base = self.base + first.lines;
+        for other in results.1 {
+            let (part, part_rows) = other?;
+            match (&kind, part.first_kind) {
+                (_, None) => {}
+                (None, k) => kind = k,
+                (Some(a), Some(b)) if *a == b => {}
+                _ => return None,
+            }
+            match (&id, part.first_id) {
+                (_, None) => {}
+                (None, i) => id = i,
+                (Some(a), Some(b)) if *a == b => {}
+                _ => return None,
+            }
+            rows.append(part_rows, base);
+            base += part.lines;
+        }
+        Some((base - self.base, kind, id))
+    }
+}
+
+/// About how many records a file of `size` bytes holds, from a sample
+/// (its first 64 KiB), with room to spare: capacity never touched costs
+/// no memory.
+fn estimate_rows(sample: &[u8], size: usize) -> usize {
+    let sample = &sample[..sample.len().min(64 << 10)];
     let lines = memchr_iter(b'\n', sample).count().max(1);
     let per_line = (sample.len() / lines).max(1);
-    data.len() / per_line + data.len() / per_line / 8 + 16
+    size / per_line + size / per_line / 8 + 16
 }
 
 /// Where the parts start: `start`, cuts just after a `\n` with an even
@@ -378,11 +457,8 @@ fn cuts(bytes: &[u8], start: usize, parts: usize, min_part: usize) -> Vec<usize>
     cuts
 }
 
-/// One part's rows.
+/// What a part found besides its rows.
 struct Part {
-    votes: Vec<Vote>,
-    hashes: Vec<u64>,
-    ids: Vec<String>,
     /// Line terminators in the part.
     lines: u64,
     /// The first `created` kind (number or not) of the part.
@@ -401,14 +477,11 @@ fn parse_part(
     base: u64,
     origin: usize,
     layout: &Layout<'_>,
-    capacity: usize,
+    rows: &mut Rows,
 ) -> Option<Part> {
     let b = text.as_bytes();
     let n = b.len();
     let mut part = Part {
-        votes: Vec::with_capacity(capacity),
-        hashes: Vec::with_capacity(if layout.mode == Mode::One { capacity } else { 0 }),
-        ids: Vec::new(),
         lines: 0,
         first_kind: None,
         first_id: None,
@@ -451,7 +524,7 @@ fn parse_part(
                 if fields.len() != layout.fields {
                     return None;
                 }
-                row(&fields, record_line, layout, &mut part, &mut lower)?;
+                row(&fields, record_line, layout, &mut part, rows, &mut lower)?;
             }
             None => {
                 let end = quoted.read(&b[start..], last)? + start;
@@ -464,7 +537,7 @@ fn parse_part(
                 if got.len() != layout.fields {
                     return None;
                 }
-                row(&got, record_line, layout, &mut part, &mut lower)?;
+                row(&got, record_line, layout, &mut part, rows, &mut lower)?;
             }
         }
         prev_start = isize::try_from(start).ok()?;
@@ -609,6 +682,7 @@ fn row(
     line: u64,
     layout: &Layout<'_>,
     part: &mut Part,
+    rows: &mut Rows,
     lower: &mut String,
 ) -> Option<()> {
     let opts = layout.opts;
@@ -666,9 +740,9 @@ fn row(
     }
     let voter = voter(voter_text, lower);
     if layout.mode == Mode::One {
-        part.hashes.push(voter_hash(voter.as_str()));
+        rows.hashes.push(voter_hash(voter.as_str()));
     }
-    part.votes.push(Vote {
+    rows.votes.push(Vote {
         voter: Some(voter),
         selection,
         weight,
@@ -677,7 +751,7 @@ fn row(
         attributes,
     });
     if layout.mode == Mode::All {
-        part.ids.push(id.expect("all-proposal reads have a proposal column"));
+        rows.ids.push(id.expect("all-proposal reads have a proposal column"));
     }
     Some(())
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::PathBuf;
 
-use super::fast::{PartVotes, Rows};
+use super::fast::Rows;
 use crate::vote::{Vote, VoteSet, Voter};
 
 /// A voter in the map: its hash and where its latest vote is.
@@ -67,48 +67,31 @@ fn owner(hash: u64, threads: usize) -> usize {
 /// The votes that count, one per voter, in file order; `threads` only
 /// spreads the work.
 pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> VoteSet {
-    let parts = rows.parts;
-    let total: usize = parts.iter().map(|p| p.votes.len()).sum();
+    let Rows {
+        mut votes, hashes, ..
+    } = rows;
+    let total = votes.len();
     let threads = threads.clamp(1, 8).min(total / (64 << 10) + 1);
-    let dropped: Vec<Vec<(usize, usize)>> = std::thread::scope(|s| {
-        let parts = &parts;
+    let dropped: Vec<Vec<usize>> = std::thread::scope(|s| {
+        let (votes, hashes) = (&votes, &hashes);
         let handles: Vec<_> = (1..threads)
-            .map(|t| s.spawn(move || replaced(parts, t, threads, total)))
+            .map(|t| s.spawn(move || replaced(votes, hashes, t, threads)))
             .collect();
-        let mut all = vec![replaced(parts, 0, threads, total)];
+        let mut all = vec![replaced(votes, hashes, 0, threads)];
         for h in handles {
             all.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
         all
     });
-    let mut keep: Vec<Vec<bool>> = parts.iter().map(|p| vec![true; p.votes.len()]).collect();
+    let mut keep = vec![true; total];
     let mut replaced_count = 0u64;
-    for (p, i) in dropped.into_iter().flatten() {
-        keep[p][i] = false;
+    for i in dropped.into_iter().flatten() {
+        keep[i] = false;
         replaced_count += 1;
     }
-    let mut parts = parts.into_iter().zip(keep);
-    let mut votes = match parts.next() {
-        Some((first, keep)) => {
-            let mut flags = keep.into_iter();
-            let mut votes = first.votes;
-            votes.retain(|_| flags.next().expect("one flag per vote"));
-            votes
-        }
-        None => Vec::new(),
-    };
-    for (part, keep) in parts {
-        let base = part.base;
-        votes.extend(
-            part.votes
-                .into_iter()
-                .zip(keep)
-                .filter(|(_, k)| *k)
-                .map(|(mut v, _)| {
-                    v.line += base;
-                    v
-                }),
-        );
+    if replaced_count > 0 {
+        let mut flags = keep.into_iter();
+        votes.retain(|_| flags.next().expect("one flag per vote"));
     }
     VoteSet {
         source,
@@ -118,35 +101,33 @@ pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> V
     }
 }
 
-/// The votes (part, index) of thread `t`'s voters that a later (or
-/// newer) vote replaces.
-fn replaced(parts: &[PartVotes], t: usize, threads: usize, total: usize) -> Vec<(usize, usize)> {
-    let mut latest: HashMap<Key<'_>, (usize, usize), BuildHasherDefault<Passed>> =
-        HashMap::with_capacity_and_hasher(total / threads + total / threads / 8, Default::default());
+/// The votes of thread `t`'s voters that a later (or newer) vote
+/// replaces.
+fn replaced(votes: &[Vote], hashes: &[u64], t: usize, threads: usize) -> Vec<usize> {
+    let share = votes.len() / threads;
+    let mut latest: HashMap<Key<'_>, usize, BuildHasherDefault<Passed>> =
+        HashMap::with_capacity_and_hasher(share + share / 8, Default::default());
     let mut dropped = Vec::new();
-    for (p, part) in parts.iter().enumerate() {
-        for (i, (vote, &hash)) in part.votes.iter().zip(&part.hashes).enumerate() {
-            if owner(hash, threads) != t {
-                continue;
+    for (i, (vote, &hash)) in votes.iter().zip(hashes).enumerate() {
+        if owner(hash, threads) != t {
+            continue;
+        }
+        let Some(voter) = &vote.voter else { continue };
+        match latest.entry(Key { hash, voter }) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
             }
-            let Some(voter) = &vote.voter else { continue };
-            match latest.entry(Key { hash, voter }) {
-                Entry::Vacant(slot) => {
-                    slot.insert((p, i));
-                }
-                Entry::Occupied(mut slot) => {
-                    let (jp, ji) = *slot.get();
-                    let earlier: &Vote = &parts[jp].votes[ji];
-                    let newer = match (&earlier.cast_at, &vote.cast_at) {
-                        (Some(earlier), Some(this)) => this >= earlier,
-                        _ => true,
-                    };
-                    if newer {
-                        dropped.push((jp, ji));
-                        slot.insert((p, i));
-                    } else {
-                        dropped.push((p, i));
-                    }
+            Entry::Occupied(mut slot) => {
+                let j = *slot.get();
+                let newer = match (&votes[j].cast_at, &vote.cast_at) {
+                    (Some(earlier), Some(this)) => this >= earlier,
+                    _ => true,
+                };
+                if newer {
+                    dropped.push(j);
+                    slot.insert(i);
+                } else {
+                    dropped.push(i);
                 }
             }
         }
