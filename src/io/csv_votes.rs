@@ -8,6 +8,8 @@
 //! Snapshot, and is counted as such.
 
 mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod latest;
 
 use std::path::Path;
@@ -44,13 +46,30 @@ pub struct CsvVoteOptions<'a> {
 }
 
 /// Reads a vote CSV, keeping each voter's latest vote.
+///
+/// The file is read on the fast path (see `fast`) on every core, or, if
+/// that path is not sure of it, record by record; both give the same votes
+/// and the same errors.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    match fast::read(path, opts, fast::Mode::One, fast::Split::new(threads)) {
+    read_split(path, opts, fast::Split::new(threads()))
+}
+
+/// The threads the fast path uses (the results never depend on it).
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// [`read`], the fast path cut up as `split` says.
+fn read_split(path: &Path, opts: &CsvVoteOptions<'_>, split: fast::Split) -> Result<VoteSet> {
+    match fast::read(path, opts, fast::Mode::One, split) {
         Some(rows) if opts.shape.keeps_every_cast() => {
             Ok(VoteSet::every_cast(path.to_path_buf(), rows.votes))
         }
-        Some(rows) => Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads)),
+        Some(rows) => Ok(latest::latest_per_voter(
+            path.to_path_buf(),
+            rows,
+            split.parts,
+        )),
         None => read_streaming(path, opts),
     }
 }
@@ -80,8 +99,16 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// in one pass, in order of first appearance. A bad value fails only its
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if let Some(rows) = fast::read(path, opts, fast::Mode::All, fast::Split::new(threads)) {
+    read_all_split(path, opts, fast::Split::new(threads()))
+}
+
+/// [`read_all`], the fast path cut up as `split` says.
+fn read_all_split(
+    path: &Path,
+    opts: &CsvVoteOptions<'_>,
+    split: fast::Split,
+) -> Result<Vec<ProposalVotes>> {
+    if let Some(rows) = fast::read(path, opts, fast::Mode::All, split) {
         let mut groups = super::ProposalGroups::default();
         for (id, vote) in rows.ids.iter().zip(rows.votes) {
             groups.push(id, Ok(vote));
