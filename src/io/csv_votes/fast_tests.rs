@@ -15,15 +15,16 @@ use crate::amount::{Amount, AmountUnit};
 /// Amount texts: plain decimals with 0-20 decimals, values near the
 /// `u128` limit, and odd forms the exact parser accepts or refuses.
 fn amount_text() -> impl Strategy<Value = String> {
-    let plain = (any::<u64>(), 0usize..=20, any::<u64>(), 0u32..20).prop_map(|(int, d, frac, cut)| {
-        let int = int / 10u64.pow(cut);
-        if d == 0 {
-            int.to_string()
-        } else {
-            let frac = frac % 10u64.pow(d.min(19) as u32);
-            format!("{int}.{frac:0>d$}")
-        }
-    });
+    let plain =
+        (any::<u64>(), 0usize..=20, any::<u64>(), 0u32..20).prop_map(|(int, d, frac, cut)| {
+            let int = int / 10u64.pow(cut);
+            if d == 0 {
+                int.to_string()
+            } else {
+                let frac = frac % 10u64.pow(d.min(19) as u32);
+                format!("{int}.{frac:0>d$}")
+            }
+        });
     let near_max = (0u128..1_000_000, 0usize..=39, any::<bool>()).prop_map(|(below, point, up)| {
         let v = if up {
             u128::MAX.to_string() + "0"
@@ -38,10 +39,33 @@ fn amount_text() -> impl Strategy<Value = String> {
         }
     });
     let odd = prop::sample::select(vec![
-        "", " 1", "1 ", "+1", "-0", "-1", ".5", "5.", "1e3", "1E-18", "2.5e-1", "0x10", "1_000",
-        "1.2.3", "00001.000", "NaN", "1e40", "0.0000000000000000001", "١", "\u{a0}7", "07",
-        "0", "0.", "18446744073709551615", "18446744073709551616.5",
-        "9999999999999999999.9999999999999999999", "12x",
+        "",
+        " 1",
+        "1 ",
+        "+1",
+        "-0",
+        "-1",
+        ".5",
+        "5.",
+        "1e3",
+        "1E-18",
+        "2.5e-1",
+        "0x10",
+        "1_000",
+        "1.2.3",
+        "00001.000",
+        "NaN",
+        "1e40",
+        "0.0000000000000000001",
+        "١",
+        "\u{a0}7",
+        "07",
+        "0",
+        "0.",
+        "18446744073709551615",
+        "18446744073709551616.5",
+        "9999999999999999999.9999999999999999999",
+        "12x",
     ])
     .prop_map(str::to_string);
     let chars = "[0-9.eE+ -]{0,24}";
@@ -106,8 +130,22 @@ fn voter_text(clean: bool) -> impl Strategy<Value = String> {
 
 fn choice_text(clean: bool) -> impl Strategy<Value = String> {
     let good = prop::sample::select(vec![
-        "For", "for", "AGAINST", "Abstain", "1", "2", "3", "7", "0", "007", " 2 ", "For;Against",
-        "[1]", "[2,1]", "4294967296", "99999999999",
+        "For",
+        "for",
+        "AGAINST",
+        "Abstain",
+        "1",
+        "2",
+        "3",
+        "7",
+        "0",
+        "007",
+        " 2 ",
+        "For;Against",
+        "[1]",
+        "[2,1]",
+        "4294967296",
+        "99999999999",
     ]);
     let bad = prop::sample::select(vec!["Maybe", "", "{\"1\": 1}", "[x"]);
     let s = if clean {
@@ -383,7 +421,8 @@ proptest! {
 
 #[test]
 fn splits_land_on_record_boundaries_and_keep_line_numbers() {
-    let text = "voter,choice,weight\r\n0xAA,For,1\r\n\r\n\"0x\r\nbb\",2,2.5\r\n0xcc,\"Against\",3\r\n";
+    let text =
+        "voter,choice,weight\r\n0xAA,For,1\r\n\r\n\"0x\r\nbb\",2,2.5\r\n0xcc,\"Against\",3\r\n";
     let case = Case {
         bytes: text.as_bytes().to_vec(),
         decimals: 18,

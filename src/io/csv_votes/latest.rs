@@ -6,59 +6,19 @@
 //! one voter meet in one thread, in file order, and the rule is applied to
 //! them exactly as the one-thread pass applies it: the greatest `cast_at`
 //! when both votes have one, else the later in the file. The map is keyed
-//! by the hash the parser computed while the voter's text was in cache;
-//! the text is compared only when two hashes are equal. Which thread sees
+//! by the hash the parser computed while the voter's text was in cache
+//! and holds only vote indices; the text is compared only when two hashes
+//! are equal. Which thread sees
 //! which voter changes nothing but the work each does.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::PathBuf;
 
+use hashbrown::hash_table::{Entry, HashTable};
+
 use super::fast::Rows;
-use crate::vote::{Vote, VoteSet, Voter};
+use crate::vote::{Vote, VoteSet};
 
-/// A voter in the map: its hash and where its latest vote is.
-struct Key<'a> {
-    hash: u64,
-    voter: &'a Voter,
-}
-
-impl Hash for Key<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
-    }
-}
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.voter == other.voter
-    }
-}
-
-impl Eq for Key<'_> {}
-
-/// The hash is already a hash: passed through.
-#[derive(Default)]
-struct Passed(u64);
-
-impl Hasher for Passed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// The thread that handles a hash (bits the map's index and tag do not
+/// The thread that handles a hash (bits the table's index and tag do not
 /// use first).
 fn owner(hash: u64, threads: usize) -> usize {
     (((hash >> 32) & 0xffff_ffff) * threads as u64 >> 32) as usize
@@ -71,6 +31,9 @@ pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> V
         mut votes, hashes, ..
     } = rows;
     let total = votes.len();
+    if u32::try_from(total).is_err() {
+        return VoteSet::latest_per_voter(source, votes);
+    }
     let threads = threads.clamp(1, 8).min(total / (64 << 10) + 1);
     let dropped: Vec<Vec<usize>> = std::thread::scope(|s| {
         let (votes, hashes) = (&votes, &hashes);
@@ -105,27 +68,33 @@ pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> V
 /// replaces.
 fn replaced(votes: &[Vote], hashes: &[u64], t: usize, threads: usize) -> Vec<usize> {
     let share = votes.len() / threads;
-    let mut latest: HashMap<Key<'_>, usize, BuildHasherDefault<Passed>> =
-        HashMap::with_capacity_and_hasher(share + share / 8, Default::default());
+    // Each voter's latest vote, by index: four bytes an entry, so the table
+    // stays small; the hash of an entry is `hashes[index]`.
+    let mut latest: HashTable<u32> = HashTable::with_capacity(share + share / 8);
     let mut dropped = Vec::new();
-    for (i, (vote, &hash)) in votes.iter().zip(hashes).enumerate() {
+    for (i, &hash) in hashes.iter().enumerate() {
         if owner(hash, threads) != t {
             continue;
         }
+        let vote = &votes[i];
         let Some(voter) = &vote.voter else { continue };
-        match latest.entry(Key { hash, voter }) {
+        let same = |&j: &u32| {
+            let j = j as usize;
+            hashes[j] == hash && votes[j].voter.as_ref() == Some(voter)
+        };
+        match latest.entry(hash, same, |&j| hashes[j as usize]) {
             Entry::Vacant(slot) => {
-                slot.insert(i);
+                slot.insert(i as u32);
             }
             Entry::Occupied(mut slot) => {
-                let j = *slot.get();
+                let j = *slot.get() as usize;
                 let newer = match (&votes[j].cast_at, &vote.cast_at) {
                     (Some(earlier), Some(this)) => this >= earlier,
                     _ => true,
                 };
                 if newer {
                     dropped.push(j);
-                    slot.insert(i);
+                    *slot.get_mut() = i as u32;
                 } else {
                     dropped.push(i);
                 }
