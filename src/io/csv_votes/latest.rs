@@ -21,7 +21,7 @@ use crate::vote::{Vote, VoteSet};
 /// The thread that handles a hash (bits the table's index and tag do not
 /// use first).
 fn owner(hash: u64, threads: usize) -> usize {
-    (((hash >> 32) & 0xffff_ffff) * threads as u64 >> 32) as usize
+    ((((hash >> 32) & 0xffff_ffff) * threads as u64) >> 32) as usize
 }
 
 /// The votes that count, one per voter, in file order; `threads` only
