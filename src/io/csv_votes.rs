@@ -65,11 +65,12 @@ fn read_split(path: &Path, opts: &CsvVoteOptions<'_>, split: fast::Split) -> Res
         Some(rows) if opts.shape.keeps_every_cast() => {
             Ok(VoteSet::every_cast(path.to_path_buf(), rows.votes))
         }
-        Some(rows) => Ok(latest::latest_per_voter(
-            path.to_path_buf(),
-            rows,
-            split.parts,
-        )),
+        Some(rows) => {
+            let threads = split
+                .parts
+                .min(rows.votes.len() / split.min_votes.max(1) + 1);
+            Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads))
+        }
         None => read_streaming(path, opts),
     }
 }

@@ -87,6 +87,8 @@ pub(super) struct Split {
     /// Bytes read at a time (a window holds at least this much and ends
     /// at the last record boundary found in it).
     pub block: usize,
+    /// Votes per thread worth finding the latest votes on several.
+    pub min_votes: usize,
 }
 
 impl Split {
@@ -96,6 +98,7 @@ impl Split {
             parts: threads.clamp(1, MAX_PARTS),
             min_part: MIN_PART,
             block: BLOCK,
+            min_votes: 64 << 10,
         }
     }
 }
@@ -293,8 +296,14 @@ fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, len: usize) -> Option<bool>
 /// The end of the last record that ends in `buf[start..]` at a `\n` with
 /// an even number of quotes before it (since `start`, a record start).
 fn last_cut(buf: &[u8], start: usize) -> Option<usize> {
+    let end = buf.len();
+    let last_newline = memchr::memrchr(b'\n', &buf[start..])? + start;
+    // Most files quote nothing: then every `\n` ends a record.
+    if memchr(b'"', &buf[start..end]).is_none() {
+        return (last_newline + 1 > start).then_some(last_newline + 1);
+    }
     let mut quotes = memchr_iter(b'"', &buf[start..]).count();
-    let mut end = buf.len();
+    let mut end = end;
     for _ in 0..64 {
         let i = memchr::memrchr(b'\n', &buf[start..end])? + start;
         quotes -= memchr_iter(b'"', &buf[i + 1..end]).count();
@@ -423,7 +432,14 @@ fn estimate_rows(sample: &[u8], size: usize) -> usize {
 fn cuts(bytes: &[u8], start: usize, parts: usize, min_part: usize) -> Vec<usize> {
     let len = bytes.len();
     let n = ((len - start) / min_part.max(1)).clamp(1, parts.clamp(1, MAX_PARTS));
-    let count = |a: usize, b: usize| memchr_iter(b'"', &bytes[a..b]).count();
+    let quote_free = n > 1 && memchr(b'"', &bytes[start..]).is_none();
+    let count = |a: usize, b: usize| {
+        if quote_free {
+            0
+        } else {
+            memchr_iter(b'"', &bytes[a..b]).count()
+        }
+    };
     // Quotes in `start..counted`.
     let (mut counted, mut quotes) = (start, 0usize);
     let mut cuts = vec![start];

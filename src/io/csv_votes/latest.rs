@@ -18,14 +18,15 @@ use hashbrown::hash_table::{Entry, HashTable};
 use super::fast::Rows;
 use crate::vote::{Vote, VoteSet};
 
-/// The thread that handles a hash (bits the table's index and tag do not
-/// use first).
+/// The thread that handles a hash, from bits 24 to 55: the table's index
+/// takes the low bits and its tag the top seven.
 fn owner(hash: u64, threads: usize) -> usize {
-    ((((hash >> 32) & 0xffff_ffff) * threads as u64) >> 32) as usize
+    ((((hash >> 24) & 0xffff_ffff) * threads as u64) >> 32) as usize
 }
 
-/// The votes that count, one per voter, in file order; `threads` only
-/// spreads the work.
+/// The votes that count, one per voter, in file order, found on
+/// `threads` threads (which only spreads the work). Every vote of `rows` names its voter (the fast path
+/// reads no anonymous votes).
 pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> VoteSet {
     let Rows {
         mut votes, hashes, ..
@@ -34,7 +35,7 @@ pub(super) fn latest_per_voter(source: PathBuf, rows: Rows, threads: usize) -> V
     if u32::try_from(total).is_err() {
         return VoteSet::latest_per_voter(source, votes);
     }
-    let threads = threads.clamp(1, 8).min(total / (64 << 10) + 1);
+    let threads = threads.clamp(1, 8);
     let dropped: Vec<Vec<usize>> = std::thread::scope(|s| {
         let (votes, hashes) = (&votes, &hashes);
         let handles: Vec<_> = (1..threads)
@@ -76,11 +77,13 @@ fn replaced(votes: &[Vote], hashes: &[u64], t: usize, threads: usize) -> Vec<usi
         if owner(hash, threads) != t {
             continue;
         }
-        let vote = &votes[i];
-        let Some(voter) = &vote.voter else { continue };
+        // The fast path names every voter (so `Option`s compare as the
+        // voters do); the votes themselves are read
+        // only when two hashes are equal (a voter's later vote, or a rare
+        // collision), so the scan touches the hashes and the table alone.
         let same = |&j: &u32| {
             let j = j as usize;
-            hashes[j] == hash && votes[j].voter.as_ref() == Some(voter)
+            hashes[j] == hash && votes[j].voter == votes[i].voter
         };
         match latest.entry(hash, same, |&j| hashes[j as usize]) {
             Entry::Vacant(slot) => {
@@ -88,7 +91,7 @@ fn replaced(votes: &[Vote], hashes: &[u64], t: usize, threads: usize) -> Vec<usi
             }
             Entry::Occupied(mut slot) => {
                 let j = *slot.get() as usize;
-                let newer = match (&votes[j].cast_at, &vote.cast_at) {
+                let newer = match (&votes[j].cast_at, &votes[i].cast_at) {
                     (Some(earlier), Some(this)) => this >= earlier,
                     _ => true,
                 };
