@@ -1,5 +1,7 @@
-//! The fast path of the vote CSV reader: the whole file in one buffer,
-//! split at record boundaries and parsed on every core, no per-row buffer.
+//! The fast path of the vote CSV reader: the file read in windows of
+//! 16 MiB (each ending at a record boundary, the rest carried over), each
+//! window split at record boundaries and parsed on every core, fields
+//! borrowed from the window.
 //!
 //! It only ever *accepts*: any row or file it is not sure about (a row
 //! error, a mixed `created` format, several proposals, invalid UTF-8, a
@@ -7,8 +9,9 @@
 //! quoted field) makes it return `None`, and the caller reads the file
 //! again through the exact streaming path, which then reports the same
 //! error, at the same line and field, as it always did. So a file the fast
-//! path reads gives what the streaming path gives (`tests` check that on
-//! random files), and errors keep their one source.
+//! path reads gives what the streaming path gives (`fast_tests` checks
+//! that on random files cut into random windows and parts), and errors
+//! keep their one source.
 //!
 //! - Records: a line without a quote is split at its commas (the csv
 //!   crate does the same with no quote in sight); a record with a quote is
@@ -18,18 +21,19 @@
 //! - Lines: a record's line is one plus the line terminators before its
 //!   first byte (`\n`, `\r\n`, a lone `\r`), quoted newlines included: the
 //!   rule of `csv_file`.
-//! - Splits: each part but the last ends just after a `\n` with an even
-//!   number of quotes since the first record (outside quotes for
-//!   well-formed quoting); a part's parser may not read past its end, and
-//!   a record still open there fails the fast path. A part is parsed from
+//! - Splits: each window and each part but the last ends just after a
+//!   `\n` with an even number of quotes since its first record (outside
+//!   quotes for well-formed quoting); a part's parser may not read past
+//!   its end, and a record still open there fails the fast path. A part is parsed from
 //!   a record start either way, so the parts together read what one pass
 //!   reads; line numbers of later parts are shifted by the terminators
 //!   before them.
 //! - Values: amounts written as `digits[.digits]` go straight into `u128`
 //!   base units (checked; anything else, or an overflow, goes to
 //!   [`Amount::parse`]); a single choice that is a short number or a name
-//!   is looked up without allocating; a hex address with capitals is
-//!   lower-cased on the stack, so the voter is one allocation.
+//!   is looked up without allocating; a hex address is lower-cased into a
+//!   reused buffer, so the voter is one allocation; each voter's hash is
+//!   computed here, while its text is in cache, for `latest`.
 
 use std::io::Read;
 use std::path::Path;
