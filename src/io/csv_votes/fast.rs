@@ -69,14 +69,16 @@ pub(super) struct Rows {
 }
 
 impl Rows {
-    /// Appends a later part's rows, its lines shifted by `base`.
-    fn append(&mut self, part: Rows, base: u64) {
-        self.votes.extend(part.votes.into_iter().map(|mut v| {
+    /// Moves a later part's rows here, their lines shifted by `base`
+    /// (`part` keeps its room for the next window: one allocation per
+    /// part for the whole file, which the allocator then returns).
+    fn append(&mut self, part: &mut Rows, base: u64) {
+        self.votes.extend(part.votes.drain(..).map(|mut v| {
             v.line += base;
             v
         }));
-        self.hashes.extend(part.hashes);
-        self.ids.extend(part.ids);
+        self.hashes.append(&mut part.hashes);
+        self.ids.append(&mut part.ids);
     }
 }
 
@@ -231,6 +233,8 @@ pub(super) fn read(
     }
     let mut base = terminators(&buf[..start], None);
     let mut rows = Rows::default();
+    // The later parts' rows, kept from window to window.
+    let mut spares: Vec<Rows> = Vec::new();
     let estimate = estimate_rows(&buf[start..], size.saturating_sub(start));
     rows.votes.reserve(estimate);
     if mode == Mode::One {
@@ -261,7 +265,7 @@ pub(super) fn read(
             base,
         };
         let (lines, first_kind, first_id) =
-            window.parse(&layout, split, &mut rows, estimate, size)?;
+            window.parse(&layout, split, &mut rows, &mut spares, estimate, size)?;
         match (&kind, first_kind) {
             (_, None) => {}
             (None, k) => kind = k,
@@ -354,6 +358,7 @@ impl Window<'_> {
         layout: &Layout<'_>,
         split: Split,
         rows: &mut Rows,
+        spares: &mut Vec<Rows>,
         estimate: usize,
         size: usize,
     ) -> Option<(u64, Option<bool>, Option<String>)> {
@@ -363,21 +368,18 @@ impl Window<'_> {
         };
         let text = |k: usize| std::str::from_utf8(&self.bytes[cuts[k]..cuts[k + 1]]).ok();
         let last_part = cuts.len() - 2;
+        spares.resize_with(last_part.max(spares.len()), Rows::default);
+        let taken: Vec<Rows> = spares.drain(..last_part).collect();
         let results = std::thread::scope(|s| {
             let handles: Vec<_> = (1..=last_part)
-                .map(|k| {
+                .zip(taken)
+                .map(|(k, mut rows)| {
                     s.spawn(move || {
-                        let mut rows = Rows::default();
                         rows.votes.reserve(per_byte(cuts[k + 1] - cuts[k]));
-                        let part = parse_part(
-                            text(k)?,
-                            self.last && k == last_part,
-                            0,
-                            0,
-                            layout,
-                            &mut rows,
-                        )?;
-                        Some((part, rows))
+                        let part = text(k).and_then(|t| {
+                            parse_part(t, self.last && k == last_part, 0, 0, layout, &mut rows)
+                        });
+                        (part, rows)
                     })
                 })
                 .collect();
@@ -400,8 +402,8 @@ impl Window<'_> {
         let first = results.0?;
         let (mut kind, mut id) = (first.first_kind, first.first_id);
         let mut base = self.base + first.lines;
-        for other in results.1 {
-            let (part, part_rows) = other?;
+        for (part, mut part_rows) in results.1 {
+            let part = part?;
             match (&kind, part.first_kind) {
                 (_, None) => {}
                 (None, k) => kind = k,
@@ -414,7 +416,8 @@ impl Window<'_> {
                 (Some(a), Some(b)) if *a == b => {}
                 _ => return None,
             }
-            rows.append(part_rows, base);
+            rows.append(&mut part_rows, base);
+            spares.push(part_rows);
             base += part.lines;
         }
         Some((base - self.base, kind, id))
