@@ -168,6 +168,12 @@ impl CsvFile {
         }
     }
 
+    /// The byte offset just after the header record (its terminator's
+    /// first byte included).
+    pub fn header_end(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// The header's column names.
     pub fn names(&self) -> &[String] {
         &self.names

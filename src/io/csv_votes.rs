@@ -7,6 +7,11 @@
 //! the votes disagree); a number out of range is an invalid ballot, as in
 //! Snapshot, and is counted as such.
 
+mod fast;
+#[cfg(test)]
+mod fast_tests;
+mod latest;
+
 use std::path::Path;
 
 use csv::StringRecord;
@@ -41,7 +46,38 @@ pub struct CsvVoteOptions<'a> {
 }
 
 /// Reads a vote CSV, keeping each voter's latest vote.
+///
+/// The file is read on the fast path (see `fast`) on every core, or, if
+/// that path is not sure of it, record by record; both give the same votes
+/// and the same errors.
 pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
+    read_split(path, opts, fast::Split::new(threads()))
+}
+
+/// The threads the fast path uses (the results never depend on it).
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// [`read`], the fast path cut up as `split` says.
+fn read_split(path: &Path, opts: &CsvVoteOptions<'_>, split: fast::Split) -> Result<VoteSet> {
+    match fast::read(path, opts, fast::Mode::One, split) {
+        Some(rows) if opts.shape.keeps_every_cast() => {
+            Ok(VoteSet::every_cast(path.to_path_buf(), rows.votes))
+        }
+        Some(rows) => {
+            let threads = split
+                .parts
+                .min(rows.votes.len() / split.min_votes.max(1) + 1);
+            Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads))
+        }
+        None => read_streaming(path, opts),
+    }
+}
+
+/// [`read`] record by record: the exact path, and the one that reports
+/// what is wrong with a file the fast path does not take.
+fn read_streaming(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     let mut guard = SingleProposalGuard::default();
     let mut votes = Vec::new();
     scan(path, opts, |id, vote, at| {
@@ -64,6 +100,27 @@ pub type ProposalVotes = (String, Result<VoteSet>);
 /// in one pass, in order of first appearance. A bad value fails only its
 /// own proposal; a malformed file fails the whole read.
 pub fn read_all(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
+    read_all_split(path, opts, fast::Split::new(threads()))
+}
+
+/// [`read_all`], the fast path cut up as `split` says.
+fn read_all_split(
+    path: &Path,
+    opts: &CsvVoteOptions<'_>,
+    split: fast::Split,
+) -> Result<Vec<ProposalVotes>> {
+    if let Some(rows) = fast::read(path, opts, fast::Mode::All, split) {
+        let mut groups = super::ProposalGroups::default();
+        for (id, vote) in rows.ids.iter().zip(rows.votes) {
+            groups.push(id, Ok(vote));
+        }
+        return Ok(groups.finish(path, opts.shape));
+    }
+    read_all_streaming(path, opts)
+}
+
+/// [`read_all`] record by record (see [`read_streaming`]).
+fn read_all_streaming(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<Vec<ProposalVotes>> {
     let mut groups = super::ProposalGroups::default();
     let mut no_column = false;
     scan(path, opts, |id, vote, _| {
