@@ -144,7 +144,22 @@ impl ProposalControl {
             .iter()
             .try_fold(0u128, |s, &p| s.checked_add(p))
             .ok_or_else(|| Error::overflow(None, "the total power cast"))?;
-        let min_majority = min_majority_set(&powers);
+        // Voters tied in power are taken by address, not by row: the sets
+        // must not depend on the order of the file (anonymous votes, which
+        // have no address, last in input order).
+        let mut canonical: Vec<usize> = (0..votes.votes.len()).collect();
+        canonical.sort_by(|&a, &b| match (&votes.votes[a].voter, &votes.votes[b].voter) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.cmp(&b),
+        });
+        let back = |m: MinSet, at: &[usize]| MinSet {
+            members: m.members.iter().map(|&j| at[j]).collect(),
+            power: m.power,
+        };
+        let in_canonical_order: Vec<u128> = canonical.iter().map(|&i| powers[i]).collect();
+        let min_majority = min_majority_set(&in_canonical_order).map(|m| back(m, &canonical));
         let voters: Vec<(Option<Voter>, u128)> = votes
             .votes
             .iter()
@@ -162,11 +177,11 @@ impl ProposalControl {
                     Outcome::Passed => (roles.for_choice, roles.against),
                     Outcome::Rejected => (roles.against, roles.for_choice),
                 };
-                // Candidates: valid single-choice ballots for `from`.
-                let side: Vec<usize> = votes
-                    .votes
+                // Candidates: valid single-choice ballots for `from`, by
+                // address.
+                let side: Vec<usize> = canonical
                     .iter()
-                    .enumerate()
+                    .map(|&i| (i, &votes.votes[i]))
                     .filter(|(i, v)| {
                         prepared
                             .ballot
@@ -198,10 +213,7 @@ impl ProposalControl {
                         .decide_scores(&scores, &turnout, holders)
                         .is_ok_and(|d| d.outcome != report.outcome)
                 };
-                let flip = min_flip_set(&side_values, flips).map(|m| MinSet {
-                    members: m.members.iter().map(|&j| side[j]).collect(),
-                    power: m.power,
-                });
+                let flip = min_flip_set(&side_values, flips).map(|m| back(m, &side));
                 let margin = report.tally.scores[roles.for_choice].as_rational()
                     - report.tally.scores[roles.against].as_rational();
                 (Some((from, to)), flip, Some(margin))
@@ -212,10 +224,9 @@ impl ProposalControl {
             Some(roles) => {
                 // Every voter (valid ballot or not: the question is what
                 // their power could do), all For, nobody against.
-                let all: Vec<(u128, u128)> = powers
+                let all: Vec<(u128, u128)> = canonical
                     .iter()
-                    .zip(&report.tally.weights)
-                    .map(|(&p, w)| (p, w.base_units()))
+                    .map(|&i| (powers[i], report.tally.weights[i].base_units()))
                     .collect();
                 let zero = vec![Score::zero(); n];
                 let passes = |power: u128, tokens: u128| -> bool {
@@ -229,7 +240,7 @@ impl ProposalControl {
                         .decide_scores(&put(power), &put(tokens), holders)
                         .is_ok_and(|d| d.outcome == Outcome::Passed)
                 };
-                min_flip_set(&all, passes)
+                min_flip_set(&all, passes).map(|m| back(m, &canonical))
             }
         };
         Ok(ProposalControl {
