@@ -148,12 +148,14 @@ impl ProposalControl {
         // must not depend on the order of the file (anonymous votes, which
         // have no address, last in input order).
         let mut canonical: Vec<usize> = (0..votes.votes.len()).collect();
-        canonical.sort_by(|&a, &b| match (&votes.votes[a].voter, &votes.votes[b].voter) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.cmp(&b),
-        });
+        canonical.sort_by(
+            |&a, &b| match (&votes.votes[a].voter, &votes.votes[b].voter) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.cmp(&b),
+            },
+        );
         let back = |m: MinSet, at: &[usize]| MinSet {
             members: m.members.iter().map(|&j| at[j]).collect(),
             power: m.power,
