@@ -2,8 +2,12 @@
 //!
 //! Architecture invariant: this is the only module that touches the file
 //! system for data (the proposal loader reads the TOML itself). Readers
-//! stream: CSV records are read one at a time into a reused buffer; JSON is
-//! read once into a string and votes are borrowed from it.
+//! stream: CSV records are read one at a time into a reused buffer, or, on
+//! the fast paths of plain vote, holder and delegation files, in bounded
+//! windows parsed on every core; JSON is read once into a string and votes
+//! are borrowed from it. A fast path never reports an error itself: on
+//! anything it does not cover it gives up and the careful reader reads the
+//! file again, so every message comes from one place.
 //! Every rejected value becomes an [`Error`] naming file, line and field.
 
 pub mod contributions;
