@@ -392,7 +392,7 @@ pub(super) fn size_table_split(
     let n = weights.len();
     let mut t = SizeTable::new(weights, q);
     t.cells[0] = 1; // row 0: the empty coalition, weight 0 (q >= 1)
-    // Largest nonzero weight of each row so far.
+                    // Largest nonzero weight of each row so far.
     let mut cur_hi = vec![0usize; n + 1];
     let log2_fact: Vec<f64> = (0..=n + 1)
         .map(|k| ln_gamma(k as f64 + 1.0) / std::f64::consts::LN_2)
