@@ -139,8 +139,35 @@ fn add_within(v: &mut [u64], dst: usize, src: usize, l: usize) {
 
 /// A row of `l`-limb counts becomes running sums, in place.
 pub(super) fn prefix_sums(row: &mut [u64], l: usize) {
-    for k in 1..row.len() / l {
-        add_within(row, k * l, (k - 1) * l, l);
+    match l {
+        1 => prefix_sums_n::<1>(row),
+        2 => prefix_sums_n::<2>(row),
+        3 => prefix_sums_n::<3>(row),
+        4 => prefix_sums_n::<4>(row),
+        5 => prefix_sums_n::<5>(row),
+        6 => prefix_sums_n::<6>(row),
+        _ => {
+            for k in 1..row.len() / l {
+                add_within(row, k * l, (k - 1) * l, l);
+            }
+        }
+    }
+}
+
+/// [`prefix_sums`] for `L` limbs, the running sum kept in registers (read
+/// back from memory, each cell would wait on the store of the one before).
+fn prefix_sums_n<const L: usize>(row: &mut [u64]) {
+    let mut acc = [0u64; L];
+    for cell in row.chunks_exact_mut(L) {
+        let mut carry = false;
+        for j in 0..L {
+            let (a, c1) = acc[j].overflowing_add(cell[j]);
+            let (b, c2) = a.overflowing_add(u64::from(carry));
+            acc[j] = b;
+            carry = c1 | c2;
+        }
+        debug_assert!(!carry, "counts fit their limbs");
+        cell.copy_from_slice(&acc);
     }
 }
 
