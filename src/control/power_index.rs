@@ -376,18 +376,20 @@ impl WeightedGame {
         // (weights outer read the whole table once per weight). c_s is kept
         // as + and − limb sums.
         let by_weight = per_weight_chunk(&c.distinct, |chunk| {
-            let aw = width + 2;
-            let stride = n * aw;
-            let mut plus = vec![0u64; chunk.len() * stride];
-            let mut minus = vec![0u64; chunk.len() * stride];
-            let mut tmp = vec![0u64; width];
+            // Each range count is P(hi) − P(lo) (P the running sums), so
+            // P(hi) goes to one side and P(lo) to the other; the sides are
+            // summed limb by limb in u128 (fewer than 2^64 terms of less
+            // than 2^64 each: no carries in the loop) and carried at the end.
+            let stride = n * width;
+            let mut pos = vec![0u128; chunk.len() * stride];
+            let mut neg = vec![0u128; chunk.len() * stride];
             for r in 0..rows.min(n) {
                 let start = t.lo[r];
                 if start >= q {
                     break;
                 }
                 let (row, l) = (t.row(r), t.limbs[r]);
-                let tmp = &mut tmp[..l];
+                let cell = |k: usize| &row[(k - 1 - start) * l..(k - start) * l];
                 for (wi, &w) in chunk.iter().enumerate() {
                     let wu = w as usize;
                     let mut j = 0usize;
@@ -396,15 +398,20 @@ impl WeightedGame {
                             break;
                         };
                         let lo = hi.saturating_sub(wu).max(start);
-                        let upper = &row[(hi - 1 - start) * l..(hi - start) * l];
-                        if lo == start {
-                            tmp.copy_from_slice(upper);
+                        let at = wi * stride + (r + j) * width;
+                        let (up, down) = if j % 2 == 1 {
+                            (&mut neg, &mut pos)
                         } else {
-                            sub_into(tmp, upper, &row[(lo - 1 - start) * l..(lo - start) * l]);
+                            (&mut pos, &mut neg)
+                        };
+                        for (acc, &x) in up[at..at + l].iter_mut().zip(cell(hi)) {
+                            *acc += u128::from(x);
                         }
-                        let at = wi * stride + (r + j) * aw;
-                        let acc = if j % 2 == 1 { &mut minus } else { &mut plus };
-                        add_into(&mut acc[at..at + aw], tmp);
+                        if lo > start {
+                            for (acc, &x) in down[at..at + l].iter_mut().zip(cell(lo)) {
+                                *acc += u128::from(x);
+                            }
+                        }
                         j += 1;
                     }
                 }
@@ -413,9 +420,8 @@ impl WeightedGame {
                 .map(|wi| {
                     let mut numer = BigUint::zero();
                     for (s, coef) in coef.iter().enumerate() {
-                        let at = wi * stride + s * aw;
-                        let count = limbs_to_biguint(&plus[at..at + aw])
-                            - limbs_to_biguint(&minus[at..at + aw]);
+                        let at = wi * stride + s * width;
+                        let count = carried(&pos[at..at + width]) - carried(&neg[at..at + width]);
                         if !count.is_zero() {
                             numer += count * coef;
                         }
@@ -573,6 +579,22 @@ impl Alternating {
     fn value(&self) -> BigUint {
         limbs_to_biguint(&self.plus) - limbs_to_biguint(&self.minus)
     }
+}
+
+/// Σ_j sums[j]·2^(64j) for limb-wise sums kept in u128.
+fn carried(sums: &[u128]) -> BigUint {
+    let mut limbs = Vec::with_capacity(sums.len() + 2);
+    let mut carry = 0u128;
+    for &x in sums {
+        let v = x + carry; // x < 2^127 here: at most 2^63 terms below 2^64
+        limbs.push(v as u64);
+        carry = v >> 64;
+    }
+    while carry > 0 {
+        limbs.push(carry as u64);
+        carry >>= 64;
+    }
+    limbs_to_biguint(&limbs)
 }
 
 fn limbs_to_biguint(limbs: &[u64]) -> BigUint {
