@@ -9,14 +9,18 @@
 //! Counts are little-endian runs of 64-bit limbs. A cell of row s holds at
 //! most C(n, s) coalitions, so row s gets `limbs(C(n, s))` limbs (the
 //! Banzhaf row `limbs(2^n)`); while the j-th factor is multiplied in, no
-//! count exceeds 2^j, so only the low `⌈(j+1)/64⌉` limbs are added. Players
-//! are taken lightest first, so the nonzero part of each row grows slowly.
+//! Banzhaf count exceeds 2^j and no count of row s exceeds C(j, s), so only
+//! the limbs those bounds need are added. Players are taken lightest first,
+//! so the nonzero part of each row grows slowly.
 //!
-//! Each factor is one pass over the table; a pass is split by weight into
-//! contiguous parts, one per thread. A part reads the cells just below its
-//! own start (weights `[start − w, start)`, which the part below is
-//! rewriting) from a copy made before the pass; everything else is its own.
-//! The counts are exact, so the split changes nothing in the result.
+//! Each factor is one pass over the table. A Banzhaf pass is split by
+//! weight into contiguous parts, one per thread: a part reads the cells
+//! just below its own start (weights `[start − w, start)`, which the part
+//! below is rewriting) from a copy made before the pass. A Shapley-Shubik
+//! pass is split by coalition size instead (row s feeds row s + 1 only), so
+//! parts share one row and copy at most q cells of it; copying w cells of
+//! every row, as a split by weight must, costs as much as the pass when w
+//! is large. The counts are exact, so no split changes the result.
 
 use num_bigint::BigUint;
 
@@ -524,4 +528,65 @@ pub(super) fn size_table_split(
         progress(j as u64 + 1, n as u64);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Coalitions of each size and weight below q, counted one player at a
+    /// time in u128 (enough for up to 100 players).
+    fn naive(weights: &[usize], q: usize) -> Vec<Vec<u128>> {
+        let n = weights.len();
+        let mut f = vec![vec![0u128; q]; n + 1];
+        f[0][0] = 1;
+        for &w in weights {
+            for s in (0..n).rev() {
+                for k in (w..q).rev() {
+                    f[s + 1][k] += f[s][k - w];
+                }
+            }
+        }
+        f
+    }
+
+    fn cell(t: &SizeTable, s: usize, k: usize) -> u128 {
+        if k < t.lo[s] {
+            return 0;
+        }
+        let l = t.limbs[s];
+        let c = &t.row(s)[(k - t.lo[s]) * l..(k - t.lo[s] + 1) * l];
+        assert!(c.iter().skip(2).all(|&x| x == 0), "fits u128");
+        u128::from(c[0]) | c.get(1).map_or(0, |&h| u128::from(h) << 64)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Every pass split into 1, 2, 3 or 7 groups of rows (even the
+        /// smallest): the table equals a plain count, cell by cell, so the
+        /// copies of the shared rows and the limbs added are right and the
+        /// split changes nothing.
+        #[test]
+        fn size_table_is_exact_for_any_split(
+            mut weights in prop::collection::vec(prop_oneof![3 => 1usize..6, 2 => 1usize..80], 1..=90),
+            quota_pct in 5usize..=60,
+        ) {
+            weights.sort_unstable();
+            let total: usize = weights.iter().sum();
+            let q = (total * quota_pct / 100).max(2);
+            weights.retain(|&w| w < q);
+            prop_assume!(!weights.is_empty());
+            let want = naive(&weights, q);
+            for parts in [1, 2, 3, 7] {
+                let t = size_table_split(&weights, q, parts, 0, &mut |_, _| {});
+                for (s, row) in want.iter().enumerate() {
+                    for (k, &c) in row.iter().enumerate() {
+                        prop_assert_eq!(cell(&t, s, k), c, "parts {} size {} weight {}", parts, s, k);
+                    }
+                }
+            }
+        }
+    }
 }
