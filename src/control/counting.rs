@@ -9,14 +9,18 @@
 //! Counts are little-endian runs of 64-bit limbs. A cell of row s holds at
 //! most C(n, s) coalitions, so row s gets `limbs(C(n, s))` limbs (the
 //! Banzhaf row `limbs(2^n)`); while the j-th factor is multiplied in, no
-//! count exceeds 2^j, so only the low `⌈(j+1)/64⌉` limbs are added. Players
-//! are taken lightest first, so the nonzero part of each row grows slowly.
+//! Banzhaf count exceeds 2^j and no count of row s exceeds C(j, s), so only
+//! the limbs those bounds need are added. Players are taken lightest first,
+//! so the nonzero part of each row grows slowly.
 //!
-//! Each factor is one pass over the table; a pass is split by weight into
-//! contiguous parts, one per thread. A part reads the cells just below its
-//! own start (weights `[start − w, start)`, which the part below is
-//! rewriting) from a copy made before the pass; everything else is its own.
-//! The counts are exact, so the split changes nothing in the result.
+//! Each factor is one pass over the table. A Banzhaf pass is split by
+//! weight into contiguous parts, one per thread: a part reads the cells
+//! just below its own start (weights `[start − w, start)`, which the part
+//! below is rewriting) from a copy made before the pass. A Shapley-Shubik
+//! pass is split by coalition size instead (row s feeds row s + 1 only), so
+//! parts share one row and copy at most q cells of it; copying w cells of
+//! every row, as a split by weight must, costs as much as the pass when w
+//! is large. The counts are exact, so no split changes the result.
 
 use num_bigint::BigUint;
 
@@ -139,8 +143,35 @@ fn add_within(v: &mut [u64], dst: usize, src: usize, l: usize) {
 
 /// A row of `l`-limb counts becomes running sums, in place.
 pub(super) fn prefix_sums(row: &mut [u64], l: usize) {
-    for k in 1..row.len() / l {
-        add_within(row, k * l, (k - 1) * l, l);
+    match l {
+        1 => prefix_sums_n::<1>(row),
+        2 => prefix_sums_n::<2>(row),
+        3 => prefix_sums_n::<3>(row),
+        4 => prefix_sums_n::<4>(row),
+        5 => prefix_sums_n::<5>(row),
+        6 => prefix_sums_n::<6>(row),
+        _ => {
+            for k in 1..row.len() / l {
+                add_within(row, k * l, (k - 1) * l, l);
+            }
+        }
+    }
+}
+
+/// [`prefix_sums`] for `L` limbs, the running sum kept in registers (read
+/// back from memory, each cell would wait on the store of the one before).
+fn prefix_sums_n<const L: usize>(row: &mut [u64]) {
+    let mut acc = [0u64; L];
+    for cell in row.chunks_exact_mut(L) {
+        let mut carry = false;
+        for j in 0..L {
+            let (a, c1) = acc[j].overflowing_add(cell[j]);
+            let (b, c2) = a.overflowing_add(u64::from(carry));
+            acc[j] = b;
+            carry = c1 | c2;
+        }
+        debug_assert!(!carry, "counts fit their limbs");
+        cell.copy_from_slice(&acc);
     }
 }
 
@@ -361,23 +392,49 @@ fn ln_gamma(x: f64) -> f64 {
         - 1.0 / (360.0 * x * x * x)
 }
 
-/// Builds the Shapley-Shubik table for `weights` (ascending, each `< q`).
-#[allow(clippy::needless_range_loop)] // rows s and s + 1 side by side
+/// Builds the Shapley-Shubik table for `weights` (ascending, each `< q`),
+/// each large pass split over the machine's cores.
 pub(super) fn size_table(
     weights: &[usize],
     q: usize,
     progress: &mut dyn FnMut(u64, u64),
 ) -> SizeTable {
+    size_table_split(weights, q, threads(), SPLIT_WORK, progress)
+}
+
+/// [`size_table`] with passes of at least `split_work` limb additions cut
+/// into at most `parts` groups of rows (tests force small splits).
+///
+/// A pass adds row s, shifted by w, into row s + 1 for every source row s
+/// in use. It is split by coalition size, not by weight: each part takes a
+/// contiguous run of source rows and owns their target rows, so the only
+/// row two parts share is the first source row of a part (the last target
+/// of the part below), and only the cells that part reads from it (at most
+/// one row, q cells) are copied before the pass. A part walks its rows
+/// from the top down, so every source row is read before it is rewritten.
+/// The counts are exact sums, so the split changes nothing in the result.
+pub(super) fn size_table_split(
+    weights: &[usize],
+    q: usize,
+    parts: usize,
+    split_work: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> SizeTable {
     let n = weights.len();
     let mut t = SizeTable::new(weights, q);
     t.cells[0] = 1; // row 0: the empty coalition, weight 0 (q >= 1)
-                    // Nonzero range of each row so far.
+                    // Largest nonzero weight of each row so far.
     let mut cur_hi = vec![0usize; n + 1];
-    let threads = threads();
+    let log2_fact: Vec<f64> = (0..=n + 1)
+        .map(|k| ln_gamma(k as f64 + 1.0) / std::f64::consts::LN_2)
+        .collect();
     for (j, &w) in weights.iter().enumerate() {
-        // Sources s = 0..=j (s + 1 <= n); target ranges [a_s, b_s].
-        let e_max = limbs_for_power(j + 1);
-        let mut ranges: Vec<(usize, usize, usize)> = Vec::with_capacity(j + 1); // (s, a, b+1)
+        // Source rows s = 0..=j (s + 1 <= n): (s, a, b + 1, limbs added),
+        // targets [a, b] of row s + 1. After this factor a count of row
+        // s + 1 is at most C(j + 1, s + 1) (coalitions of s + 1 of the first
+        // j + 1 players), so only the limbs that bound needs are added (2
+        // bits of room for the float estimate; the exact C(n, s + 1) caps it).
+        let mut ranges: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(j + 1);
         for s in 0..=j.min(n - 1) {
             let lo_s = t.lo[s];
             if lo_s >= q {
@@ -386,113 +443,150 @@ pub(super) fn size_table(
             let a = (lo_s + w).max(t.lo[s + 1]);
             let b = (cur_hi[s] + w).min(q - 1);
             if a <= b {
-                ranges.push((s, a, b + 1));
+                let bits = log2_fact[j + 1] - log2_fact[s + 1] - log2_fact[j - s] + 2.0;
+                let e = limbs_for_bits(bits.max(1.0) as u64).min(t.limbs[s + 1]);
+                ranges.push((s, a, b + 1, e));
             }
         }
-        let e_of = |s: usize| e_max.min(t.limbs[s + 1]);
-        let work_below = |m: usize| -> u64 {
-            ranges
-                .iter()
-                .map(|&(s, a, b)| (m.clamp(a, b) - a) as u64 * e_of(s) as u64)
-                .sum()
-        };
-        let total = work_below(q);
-        let parts = if total >= SPLIT_WORK { threads } else { 1 };
-        let cuts = split_points(q, parts, total, work_below);
-        let nparts = cuts.len() - 1;
-        // Per part, the old cells [max(lo_s, m0 − w), m0) of each source row.
-        let snaps: Vec<Vec<(usize, Vec<u64>)>> = cuts[..nparts]
+        let work: Vec<u64> = ranges
             .iter()
-            .map(|&m0| {
-                ranges
-                    .iter()
-                    .map(|&(s, _, _)| {
-                        let from = t.lo[s].max(m0.saturating_sub(w));
-                        let l = t.limbs[s];
-                        if from >= m0 {
-                            return (from, Vec::new());
-                        }
-                        let row = t.row(s);
-                        (from, row[(from - t.lo[s]) * l..(m0 - t.lo[s]) * l].to_vec())
-                    })
-                    .collect()
+            .map(|&(_, a, b, e)| ((b - a) * e) as u64)
+            .collect();
+        let total: u64 = work.iter().sum();
+        let parts = if total >= split_work { parts.max(1) } else { 1 };
+        // Cut the ranges into contiguous groups of about equal work.
+        let mut cuts = vec![0usize];
+        let mut acc = 0u64;
+        for (i, &wk) in work.iter().enumerate() {
+            acc += wk;
+            let next = cuts.len() as u64;
+            if next < parts as u64 && acc * parts as u64 >= total * next && i + 1 < ranges.len() {
+                cuts.push(i + 1);
+            }
+        }
+        cuts.push(ranges.len());
+        // Each group: the rows it owns (its first source row too for the
+        // first group) and, for the others, a copy of what it reads from
+        // its first source row.
+        let snaps: Vec<Option<Vec<u64>>> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(g, win)| {
+                let group = &ranges[win[0]..win[1]];
+                (g > 0 && !group.is_empty()).then(|| {
+                    let (s, a, b, _) = group[0];
+                    let (l, lo_s) = (t.limbs[s], t.lo[s]);
+                    t.row(s)[(a - w - lo_s) * l..(b - w - lo_s) * l].to_vec()
+                })
             })
             .collect();
-        // Each row cut into the parts.
-        let rows = ranges.last().map_or(0, |r| r.0 + 2);
-        let mut part_rows: Vec<Vec<&mut [u64]>> = (0..nparts).map(|_| Vec::new()).collect();
-        let mut rest: &mut [u64] = &mut t.cells[..t.offset[rows.min(n + 1)]];
-        for s in 0..rows.min(n + 1) {
-            let (row, r) = rest.split_at_mut(t.offset[s + 1] - t.offset[s]);
-            rest = r;
-            let mut row = row;
-            let lo_s = t.lo[s];
-            for (p, win) in cuts.windows(2).enumerate() {
-                let len =
-                    (win[1].max(lo_s) - win[0].max(lo_s)).min(q.saturating_sub(lo_s)) * t.limbs[s];
-                let (part, r) = row.split_at_mut(len.min(row.len()));
-                part_rows[p].push(part);
-                row = r;
+        let mut jobs = Vec::with_capacity(cuts.len() - 1);
+        let mut rest: &mut [u64] = &mut t.cells;
+        let mut rest_at = 0usize; // offset of `rest` in the table
+        for ((g, win), snap) in cuts.windows(2).enumerate().zip(snaps) {
+            let group = &ranges[win[0]..win[1]];
+            if group.is_empty() {
+                continue;
             }
+            let s_first = group[0].0;
+            let s_last = group[group.len() - 1].0;
+            let own_from = if g == 0 { s_first } else { s_first + 1 };
+            let (from, to) = (t.offset[own_from], t.offset[s_last + 2]);
+            let (_, r) = std::mem::take(&mut rest).split_at_mut(from - rest_at);
+            let (own, r) = r.split_at_mut(to - from);
+            rest = r;
+            rest_at = to;
+            jobs.push((group, own, from, own_from, snap));
         }
-        let lo = &t.lo;
-        let limbs = &t.limbs;
-        let ranges = &ranges;
-        let jobs: Vec<_> = part_rows
+        let (lo, limbs, offset) = (&t.lo, &t.limbs, &t.offset);
+        let jobs: Vec<_> = jobs
             .into_iter()
-            .zip(&snaps)
-            .zip(cuts.windows(2))
-            .map(|((mut own, snap), win)| {
-                let (m0, m1) = (win[0], win[1]);
+            .map(|(group, own, base, own_from, snap)| {
                 move || {
-                    for (i, &(s, a, b)) in ranges.iter().enumerate().rev() {
-                        let (src_rows, dst_rows) = own.split_at_mut(s + 1);
-                        let dst = &mut dst_rows[0];
-                        let src = &src_rows[s];
+                    for &(s, a, b, e) in group.iter().rev() {
                         let (ld, ls) = (limbs[s + 1], limbs[s]);
-                        let e = e_max.min(ld);
                         let es = e.min(ls);
-                        let (dlo, slo) = (lo[s + 1].max(m0), lo[s].max(m0));
-                        let (a, b) = (a.max(m0), b.min(m1));
-                        if a >= b {
-                            continue;
-                        }
-                        // Targets whose source is in the part.
-                        let inner = a.max(m0 + w);
-                        if inner < b {
-                            add_run(
-                                &mut dst[(inner - dlo) * ld..],
-                                ld,
-                                e,
-                                &src[(inner - w - slo) * ls..],
-                                ls,
-                                es,
-                                b - inner,
-                            );
-                        }
-                        // Targets whose source is below the part.
-                        let top = b.min(m0 + w);
-                        if a < top {
-                            let (from, cells) = &snap[i];
-                            add_run(
-                                &mut dst[(a - dlo) * ld..],
-                                ld,
-                                e,
-                                &cells[(a - w - from) * ls..],
-                                ls,
-                                es,
-                                top - a,
-                            );
+                        let d0 = offset[s + 1] - base + (a - lo[s + 1]) * ld;
+                        if s < own_from {
+                            // The first source row of a later group: its copy.
+                            let src = snap.as_deref().expect("a copy of the shared row");
+                            add_run(&mut own[d0..], ld, e, src, ls, es, b - a);
+                        } else {
+                            let s0 = offset[s] - base + (a - w - lo[s]) * ls;
+                            let (src, dst) = own.split_at_mut(offset[s + 1] - base);
+                            let d0 = d0 - (offset[s + 1] - base);
+                            add_run(&mut dst[d0..], ld, e, &src[s0..], ls, es, b - a);
                         }
                     }
                 }
             })
             .collect();
         run_parts(jobs);
-        for &(s, _, b) in ranges.iter() {
+        for &(s, _, b, _) in ranges.iter() {
             cur_hi[s + 1] = cur_hi[s + 1].max(b - 1);
         }
         progress(j as u64 + 1, n as u64);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Coalitions of each size and weight below q, counted one player at a
+    /// time in u128 (enough for up to 100 players).
+    fn naive(weights: &[usize], q: usize) -> Vec<Vec<u128>> {
+        let n = weights.len();
+        let mut f = vec![vec![0u128; q]; n + 1];
+        f[0][0] = 1;
+        for &w in weights {
+            for s in (0..n).rev() {
+                for k in (w..q).rev() {
+                    f[s + 1][k] += f[s][k - w];
+                }
+            }
+        }
+        f
+    }
+
+    fn cell(t: &SizeTable, s: usize, k: usize) -> u128 {
+        if k < t.lo[s] {
+            return 0;
+        }
+        let l = t.limbs[s];
+        let c = &t.row(s)[(k - t.lo[s]) * l..(k - t.lo[s] + 1) * l];
+        assert!(c.iter().skip(2).all(|&x| x == 0), "fits u128");
+        u128::from(c[0]) | c.get(1).map_or(0, |&h| u128::from(h) << 64)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Every pass split into 1, 2, 3 or 7 groups of rows (even the
+        /// smallest): the table equals a plain count, cell by cell, so the
+        /// copies of the shared rows and the limbs added are right and the
+        /// split changes nothing.
+        #[test]
+        fn size_table_is_exact_for_any_split(
+            mut weights in prop::collection::vec(prop_oneof![3 => 1usize..6, 2 => 1usize..80], 1..=90),
+            quota_pct in 5usize..=60,
+        ) {
+            weights.sort_unstable();
+            let total: usize = weights.iter().sum();
+            let q = (total * quota_pct / 100).max(2);
+            weights.retain(|&w| w < q);
+            prop_assume!(!weights.is_empty());
+            let want = naive(&weights, q);
+            for parts in [1, 2, 3, 7] {
+                let t = size_table_split(&weights, q, parts, 0, &mut |_, _| {});
+                for (s, row) in want.iter().enumerate() {
+                    for (k, &c) in row.iter().enumerate() {
+                        prop_assert_eq!(cell(&t, s, k), c, "parts {} size {} weight {}", parts, s, k);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -24,9 +24,12 @@
 //!   sums. Players of equal weight share one division.
 //! - Shapley-Shubik, O(n²·q·L) time, O(n·q·L) memory: the same with a
 //!   second dimension for the coalition size, `F[s][k]` (row s only from
-//!   the least weight of s players), and
+//!   the least weight of s players, limbs per pass from C(j, s)), and
 //!   `c_s = Σ_j (−1)^j F[s−j][q−(j+1)w, q−jw)` for each size s, per
-//!   distinct weight: O(n·min(n, q/w)·L).
+//!   distinct weight: O(n·min(n, q/w)·L) (rows outer, so each row is
+//!   read once for all the weights of a thread). On the seeded 200-player
+//!   games (q ≈ 50,000) that is about 3.4·10^8 limb additions for the
+//!   table, split over the cores by rows, and 2.5·10^6 range sums.
 //!
 //! Players of weight 0 are dummies: index 0, left out of the counting (the
 //! other players' indices do not change). Memory and work are checked
@@ -327,11 +330,36 @@ impl WeightedGame {
         };
         let mut t = size_table(&c.small, q, progress);
         let rows = c.small.len() + 1;
-        for s in 0..rows {
-            let l = t.limbs[s];
-            let (a, b) = (t.offset[s], t.offset[s + 1]);
-            prefix_sums(&mut t.cells[a..b], l);
+        // Rows into running sums, the rows cut into one run per thread.
+        let parts = threads().min(rows);
+        let total_cells = t.offset[rows];
+        let mut runs: Vec<(usize, &mut [u64])> = Vec::with_capacity(parts);
+        let mut rest: &mut [u64] = &mut t.cells[..total_cells];
+        let mut s0 = 0usize;
+        for p in 1..=parts {
+            let mut s1 = s0;
+            while s1 < rows && (p == parts || t.offset[s1] * parts < total_cells * p) {
+                s1 += 1;
+            }
+            let (run, r) = std::mem::take(&mut rest).split_at_mut(t.offset[s1] - t.offset[s0]);
+            runs.push((s0, run));
+            rest = r;
+            s0 = s1;
         }
+        let (offset, limbs) = (&t.offset, &t.limbs);
+        std::thread::scope(|scope| {
+            for (s0, run) in runs {
+                scope.spawn(move || {
+                    let base = offset[s0];
+                    let mut s = s0;
+                    while offset[s] - base < run.len() {
+                        let (a, b) = (offset[s] - base, offset[s + 1] - base);
+                        prefix_sums(&mut run[a..b], limbs[s]);
+                        s += 1;
+                    }
+                });
+            }
+        });
         let t = &t;
         let width = t.limbs.iter().copied().max().unwrap_or(1);
         // s!·(n−1−s)! for s = 0..n−1, and n!.
@@ -342,51 +370,68 @@ impl WeightedGame {
         let coef: Vec<BigUint> = (0..n).map(|s| &fact[s] * &fact[n - 1 - s]).collect();
         let coef = &coef;
         let n_fact = BigInt::from(fact[n].clone());
-        let by_weight = per_weight(&c.distinct, |w| {
-            let wu = w as usize;
-            // Swing coalitions of the others of size s:
-            // c_s = Σ_j (−1)^j · #{size s−j, weight in [q−(j+1)w, q−jw)}
-            // (G = F / (1 + y·x^w)); the ranges leave row r's [lo_r, q)
-            // after (q − lo_r)/w steps. Row by row, so each row is read
-            // once, in order; c_s kept as + and − limb sums.
-            let aw = width + 2;
-            let mut plus = vec![0u64; n * aw];
-            let mut minus = vec![0u64; n * aw];
-            let mut tmp = vec![0u64; width];
+        // Swing coalitions of the others of size s, for a player of weight w:
+        // c_s = Σ_j (−1)^j · #{size s−j, weight in [q−(j+1)w, q−jw)}
+        // (G = F / (1 + y·x^w)); the ranges leave row r's [lo_r, q) after
+        // (q − lo_r)/w steps. Rows outer, a thread's weights inner: the
+        // cells read lie near the end of each row for the light weights,
+        // so a row is read while it is in cache, once for all of them
+        // (weights outer read the whole table once per weight). c_s is kept
+        // as + and − limb sums.
+        let by_weight = per_weight_chunk(&c.distinct, |chunk| {
+            // Each range count is P(hi) − P(lo) (P the running sums), so
+            // P(hi) goes to one side and P(lo) to the other; the sides are
+            // summed limb by limb in u128 (fewer than 2^64 terms of less
+            // than 2^64 each: no carries in the loop) and carried at the end.
+            let stride = n * width;
+            let mut pos = vec![0u128; chunk.len() * stride];
+            let mut neg = vec![0u128; chunk.len() * stride];
             for r in 0..rows.min(n) {
                 let start = t.lo[r];
                 if start >= q {
                     break;
                 }
                 let (row, l) = (t.row(r), t.limbs[r]);
-                let mut j = 0usize;
-                while r + j < n {
-                    let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > start) else {
-                        break;
-                    };
-                    let lo = hi.saturating_sub(wu).max(start);
-                    let tmp = &mut tmp[..l];
-                    let upper = &row[(hi - 1 - start) * l..(hi - start) * l];
-                    if lo == start {
-                        tmp.copy_from_slice(upper);
-                    } else {
-                        sub_into(tmp, upper, &row[(lo - 1 - start) * l..(lo - start) * l]);
+                let cell = |k: usize| &row[(k - 1 - start) * l..(k - start) * l];
+                for (wi, &w) in chunk.iter().enumerate() {
+                    let wu = w as usize;
+                    let mut j = 0usize;
+                    while r + j < n {
+                        let Some(hi) = q.checked_sub(j * wu).filter(|&h| h > start) else {
+                            break;
+                        };
+                        let lo = hi.saturating_sub(wu).max(start);
+                        let at = wi * stride + (r + j) * width;
+                        let (up, down) = if j % 2 == 1 {
+                            (&mut neg, &mut pos)
+                        } else {
+                            (&mut pos, &mut neg)
+                        };
+                        for (acc, &x) in up[at..at + l].iter_mut().zip(cell(hi)) {
+                            *acc += u128::from(x);
+                        }
+                        if lo > start {
+                            for (acc, &x) in down[at..at + l].iter_mut().zip(cell(lo)) {
+                                *acc += u128::from(x);
+                            }
+                        }
+                        j += 1;
                     }
-                    let s = r + j;
-                    let acc = if j % 2 == 1 { &mut minus } else { &mut plus };
-                    add_into(&mut acc[s * aw..(s + 1) * aw], tmp);
-                    j += 1;
                 }
             }
-            let mut numer = BigUint::zero();
-            for (s, coef) in coef.iter().enumerate() {
-                let count = limbs_to_biguint(&plus[s * aw..(s + 1) * aw])
-                    - limbs_to_biguint(&minus[s * aw..(s + 1) * aw]);
-                if !count.is_zero() {
-                    numer += count * coef;
-                }
-            }
-            BigRational::new(BigInt::from(numer), n_fact.clone())
+            (0..chunk.len())
+                .map(|wi| {
+                    let mut numer = BigUint::zero();
+                    for (s, coef) in coef.iter().enumerate() {
+                        let at = wi * stride + s * width;
+                        let count = carried(&pos[at..at + width]) - carried(&neg[at..at + width]);
+                        if !count.is_zero() {
+                            numer += count * coef;
+                        }
+                    }
+                    BigRational::new(BigInt::from(numer), n_fact.clone())
+                })
+                .collect()
         });
         Ok(self
             .weights
@@ -404,6 +449,34 @@ impl WeightedGame {
             })
             .collect())
     }
+}
+
+/// `values(part)` (one value per weight of the part, in order) with the
+/// distinct weights dealt out round-robin, one part per thread (light and
+/// heavy weights, whose work differs a lot, in every part); the values are
+/// put back in order, so nothing depends on the split.
+fn per_weight_chunk<T: Send>(distinct: &[u64], values: impl Fn(&[u64]) -> Vec<T> + Sync) -> Vec<T> {
+    let threads = threads().min(distinct.len().max(1));
+    if threads <= 1 || distinct.len() < 8 {
+        return values(distinct);
+    }
+    let parts: Vec<Vec<u64>> = (0..threads)
+        .map(|p| distinct.iter().copied().skip(p).step_by(threads).collect())
+        .collect();
+    let values = &values;
+    let mut done: Vec<std::vec::IntoIter<T>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || values(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no worker panics").into_iter())
+            .collect()
+    });
+    (0..distinct.len())
+        .map(|i| done[i % threads].next().expect("one value per weight"))
+        .collect()
 }
 
 /// `value(w)` for every distinct weight, in order, split over threads
@@ -509,6 +582,22 @@ impl Alternating {
     fn value(&self) -> BigUint {
         limbs_to_biguint(&self.plus) - limbs_to_biguint(&self.minus)
     }
+}
+
+/// Σ_j sums[j]·2^(64j) for limb-wise sums kept in u128.
+fn carried(sums: &[u128]) -> BigUint {
+    let mut limbs = Vec::with_capacity(sums.len() + 2);
+    let mut carry = 0u128;
+    for &x in sums {
+        let v = x + carry; // x < 2^127 here: at most 2^63 terms below 2^64
+        limbs.push(v as u64);
+        carry = v >> 64;
+    }
+    while carry > 0 {
+        limbs.push(carry as u64);
+        carry >>= 64;
+    }
+    limbs_to_biguint(&limbs)
 }
 
 fn limbs_to_biguint(limbs: &[u64]) -> BigUint {
