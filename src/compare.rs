@@ -9,6 +9,8 @@
 //! Architecture invariant: rows differ only in the mechanism; ballot type,
 //! rules, votes and holders are the proposal's own.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::amount::Amount;
@@ -273,6 +275,7 @@ impl Variant {
             VariantDelegation::Without => None,
             VariantDelegation::Policy(policy) => proposal.map(|d| DelegationStage {
                 policy: policy.clone(),
+                resolved: None,
                 ..d.clone()
             }),
         }
@@ -391,6 +394,31 @@ pub fn compare_prepared(prepared: &mut Prepared, variants: &[Variant]) -> Result
     result
 }
 
+/// `stage` with its resolved token weights taken from `resolved` (or
+/// resolved now and kept there). A stage that cannot be resolved is
+/// returned as it is: the evaluation reports the error as before.
+fn with_shared_resolution(
+    prepared: &Prepared,
+    stage: DelegationStage,
+    resolved: &mut Vec<(DelegationStage, Arc<[Amount]>)>,
+) -> DelegationStage {
+    if let Some((_, weights)) = resolved.iter().find(|(s, _)| s.resolves_as(&stage)) {
+        return stage.with_resolved(weights.clone());
+    }
+    let votes = &prepared.votes;
+    let weights = stage
+        .holders(&votes.source, &votes.votes, prepared.holders.as_ref())
+        .and_then(|h| stage.token_weights(&votes.votes, h));
+    match weights {
+        Ok(weights) => {
+            let weights: Arc<[Amount]> = weights.into();
+            resolved.push((stage.clone(), weights.clone()));
+            stage.with_resolved(weights)
+        }
+        Err(_) => stage,
+    }
+}
+
 fn compare_variants(
     prepared: &mut Prepared,
     variants: &[Variant],
@@ -401,9 +429,15 @@ fn compare_variants(
         return Err(Error::invalid("no mechanisms to compare"));
     }
     let mut rows: Vec<Row> = Vec::with_capacity(variants.len());
+    // Each distinct delegation (graph and policy) is resolved once for
+    // all the mechanisms behind it: the votes and holders are the same.
+    let mut resolved: Vec<(DelegationStage, Arc<[Amount]>)> = Vec::new();
     for variant in variants {
         prepared.mechanism = variant.mechanism.clone();
-        prepared.delegation = variant.stage(delegation);
+        prepared.delegation = match variant.stage(delegation) {
+            Some(stage) => Some(with_shared_resolution(prepared, stage, &mut resolved)),
+            None => None,
+        };
         (prepared.rules, prepared.total_supply) = match &variant.rules {
             None => (rules.clone(), supply),
             Some(r) => (

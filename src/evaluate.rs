@@ -152,28 +152,38 @@ impl<'a> Evaluation<'a> {
         holders: Option<&'h Holders>,
     ) -> Result<(Vec<Amount>, DelegatedHolders<'h>)> {
         let at = |line: u64| Location::line(&votes.source, line);
-        let mut weights: Vec<Amount> = Vec::with_capacity(votes.votes.len());
-        for v in &votes.votes {
-            weights.push(match (v.weight, holders, &v.voter) {
-                (Some(w), _, _) => w,
-                (None, Some(h), Some(voter)) => h.balance(voter),
-                (None, _, _) => {
-                    return Err(Error::input(
-                        at(v.line),
-                        "the vote states no weight and the proposal has no [holders] snapshot \
-                         to look the voter up in",
-                    ))
-                }
-            });
-        }
-        let delegated_holders = match self.delegation {
-            Some(stage) => {
-                let h = stage.holders(&votes.source, &votes.votes, holders)?;
-                weights = stage.token_weights(&votes.votes, h)?;
-                Some((stage, h))
-            }
-            None => None,
+        let unweighted = |v: &Vote| {
+            Error::input(
+                at(v.line),
+                "the vote states no weight and the proposal has no [holders] snapshot \
+                 to look the voter up in",
+            )
         };
+        let Some(stage) = self.delegation else {
+            let mut weights: Vec<Amount> = Vec::with_capacity(votes.votes.len());
+            for v in &votes.votes {
+                weights.push(match (v.weight, holders, &v.voter) {
+                    (Some(w), _, _) => w,
+                    (None, Some(h), Some(voter)) => h.balance(voter),
+                    (None, _, _) => return Err(unweighted(v)),
+                });
+            }
+            return Ok((weights, None));
+        };
+        // Behind a delegation stage the weights are the resolved ones: the
+        // holders are not looked up for each vote first (a million-holder
+        // comparison did that once per mechanism for nothing); the same
+        // errors, in the same order, as before.
+        if let Some(v) = votes
+            .votes
+            .iter()
+            .find(|v| v.weight.is_none() && (holders.is_none() || v.voter.is_none()))
+        {
+            return Err(unweighted(v));
+        }
+        let h = stage.holders(&votes.source, &votes.votes, holders)?;
+        let weights = stage.token_weights(&votes.votes, h)?;
+        let delegated_holders = Some((stage, h));
         Ok((weights, delegated_holders))
     }
 

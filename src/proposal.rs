@@ -93,6 +93,7 @@ impl DelegationSpec {
             delegations: Arc::new(delegations::read(&self.source)?),
             policy: self.policy.clone(),
             order: self.order,
+            resolved: None,
         })
     }
 }

@@ -136,3 +136,47 @@ fn compare_runs_each_delegation_policy_and_without_delegation() {
     assert_eq!(margins, ["-62", "-78", "15"]);
     assert_eq!(c.flips.len(), 1, "only no-delegation passes");
 }
+
+#[test]
+fn each_mechanism_gets_its_own_policys_resolution_when_resolutions_are_shared() {
+    // compare resolves each distinct delegation once and shares it among
+    // the mechanisms behind it; interleaved policies must still each get
+    // their own (hand-calculated margins as above: one-hop 104 - 166,
+    // transitive 104 - 182).
+    use govkit::compare::{compare, Variant};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/delegation");
+    let p = Proposal::load(dir.join("proposal.toml")).unwrap();
+    let names: Vec<String> = [
+        "delegated:transitive",
+        "token-weighted",
+        "delegated:one-hop",
+        "delegated:transitive",
+        "no-delegation",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let variants = Variant::for_proposal(Some(&names), &p, &govkit::Registry::builtin()).unwrap();
+    let c = compare(&p, &variants).unwrap();
+    let rows: Vec<(String, String)> = c
+        .rows
+        .iter()
+        .map(|r| (r.label.clone(), r.margin.as_ref().unwrap().to_string()))
+        .collect();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    for (label, margin) in &rows {
+        // The proposal's own row (token-weighted) runs its one-hop
+        // delegation.
+        let want = if label.contains("transitive") {
+            "-78"
+        } else if label == "no-delegation" {
+            "15"
+        } else {
+            "-62"
+        };
+        assert_eq!(margin, want, "{label}: {rows:?}");
+    }
+    // The interleaving is kept: transitive rows come between one-hop rows.
+    let policies: Vec<bool> = rows.iter().map(|(l, _)| l.contains("transitive")).collect();
+    assert_eq!(policies, [false, true, false, true, false], "{rows:?}");
+}

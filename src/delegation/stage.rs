@@ -47,6 +47,11 @@ pub struct DelegationStage {
     pub policy: Policy,
     /// When the mechanism is applied.
     pub order: Order,
+    /// The resolved token weights of the votes this stage is evaluated on,
+    /// when a comparison has already resolved the same delegations under
+    /// the same policy for the same votes and holders
+    /// ([`DelegationStage::with_resolved`]); `None` resolves as usual.
+    pub(crate) resolved: Option<Arc<[Amount]>>,
 }
 
 impl DelegationStage {
@@ -86,8 +91,27 @@ impl DelegationStage {
         resolve(balances, &self.delegations, &self.policy, Some(&voted))
     }
 
+    /// This stage with the votes' token weights already resolved (by
+    /// another stage with the same delegations and policy, on the same
+    /// votes and holders): a comparison resolves each distinct delegation
+    /// once, not once per mechanism. Only for the votes it was resolved on.
+    pub(crate) fn with_resolved(mut self, resolved: Arc<[Amount]>) -> DelegationStage {
+        self.resolved = Some(resolved);
+        self
+    }
+
+    /// Whether `other` resolves exactly as this stage does.
+    pub(crate) fn resolves_as(&self, other: &DelegationStage) -> bool {
+        Arc::ptr_eq(&self.delegations, &other.delegations) && self.policy == other.policy
+    }
+
     /// Each vote's resolved tokens (same order as `votes`).
     pub fn token_weights(&self, votes: &[Vote], holders: &Holders) -> Result<Vec<Amount>> {
+        if let Some(resolved) = &self.resolved {
+            if resolved.len() == votes.len() {
+                return Ok(resolved.to_vec());
+            }
+        }
         let r = self.resolve(votes, holders)?;
         // Independent lookups: on every core, in vote order.
         Ok(super::par_map(votes, |v| {
