@@ -434,10 +434,10 @@ fn compare_variants(
     let mut resolved: Vec<(DelegationStage, Arc<[Amount]>)> = Vec::new();
     for variant in variants {
         prepared.mechanism = variant.mechanism.clone();
-        prepared.delegation = match variant.stage(delegation) {
-            Some(stage) => Some(with_shared_resolution(prepared, stage, &mut resolved)),
-            None => None,
-        };
+        let stage = variant
+            .stage(delegation)
+            .map(|stage| with_shared_resolution(prepared, stage, &mut resolved));
+        prepared.delegation = stage;
         (prepared.rules, prepared.total_supply) = match &variant.rules {
             None => (rules.clone(), supply),
             Some(r) => (
