@@ -135,16 +135,7 @@ fn read_plain(
             if address.is_empty() {
                 return None;
             }
-            let text = cells[balance_col];
-            let shift = if unit == AmountUnit::Base {
-                0
-            } else {
-                decimals
-            };
-            let amount = match plain_csv::plain_units(text, shift) {
-                Some(units) => Amount::from_base_units(units),
-                None => Amount::parse(text, unit, decimals).ok()?,
-            };
+            let amount = Amount::parse(cells[balance_col], unit, decimals).ok()?;
             Some((Voter::new(address), amount))
         },
         |rows, estimate| {

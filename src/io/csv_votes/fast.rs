@@ -41,7 +41,7 @@ use std::path::Path;
 use memchr::{memchr, memchr_iter};
 
 use super::{fractional_amounts, parse_choice_field, CsvVoteOptions};
-use crate::amount::{Amount, AmountUnit};
+use crate::amount::Amount;
 use crate::choices::Choices;
 use crate::io::csv_file::CsvFile;
 use crate::io::{normalize_proposal_id, ChoiceShape};
@@ -143,7 +143,6 @@ struct Layout<'a> {
     wanted: Option<String>,
     opts: &'a CsvVoteOptions<'a>,
     mode: Mode,
-    shift: u8,
 }
 
 impl<'a> Layout<'a> {
@@ -198,10 +197,6 @@ impl<'a> Layout<'a> {
             wanted,
             opts,
             mode,
-            shift: match opts.unit {
-                AmountUnit::Token => opts.decimals,
-                AmountUnit::Base => 0,
-            },
         })
     }
 }
@@ -767,7 +762,7 @@ fn row(
         }
     };
     let weight = match layout.weight {
-        Some(wc) => Some(amount(fields[wc], opts.unit, opts.decimals, layout.shift)?),
+        Some(wc) => Some(Amount::parse(fields[wc], opts.unit, opts.decimals).ok()?),
         None => None,
     };
     let mut attributes = Attributes::new();
@@ -816,57 +811,6 @@ fn single_choice(text: &str, choices: &Choices, shape: ChoiceShape) -> Option<Se
         return None;
     }
     choices.number_of(t).map(Selection::Single)
-}
-
-/// An amount field: `digits[.digits]` straight into base units, anything
-/// else through [`Amount::parse`]; `None` if it is not an amount.
-pub(super) fn amount(text: &str, unit: AmountUnit, decimals: u8, shift: u8) -> Option<Amount> {
-    match plain_units(text.as_bytes(), shift) {
-        Some(units) => Some(Amount::from_base_units(units)),
-        None => Amount::parse(text, unit, decimals).ok(),
-    }
-}
-
-const POW10: [u128; 39] = {
-    let mut t = [1u128; 39];
-    let mut i = 1;
-    while i < 39 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
-
-/// `digits[.digits]` (at least one digit before the point, at most
-/// `shift` after it, at most 19 on either side) times `10^shift`; `None`
-/// for any other text or an overflow.
-pub(super) fn plain_units(text: &[u8], shift: u8) -> Option<u128> {
-    let (int, frac) = match memchr(b'.', text) {
-        Some(i) => (&text[..i], &text[i + 1..]),
-        None => (text, &text[..0]),
-    };
-    let shift = usize::from(shift);
-    if int.is_empty() || int.len() > 19 || frac.len() > shift || frac.len() > 19 || shift > 38 {
-        return None;
-    }
-    let whole = digits(int)?;
-    let part = digits(frac)?;
-    u128::from(whole)
-        .checked_mul(POW10[shift])?
-        .checked_add(u128::from(part) * POW10[shift - frac.len()])
-}
-
-/// At most 19 ASCII digits as a number (`Some(0)` for none).
-fn digits(text: &[u8]) -> Option<u64> {
-    let mut v = 0u64;
-    for &c in text {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v * 10 + u64::from(d);
-    }
-    Some(v)
 }
 
 /// The voter of a (trimmed) field, as [`Voter::new`] makes it, with one

@@ -75,18 +75,6 @@ fn amount_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
-    /// The fast amount path is the exact parser wherever it answers.
-    #[test]
-    fn fast_amounts_equal_the_exact_parser(text in amount_text(), decimals in 0u8..=40, base: bool) {
-        let unit = if base { AmountUnit::Base } else { AmountUnit::Token };
-        let shift = if base { 0 } else { decimals };
-        let exact = Amount::parse(&text, unit, decimals).ok();
-        prop_assert_eq!(fast::amount(&text, unit, decimals, shift), exact);
-        if let Some(units) = fast::plain_units(text.as_bytes(), shift) {
-            prop_assert_eq!(Some(Amount::from_base_units(units)), exact);
-        }
-    }
-
     /// Voters are what `Voter::new` makes of the text.
     #[test]
     fn fast_voters_equal_voter_new(text in "(0[xX])?[0-9a-fA-FgG ]{0,70}") {
