@@ -429,28 +429,19 @@ class ControlReport:
             bz, ss = d["banzhaf"], d["shapley_shubik"]
             exact = "shapley_shubik_exact" in d
             for i, (b, s) in enumerate(zip(bz, ss)):
-                if exact:
+                if "banzhaf_absolute_exact" in d:
+                    # Banzhaf counted exactly; Shapley-Shubik exact too, or
+                    # in the mixed mode estimated (its error the only one).
                     indices.append(
                         PowerIndex(
                             holder=b["holder"],
                             weight=Quantity(b["weight"], dec),
                             banzhaf=Fraction(d["banzhaf_absolute_exact"][i]),
                             banzhaf_normalized=Fraction(d["banzhaf_normalized_exact"][i]),
-                            shapley_shubik=Fraction(d["shapley_shubik_exact"][i]),
-                            error=None,
-                        )
-                    )
-                elif "banzhaf_absolute_exact" in d:
-                    # Mixed mode: Banzhaf counted exactly, Shapley-Shubik
-                    # estimated (its error is the only one).
-                    indices.append(
-                        PowerIndex(
-                            holder=b["holder"],
-                            weight=Quantity(b["weight"], dec),
-                            banzhaf=Fraction(d["banzhaf_absolute_exact"][i]),
-                            banzhaf_normalized=Fraction(d["banzhaf_normalized_exact"][i]),
-                            shapley_shubik=float(s["index"]),
-                            error=float(s["error"]),
+                            shapley_shubik=(
+                                Fraction(d["shapley_shubik_exact"][i]) if exact else float(s["index"])
+                            ),
+                            error=None if exact else float(s["error"]),
                         )
                     )
                 else:
