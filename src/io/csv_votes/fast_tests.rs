@@ -10,7 +10,7 @@ use proptest::prelude::*;
 
 use super::fast::{self, Mode, Split};
 use super::*;
-use crate::amount::{Amount, AmountUnit};
+use crate::amount::AmountUnit;
 
 /// Amount texts: plain decimals with 0-20 decimals, values near the
 /// `u128` limit, and odd forms the exact parser accepts or refuses.
