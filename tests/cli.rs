@@ -627,3 +627,55 @@ fn control_and_sybil_take_a_proposal_id_like_evaluate() {
         .assert()
         .failure();
 }
+
+/// A Snapshot export above the size from which files are memory-mapped
+/// (4 MiB) gives the same report mapped and read (`GOVKIT_NO_MMAP=1`), and
+/// the scores counted by hand: 40,000 voters, voter `i` choosing choice
+/// `i % 3 + 1` with 1 token, so 13,334 / 13,333 / 13,333 tokens.
+#[test]
+fn a_mapped_large_export_reports_what_a_read_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut json = String::from("{\"data\": {\"votes\": [\n");
+    for i in 0..40_000u32 {
+        if i > 0 {
+            json.push_str(",\n");
+        }
+        json.push_str(&format!(
+            "{{\"voter\": \"0x{i:040x}\", \"choice\": {}, \"vp\": 1, \"created\": {}, \"proposal\": {{\"id\": \"0xbig\"}}}}",
+            i % 3 + 1,
+            1_700_000_000 + i
+        ));
+    }
+    json.push_str("\n]}}\n");
+    assert!(json.len() > 4 << 20, "{} bytes", json.len());
+    std::fs::write(dir.path().join("votes.json"), json).unwrap();
+    std::fs::write(
+        dir.path().join(PROPOSAL),
+        "id = \"big\"\nballot = \"single-choice\"\ndecimals = 18\nchoices = [\"A\", \"B\", \"C\"]\n\
+         [votes]\npath = \"votes.json\"\nformat = \"snapshot-json\"\n[rules]\npass = \"plurality\"\n",
+    )
+    .unwrap();
+    let run = |no_mmap: bool| {
+        let mut cmd = Command::cargo_bin("govkit").unwrap();
+        cmd.arg("evaluate")
+            .arg(dir.path().join(PROPOSAL))
+            .args(["--format", "json"]);
+        if no_mmap {
+            cmd.env("GOVKIT_NO_MMAP", "1");
+        } else {
+            cmd.env_remove("GOVKIT_NO_MMAP");
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice::<Value>(&out).unwrap()
+    };
+    let (mapped, read) = (run(false), run(true));
+    assert_eq!(mapped, read);
+    let powers: Vec<&str> = mapped["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["power"].as_str().unwrap())
+        .collect();
+    assert_eq!(powers, ["13334", "13333", "13333"], "{mapped}");
+    assert_eq!(mapped["votes"]["read"], 40_000);
+}

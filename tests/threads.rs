@@ -50,7 +50,7 @@ fn concurrent_evaluations_equal_a_single_thread() {
 }
 
 #[test]
-fn the_library_source_holds_no_global_state_and_no_unsafe() {
+fn the_library_source_holds_no_global_state_and_no_unsafe_but_the_file_map() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut stack = vec![root];
     let mut files = 0;
@@ -63,10 +63,20 @@ fn the_library_source_holds_no_global_state_and_no_unsafe() {
             }
             files += 1;
             let text = std::fs::read_to_string(&path).unwrap();
+            // The one exception: the read-only map of large input files
+            // (one map, one view of its checked bytes as text).
+            if path.ends_with("io/file_text.rs") {
+                assert_eq!(text.matches("unsafe ").count(), 2, "{}", path.display());
+            } else {
+                assert!(
+                    !text.contains("unsafe "),
+                    "{} contains unsafe",
+                    path.display()
+                );
+            }
             for bad in [
                 "static mut",
                 "thread_local!",
-                "unsafe ",
                 "OnceLock",
                 "lazy_static",
                 "Mutex<",

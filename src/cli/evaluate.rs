@@ -25,7 +25,12 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     if let Some(id) = &args.proposal_id {
         p = p.select(id);
     }
-    let report = p.evaluate()?;
+    let prepared = p.prepare()?;
+    let report = prepared.run()?;
+    // The process ends right after printing: freeing a million votes one
+    // allocation at a time would take 25-50 ms of a 0.4 s run for nothing
+    // (the system takes the memory back at exit), so they are left alone.
+    std::mem::forget(prepared);
     Ok(match args.format {
         Format::Table => report.to_table(),
         Format::Json => report.to_json() + "\n",

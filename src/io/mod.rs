@@ -17,6 +17,7 @@ pub(crate) mod csv_file;
 pub mod csv_votes;
 pub mod delegations;
 pub mod detect;
+pub(crate) mod file_text;
 pub mod governor_events;
 pub mod holders;
 pub mod identities;
@@ -145,36 +146,39 @@ pub(crate) fn open_regular(path: &std::path::Path) -> Result<std::fs::File> {
 pub(crate) fn read_text(path: &std::path::Path, limit: u64, kind: &str) -> Result<String> {
     use std::io::Read;
     let file = open_regular(path)?;
-    let too_large = || {
-        refuse(
-            path,
-            format!("is larger than the limit of {limit} bytes for a {kind} file"),
-        )
-    };
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     if len > limit {
-        return Err(too_large());
+        return Err(too_large(path, limit, kind));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(limit + 1)
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large());
+        return Err(too_large(path, limit, kind));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        refuse(
-            path,
-            format!(
-                "is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.utf8_error().valid_up_to()))?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
     Ok(text)
+}
+
+/// A file above the size limit of its kind.
+fn too_large(path: &std::path::Path, limit: u64, kind: &str) -> Error {
+    refuse(
+        path,
+        format!("is larger than the limit of {limit} bytes for a {kind} file"),
+    )
+}
+
+/// A file that is not UTF-8 from byte `offset` on.
+fn not_utf8(path: &std::path::Path, offset: usize) -> Error {
+    refuse(
+        path,
+        format!("is not UTF-8 text (invalid byte at offset {offset})"),
+    )
 }
 
 /// The text of a file of at most `limit` bytes, or `None` if it does not
