@@ -97,6 +97,7 @@ pub mod holders;
 #[cfg(feature = "charts")]
 pub mod html;
 pub mod identities;
+mod inline_text;
 pub mod io;
 pub mod locks;
 pub mod mechanism;

@@ -14,12 +14,20 @@ use std::path::PathBuf;
 use num_rational::BigRational;
 
 use crate::amount::Amount;
+use crate::inline_text::InlineText;
 
 /// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
 /// case-insensitively (EIP-55 checksums only change letter case), so they
 /// are stored in lower case; other identifiers are kept as written.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Voter(Box<str>);
+///
+/// Up to 46 bytes (every Ethereum address) are kept inline: a million votes
+/// then need no million small allocations.
+#[derive(Clone)]
+pub struct Voter(InlineText<INLINE_VOTER>);
+
+/// Bytes of a [`Voter`] kept inline (with the length and the variant, 48
+/// bytes).
+const INLINE_VOTER: usize = 46;
 
 impl Voter {
     /// Normalises `id` (trimmed; hex addresses lower-cased).
@@ -27,21 +35,54 @@ impl Voter {
         let id = id.trim();
         let hex = id.len() > 2 && (id.starts_with("0x") || id.starts_with("0X"));
         if hex && id.bytes().any(|b| b.is_ascii_uppercase()) {
-            Voter(id.to_ascii_lowercase().into_boxed_str())
+            Voter(InlineText::new(&id.to_ascii_lowercase()))
         } else {
-            Voter(id.into())
+            Voter(InlineText::new(id))
         }
     }
 
     /// The identifier.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
+    }
+}
+
+impl fmt::Debug for Voter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Voter").field(&self.as_str()).finish()
+    }
+}
+
+impl PartialEq for Voter {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Voter {}
+
+impl PartialOrd for Voter {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Voter {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Voter {
+    /// As the identifier's text hashes.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
 impl fmt::Display for Voter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -142,13 +183,7 @@ impl ChoiceShape {
 /// milliseconds) are kept inline: a million votes then need no million
 /// small allocations.
 #[derive(Clone)]
-pub struct CastAt(CastText);
-
-#[derive(Clone)]
-enum CastText {
-    Inline { len: u8, bytes: [u8; INLINE_CAST] },
-    Heap(Box<str>),
-}
+pub struct CastAt(InlineText<INLINE_CAST>);
 
 /// Bytes of a [`CastAt`] kept inline (with the length and the variant, 24
 /// bytes, as a boxed `str` with the variant needs).
@@ -157,26 +192,12 @@ const INLINE_CAST: usize = 22;
 impl CastAt {
     /// Wraps the text as written.
     pub fn new(text: &str) -> CastAt {
-        let text = text.trim();
-        if text.len() <= INLINE_CAST {
-            let mut bytes = [0u8; INLINE_CAST];
-            bytes[..text.len()].copy_from_slice(text.as_bytes());
-            CastAt(CastText::Inline {
-                len: text.len() as u8,
-                bytes,
-            })
-        } else {
-            CastAt(CastText::Heap(text.into()))
-        }
+        CastAt(InlineText::new(text.trim()))
     }
 
     /// The text as written (trimmed).
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            CastText::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
-                .expect("copied from a str, cut at its end"),
-            CastText::Heap(text) => text,
-        }
+        self.0.as_str()
     }
 
     fn is_integer(&self) -> bool {
