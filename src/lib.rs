@@ -102,6 +102,7 @@ pub mod io;
 pub mod locks;
 pub mod mechanism;
 pub mod options;
+mod parallel;
 pub mod proposal;
 pub mod quantity;
 pub mod registry;

@@ -104,7 +104,7 @@ impl BallotType for QuadraticBallot {
         let parts: Vec<Partial> = if ballots.len() >= PARALLEL_BALLOTS {
             let (a, b) = ballots.split_at(ballots.len() / 2);
             let (first, second) =
-                crate::vote::both(|| Partial::of(choices, a), || Partial::of(choices, b));
+                crate::parallel::both(|| Partial::of(choices, a), || Partial::of(choices, b));
             vec![first, second]
         } else {
             vec![Partial::of(choices, ballots)]

@@ -10,7 +10,6 @@
 mod fast;
 #[cfg(test)]
 mod fast_tests;
-mod latest;
 
 use std::path::Path;
 
@@ -65,12 +64,11 @@ fn read_split(path: &Path, opts: &CsvVoteOptions<'_>, split: fast::Split) -> Res
         Some(rows) if opts.shape.keeps_every_cast() => {
             Ok(VoteSet::every_cast(path.to_path_buf(), rows.votes))
         }
-        Some(rows) => {
-            let threads = split
-                .parts
-                .min(rows.votes.len() / split.min_votes.max(1) + 1);
-            Ok(latest::latest_per_voter(path.to_path_buf(), rows, threads))
-        }
+        Some(rows) => Ok(VoteSet::latest_per_voter_hashed(
+            path.to_path_buf(),
+            rows.votes,
+            rows.hashes,
+        )),
         None => read_streaming(path, opts),
     }
 }

@@ -56,6 +56,9 @@ pub(crate) enum SplitAt {
 /// removed.
 pub(crate) struct FastVotes {
     pub votes: Vec<Vote>,
+    /// Each vote's [`crate::vote::voter_hash`], taken while its voter was
+    /// in cache.
+    pub hashes: Vec<u64>,
     pub rounded: VpRounding,
 }
 
@@ -123,6 +126,7 @@ pub(crate) fn read(text: &str, opts: &JsonVoteOptions<'_>, split: SplitAt) -> Op
     let seg = out?;
     Some(FastVotes {
         votes: seg.votes,
+        hashes: seg.hashes,
         rounded: seg.rounded,
     })
 }
@@ -136,6 +140,8 @@ struct Context<'o> {
 #[derive(Default)]
 struct Segment<'t> {
     votes: Vec<Vote>,
+    /// Each vote's voter hash, in the order of `chunks` then `votes`.
+    hashes: Vec<u64>,
     /// The second thread's earlier votes in full chunks of [`CHUNK`]: the
     /// first thread appends and frees them one by one, so the merge never
     /// holds a second copy of half the votes.
@@ -162,6 +168,7 @@ impl Segment<'_> {
         self.rounded.total_change += other.rounded.total_change;
         let more = other.chunks.iter().map(Vec::len).sum::<usize>() + other.votes.len();
         self.votes.reserve_exact(more);
+        self.hashes.extend(other.hashes);
         for chunk in other.chunks.into_iter().chain([other.votes]) {
             self.votes.extend(chunk.into_iter().map(|mut v| {
                 v.line += line_base;
@@ -645,8 +652,10 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
         let full = std::mem::replace(&mut seg.votes, Vec::with_capacity(CHUNK));
         seg.chunks.push(full);
     }
+    let voter = voter.map(Voter::new);
+    seg.hashes.push(crate::vote::voter_hash(voter.as_ref()));
     seg.votes.push(Vote {
-        voter: voter.map(Voter::new),
+        voter,
         selection,
         weight,
         cast_at,

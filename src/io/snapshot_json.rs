@@ -140,7 +140,7 @@ pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVote
 
 fn fast_votes(path: &Path, fast: fast::FastVotes) -> SnapshotVotes {
     SnapshotVotes {
-        votes: VoteSet::latest_per_voter(path.to_path_buf(), fast.votes),
+        votes: VoteSet::latest_per_voter_hashed(path.to_path_buf(), fast.votes, fast.hashes),
         choices: None,
         rounded: fast.rounded,
     }

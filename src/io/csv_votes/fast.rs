@@ -62,7 +62,7 @@ pub(super) enum Mode {
 pub(super) struct Rows {
     /// The votes of the wanted rows.
     pub votes: Vec<Vote>,
-    /// Each voter's [`voter_hash`], in [`Mode::One`].
+    /// Each voter's [`crate::vote::voter_hash`], in [`Mode::One`].
     pub hashes: Vec<u64>,
     /// Each vote's (normalised) proposal id, in [`Mode::All`].
     pub ids: Vec<String>,
@@ -93,8 +93,6 @@ pub(super) struct Split {
     /// Bytes read at a time (a window holds at least this much and ends
     /// at the last record boundary found in it).
     pub block: usize,
-    /// Votes per thread worth finding the latest votes on several.
-    pub min_votes: usize,
 }
 
 impl Split {
@@ -104,16 +102,8 @@ impl Split {
             parts: threads.clamp(1, MAX_PARTS),
             min_part: MIN_PART,
             block: BLOCK,
-            min_votes: 64 << 10,
         }
     }
-}
-
-/// The hash the fast path keys voters by (fixed, so nothing depends on a
-/// random seed; the results do not depend on it at all).
-pub(super) fn voter_hash(voter: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x5eed_9e37_79b9_7f4a).hash_one(voter)
 }
 
 /// Bytes read at a time.
@@ -771,7 +761,7 @@ fn row(
     }
     let voter = voter(voter_text, lower);
     if layout.mode == Mode::One {
-        rows.hashes.push(voter_hash(voter.as_str()));
+        rows.hashes.push(crate::vote::voter_hash(Some(&voter)));
     }
     rows.votes.push(Vote {
         voter: Some(voter),

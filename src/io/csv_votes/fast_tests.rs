@@ -320,7 +320,6 @@ fn split() -> impl Strategy<Value = Split> {
         parts,
         min_part,
         block,
-        min_votes: 1,
     })
 }
 
@@ -368,7 +367,7 @@ proptest! {
             let exact = shown(&read_streaming(path, opts));
             prop_assert_eq!(shown(&read_split(path, opts, split)), exact.clone());
             // One part, one window: the same again.
-            let whole = Split { parts: 1, min_part: 1 << 30, block: 1 << 30, min_votes: 1 };
+            let whole = Split { parts: 1, min_part: 1 << 30, block: 1 << 30 };
             prop_assert_eq!(shown(&read_split(path, opts, whole)), exact);
             let all = |r: Result<Vec<ProposalVotes>>| match r {
                 Ok(list) => Ok(list
@@ -426,7 +425,6 @@ fn splits_land_on_record_boundaries_and_keep_line_numbers() {
                     parts,
                     min_part: 1,
                     block,
-                    min_votes: 1,
                 };
                 let set = read_split(path, opts, split).unwrap();
                 let lines: Vec<u64> = set.votes.iter().map(|v| v.line).collect();
@@ -435,39 +433,4 @@ fn splits_land_on_record_boundaries_and_keep_line_numbers() {
             }
         }
     });
-}
-
-proptest! {
-    /// The latest vote per voter on several threads is the one-thread
-    /// pass's, also when hashes collide (here: deliberately weak ones).
-    #[test]
-    fn latest_votes_equal_the_one_thread_pass(
-        votes in prop::collection::vec((0u8..12, prop::option::of(0u8..6), 1u32..4), 0..200),
-        weak in 0u64..3,
-        threads in 1usize..=5,
-    ) {
-        let votes: Vec<Vote> = votes
-            .into_iter()
-            .enumerate()
-            .map(|(k, (voter, at, choice))| Vote {
-                voter: Some(Voter::new(&format!("0xA{voter}"))),
-                selection: Selection::Single(choice),
-                weight: None,
-                cast_at: at.map(|t| CastAt::new(&t.to_string())),
-                line: k as u64 + 2,
-                attributes: Attributes::new(),
-            })
-            .collect();
-        let hashes = votes
-            .iter()
-            .map(|v| {
-                let h = fast::voter_hash(v.voter.as_ref().unwrap().as_str());
-                if weak == 0 { h } else { h % weak }
-            })
-            .collect();
-        let rows = fast::Rows { votes: votes.clone(), hashes, ids: Vec::new() };
-        let fast = latest::latest_per_voter("v.csv".into(), rows, threads);
-        let exact = VoteSet::latest_per_voter("v.csv".into(), votes);
-        prop_assert_eq!(shown(&Ok(fast)), shown(&Ok(exact)));
-    }
 }

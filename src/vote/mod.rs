@@ -6,8 +6,6 @@
 //! ([`crate::mechanism`]).
 
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -15,6 +13,10 @@ use num_rational::BigRational;
 
 use crate::amount::Amount;
 use crate::inline_text::InlineText;
+
+mod latest;
+
+pub(crate) use latest::voter_hash;
 
 /// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
 /// case-insensitively (EIP-55 checksums only change letter case), so they
@@ -359,173 +361,37 @@ impl VoteSet {
     ///
     /// "Latest" is the greatest `cast_at` when both votes have one, else the
     /// later one in the file (Snapshot and Aragon's VoteReplacement count a
-    /// voter's last vote; a governor contract allows only one). Linear time.
-    pub fn latest_per_voter(source: PathBuf, mut votes: Vec<Vote>) -> VoteSet {
+    /// voter's last vote; a governor contract allows only one). Linear time;
+    /// on every core from [`latest::PARALLEL_VOTES`] votes on.
+    pub fn latest_per_voter(source: PathBuf, votes: Vec<Vote>) -> VoteSet {
+        let hashes = latest::hashes(&votes);
+        VoteSet::latest_per_voter_hashed(source, votes, hashes)
+    }
+
+    /// [`VoteSet::latest_per_voter`] with each vote's [`voter_hash`]
+    /// computed already (by a reader, while the voter's text was in cache).
+    pub(crate) fn latest_per_voter_hashed(
+        source: PathBuf,
+        mut votes: Vec<Vote>,
+        hashes: Vec<u64>,
+    ) -> VoteSet {
         let read = votes.len() as u64;
-        // Keys are 64-bit hashes of the voters first (no string compared or
-        // followed on a lookup); two different voters with one hash send
-        // every vote through the exact keys instead.
-        let keep = latest_by_hash(&votes).unwrap_or_else(|| latest_by_voter(&votes));
-        let replaced = keep.iter().filter(|&&k| !k).count() as u64;
-        let mut flags = keep.into_iter();
-        votes.retain(|_| flags.next().expect("one flag per vote"));
+        let replaced = latest::replaced(&votes, &hashes);
+        drop(hashes);
+        if !replaced.is_empty() {
+            let mut keep = vec![true; votes.len()];
+            for &i in &replaced {
+                keep[i] = false;
+            }
+            let mut flags = keep.into_iter();
+            votes.retain(|_| flags.next().expect("one flag per vote"));
+        }
         VoteSet {
             source,
             votes,
             read,
-            replaced,
+            replaced: replaced.len() as u64,
         }
-    }
-}
-
-/// Whether `this`, read after `earlier`, replaces it: a later or equal
-/// `cast_at`, or file order when either has none.
-fn replaces(earlier: &Vote, this: &Vote) -> bool {
-    match (&earlier.cast_at, &this.cast_at) {
-        (Some(earlier), Some(this)) => this >= earlier,
-        _ => true,
-    }
-}
-
-/// Which votes are their voter's latest, keyed by exact voters (the
-/// reference; one hash lookup per vote, keys borrowed from the votes).
-fn latest_by_voter(votes: &[Vote]) -> Vec<bool> {
-    let mut keep = vec![true; votes.len()];
-    let mut latest: HashMap<&Voter, usize, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(votes.len(), Default::default());
-    for (i, vote) in votes.iter().enumerate() {
-        let Some(voter) = &vote.voter else { continue };
-        match latest.entry(voter) {
-            Entry::Vacant(slot) => {
-                slot.insert(i);
-            }
-            Entry::Occupied(mut slot) => {
-                let j = *slot.get();
-                if replaces(&votes[j], vote) {
-                    keep[j] = false;
-                    slot.insert(i);
-                } else {
-                    keep[i] = false;
-                }
-            }
-        }
-    }
-    keep
-}
-
-/// From this many votes the latest votes are found on two threads.
-const PARALLEL_VOTES: usize = 100_000;
-
-/// [`latest_by_voter`] keyed by each voter's 64-bit hash, or `None` if two
-/// different voters share a hash. A voter's votes all have one hash, so
-/// voters split by the hash's low bit are independent: large sets are
-/// handled as two such halves on two threads, with the same result.
-fn latest_by_hash(votes: &[Vote]) -> Option<Vec<bool>> {
-    use std::hash::BuildHasher;
-    let hasher = foldhash::quality::FixedState::with_seed(0x243F_6A88_85A3_08D3);
-    // 0 for a vote without a voter (the parts skip those).
-    let hash = |v: &Vote| {
-        v.voter
-            .as_ref()
-            .map_or(0, |voter| hasher.hash_one(voter.as_str()))
-    };
-    let (hashes, replaced) = if votes.len() >= PARALLEL_VOTES {
-        let (a, b) = votes.split_at(votes.len() / 2);
-        let (mut hashes, tail) = both(
-            || a.iter().map(hash).collect::<Vec<_>>(),
-            || b.iter().map(hash).collect::<Vec<_>>(),
-        );
-        hashes.extend(tail);
-        let (even, odd) = both(
-            || replaced_in_part(votes, &hashes, 0),
-            || replaced_in_part(votes, &hashes, 1),
-        );
-        let replaced = even.zip(odd).map(|(mut e, o)| {
-            e.extend(o);
-            e
-        });
-        (hashes, replaced)
-    } else {
-        let hashes: Vec<_> = votes.iter().map(hash).collect();
-        let replaced = (|| {
-            let mut all = replaced_in_part(votes, &hashes, 0)?;
-            all.extend(replaced_in_part(votes, &hashes, 1)?);
-            Some(all)
-        })();
-        (hashes, replaced)
-    };
-    drop(hashes);
-    let mut keep = vec![true; votes.len()];
-    for i in replaced? {
-        keep[i] = false;
-    }
-    Some(keep)
-}
-
-/// `(first(), second())`, the second on another thread when one can be
-/// started (else here, after the first: the same results on one core).
-pub(crate) fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync) -> (A, B) {
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new().spawn_scoped(s, &second);
-        let a = first();
-        let b = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(b) => b,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => second(),
-        };
-        (a, b)
-    })
-}
-
-/// The replaced votes among those whose voter hash has low bit `part`, or
-/// `None` on two different voters with one hash.
-fn replaced_in_part(votes: &[Vote], hashes: &[u64], part: u64) -> Option<Vec<usize>> {
-    let mut replaced = Vec::new();
-    let mut latest: HashMap<u64, usize, std::hash::BuildHasherDefault<Prehashed>> =
-        HashMap::with_capacity_and_hasher(votes.len() / 2 + 1, Default::default());
-    for (i, (vote, h)) in votes.iter().zip(hashes).enumerate() {
-        let h = *h;
-        if vote.voter.is_none() || h & 1 != part {
-            continue;
-        }
-        match latest.entry(h) {
-            Entry::Vacant(slot) => {
-                slot.insert(i);
-            }
-            Entry::Occupied(mut slot) => {
-                let j = *slot.get();
-                if votes[j].voter != vote.voter {
-                    return None;
-                }
-                if replaces(&votes[j], vote) {
-                    replaced.push(j);
-                    slot.insert(i);
-                } else {
-                    replaced.push(i);
-                }
-            }
-        }
-    }
-    Some(replaced)
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
@@ -580,34 +446,6 @@ mod tests {
             choices,
             vec![(2, Selection::Single(1)), (5, Selection::Single(2))]
         );
-    }
-
-    #[test]
-    fn hashed_and_exact_keys_keep_the_same_votes() {
-        let mut votes = Vec::new();
-        let mut seed = 7u64;
-        for line in 0..(2 * PARALLEL_VOTES as u64 + 3) {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let at = match seed >> 60 {
-                0 => None,
-                t => Some((t % 4).to_string()),
-            };
-            votes.push(vote(
-                &format!("0x{:x}", (seed >> 33) % 70_000),
-                1,
-                at.as_deref(),
-                line,
-            ));
-        }
-        votes.push(Vote {
-            voter: None,
-            ..votes[0].clone()
-        });
-        let exact = latest_by_voter(&votes);
-        assert_eq!(latest_by_hash(&votes), Some(exact.clone()));
-        votes.truncate(3000);
-        assert_eq!(latest_by_hash(&votes), Some(latest_by_voter(&votes)));
-        assert!(exact.iter().filter(|k| !**k).count() > 1000);
     }
 
     #[test]
