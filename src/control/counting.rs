@@ -175,10 +175,7 @@ fn prefix_sums_n<const L: usize>(row: &mut [u64]) {
     }
 }
 
-/// Worker threads for the passes (the machine's cores, at most 8).
-pub(super) fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
+pub(super) use crate::parallel::threads;
 
 /// Limb additions below which a pass is not worth splitting.
 const SPLIT_WORK: u64 = 1 << 17;

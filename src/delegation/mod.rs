@@ -122,10 +122,7 @@ pub use report::{
 pub use resolve::{resolve, Counts, DelegateInfo, Resolution, Route};
 pub use stage::{DelegationStage, Order};
 
-/// Threads for work that splits (at most 8; results never depend on it).
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
+use crate::parallel::threads;
 
 /// `f` over `items` on several threads, results in the order of `items`
 /// (so the same as a sequential map).

@@ -53,10 +53,7 @@ pub fn read(path: &Path, opts: &CsvVoteOptions<'_>) -> Result<VoteSet> {
     read_split(path, opts, fast::Split::new(threads()))
 }
 
-/// The threads the fast path uses (the results never depend on it).
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
+use crate::parallel::threads;
 
 /// [`read`], the fast path cut up as `split` says.
 fn read_split(path: &Path, opts: &CsvVoteOptions<'_>, split: fast::Split) -> Result<VoteSet> {

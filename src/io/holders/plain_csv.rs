@@ -25,11 +25,7 @@ use crate::io::MAX_LINE_BYTES;
 /// Bytes read per block.
 const BLOCK: usize = 8 << 20;
 
-/// Threads that parse parts of a block (at most 8; deterministic results
-/// whatever the number).
-pub(crate) fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
+use crate::parallel::threads;
 
 /// Reads `path` as a plain CSV file whose header has `fields` fields.
 ///
