@@ -1,10 +1,9 @@
 //! Short immutable text kept inline, longer text on the heap.
 //!
-//! Why: a million votes each carry a voter address (42 bytes) and a cast
-//! time (10-20 bytes). As boxed strings those are two million small heap
-//! allocations, freed one by one, and every duplicate search follows a
-//! pointer per vote; kept inside the vote they cost nothing extra to
-//! allocate and are read with the vote itself.
+//! Why: a million votes each carry a cast time (10-20 bytes). As boxed
+//! strings those are a million small heap allocations, freed one by one;
+//! kept inside the vote they cost nothing extra to allocate and are read
+//! with the vote itself.
 
 /// Text of at most `N` bytes stored in place (with a length byte and the
 /// variant, `N + 2` bytes rounded up to 8), longer text boxed.
@@ -59,9 +58,8 @@ mod tests {
 
     #[test]
     fn sizes_are_those_the_votes_rely_on() {
-        // A voter address in 48 bytes, a cast time in 24.
-        assert_eq!(std::mem::size_of::<InlineText<46>>(), 48);
-        assert_eq!(std::mem::size_of::<Option<InlineText<46>>>(), 48);
+        // A cast time in 24 bytes, as a boxed str with its variant.
         assert_eq!(std::mem::size_of::<Option<InlineText<22>>>(), 24);
+        assert_eq!(std::mem::size_of::<InlineText<46>>(), 48);
     }
 }
