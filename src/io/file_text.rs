@@ -57,17 +57,18 @@ impl Deref for FileText {
     }
 }
 
-/// Loads the whole text of the regular file `path` of at most `limit`
-/// bytes (`kind` names the format in errors): mapped when it is large and
-/// `GOVKIT_NO_MMAP` is not set, read otherwise.
-pub(crate) fn load(path: &Path, limit: u64, kind: &str) -> Result<FileText> {
+/// Loads the whole text of the regular file `path` (`kind` names the
+/// format in errors): mapped when it is large and `GOVKIT_NO_MMAP` is not
+/// set, if at most `map_limit` bytes; read otherwise, if at most
+/// `read_limit` bytes.
+pub(crate) fn load(path: &Path, read_limit: u64, map_limit: u64, kind: &str) -> Result<FileText> {
     let file = super::open_regular(path)?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    if len > limit {
-        return Err(super::too_large(path, limit, kind));
-    }
     if len < MAP_FROM_BYTES || std::env::var_os("GOVKIT_NO_MMAP").is_some() {
-        return super::read_text(path, limit, kind).map(|text| FileText(Repr::Read(text)));
+        return super::read_text(path, read_limit, kind).map(|text| FileText(Repr::Read(text)));
+    }
+    if len > map_limit {
+        return Err(super::too_large(path, map_limit, kind));
     }
     // SAFETY: the map is read-only and private to this process; what
     // another program changing the file can do is the caveat in the module
@@ -126,7 +127,7 @@ mod tests {
     fn a_mapped_file_reads_as_the_same_text_as_a_read_one() {
         let len = MAP_FROM_BYTES as usize + 5;
         let file = file_of(len, "{\"v\": \"é\"}".as_bytes());
-        let mapped = load(file.path(), u64::MAX, "JSON").unwrap();
+        let mapped = load(file.path(), u64::MAX, u64::MAX, "JSON").unwrap();
         assert!(matches!(mapped.0, Repr::Mapped { .. }));
         let read = crate::io::read_text(file.path(), u64::MAX, "JSON").unwrap();
         assert_eq!(&*mapped, read.as_str());
@@ -139,7 +140,7 @@ mod tests {
     fn a_mapped_file_that_is_not_utf8_is_refused_with_the_offset() {
         let len = MAP_FROM_BYTES as usize + 1;
         let file = file_of(len, b"{\"v\": \"\xff\"}");
-        let err = load(file.path(), u64::MAX, "JSON").err().unwrap();
+        let err = load(file.path(), u64::MAX, u64::MAX, "JSON").err().unwrap();
         // Offset 10 counts the 3-byte mark, as the read path does.
         let read = crate::io::read_text(file.path(), u64::MAX, "JSON")
             .err()
@@ -175,9 +176,20 @@ mod tests {
     }
 
     #[test]
-    fn a_file_above_the_limit_is_refused_before_it_is_mapped() {
-        let file = file_of(MAP_FROM_BYTES as usize + 1, b"[]");
-        let err = load(file.path(), MAP_FROM_BYTES, "JSON").err().unwrap();
-        assert!(err.to_string().contains("larger than the limit"), "{err}");
+    fn a_file_is_held_to_the_limit_of_the_way_it_is_loaded() {
+        let len = MAP_FROM_BYTES + 1;
+        let file = file_of(len as usize, b"[]");
+        // Mapped: the map limit counts, not the read one.
+        assert!(load(file.path(), 10, len, "JSON").is_ok());
+        let err = load(file.path(), u64::MAX, len - 1, "JSON").err().unwrap();
+        assert!(
+            err.to_string()
+                .contains(&format!("larger than the limit of {} bytes", len - 1)),
+            "{err}"
+        );
+        // Small enough to be read: the read limit.
+        let small = file_of(100, b"[]");
+        let err = load(small.path(), 99, u64::MAX, "JSON").err().unwrap();
+        assert!(err.to_string().contains("limit of 99 bytes"), "{err}");
     }
 }

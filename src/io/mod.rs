@@ -109,9 +109,15 @@ pub const MAX_LINE_BYTES: u64 = 16 << 20;
 /// The largest TOML file (proposal, conviction file) read, in bytes.
 pub const MAX_TOML_BYTES: u64 = 16 << 20;
 
-/// The largest JSON file (Snapshot votes, holder balances) read whole, in
-/// bytes.
+/// The largest JSON file (Snapshot votes, holder balances) read whole into
+/// memory, in bytes.
 pub const MAX_JSON_BYTES: u64 = 256 << 20;
+
+/// The largest Snapshot vote or holder JSON file read through a memory map
+/// (from 4 MiB on, unless `GOVKIT_NO_MMAP` is set), in bytes: a hub export
+/// of ten million votes is about 1.5 GB. A map copies nothing, so the
+/// memory a file costs is its votes (about the file's size), not twice it.
+pub const MAX_MAPPED_JSON_BYTES: u64 = 4 << 30;
 
 /// An `Io` error about `path` with a message of govkit's own.
 pub(crate) fn refuse(path: &std::path::Path, message: String) -> Error {
