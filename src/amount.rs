@@ -43,6 +43,10 @@ pub enum AmountUnit {
 
 /// A token amount in integer base units (`value / 10^decimals` tokens).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// Aligned to 8 bytes, not u128's 16: an `Option<Amount>` then takes 24
+// bytes instead of 32 in every vote, and a holder table's entries 40
+// instead of 48 (the value is only ever copied out, never borrowed).
+#[repr(packed(8))]
 pub struct Amount(u128);
 
 impl Amount {
@@ -194,7 +198,7 @@ fn parse_plain(text: &[u8], shift: u8) -> Option<u128> {
 impl fmt::Display for Amount {
     /// Base units; use [`Amount::to_tokens_string`] for token units.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
+        write!(f, "{}", { self.0 })
     }
 }
 
