@@ -46,7 +46,7 @@ pub enum AmountUnit {
 // Aligned to 8 bytes, not u128's 16: an `Option<Amount>` then takes 24
 // bytes instead of 32 in every vote, and a holder table's entries 40
 // instead of 48 (the value is only ever copied out, never borrowed).
-#[repr(packed(8))]
+#[repr(Rust, packed(8))]
 pub struct Amount(u128);
 
 impl Amount {
