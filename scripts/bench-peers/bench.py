@@ -3,8 +3,8 @@
 the same seeded or real files, interleaved, results checked equal, ratio
 table printed (markdown).
 
-    scripts/bench-peers/bench.py [--tasks json,csv,metrics,control,indices,delegation,compare]
-                                 [--votes 1000000] [--holders 1000000] [--seed 1]
+    scripts/bench-peers/bench.py [--tasks json,csv,metrics,control,indices,delegation,compare,linear]
+                                 [--votes 1000000] [--holders 1000000] [--seed 1] [--linear-sizes 10000,...]
                                  [--rounds 3] [--work DIR] [--govkit PATH] [--types ...]
 
 Tasks and peers:
@@ -39,6 +39,10 @@ Tasks and peers:
 - compare: `govkit compare` on a synthetic DAO of --holders holders (10%
   delegate, 20% of the others vote; `govkit synth`) with five mechanisms
   (time only).
+- linear (not in the default list: it writes about 3 GB): `govkit
+  evaluate` on gen.py's single-choice and quadratic JSON and its CSV at
+  each of --linear-sizes votes (default 10k, 100k, 1M, 10M), time and
+  cost per vote (govkit alone).
 
 Peers are installed into a private folder (DIR/peers): snapshot.js from
 npm; polars, pandas, numpy, networkx and powerindex from PyPI in a
@@ -64,6 +68,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 UNI = os.path.join(SHARED, "data", "uniswap-airdrop", "uni_airdrop_claims.csv")
 TASKS = ["json", "csv", "metrics", "control", "indices", "delegation", "compare"]
+EXTRA_TASKS = ["linear"]
 TYPES = ["single-choice", "approval", "weighted", "quadratic", "ranked-choice", "copeland"]
 CHOICES = 5
 PYPI = ["polars", "pandas", "numpy", "networkx", "powerindex==0.3.5"]
@@ -299,6 +304,23 @@ def task_compare(a, t, govkit, py, data, env):
           ours, rss, "–", None)
 
 
+def task_linear(a, t, govkit, py, data, env):
+    for n in [int(x) for x in a.linear_sizes.split(",")]:
+        out = os.path.join(a.work, "linear-%d-%d" % (n, a.seed))
+        if not os.path.exists(os.path.join(out, "votes.csv")):
+            sh([sys.executable, os.path.join(HERE, "gen.py"), "--votes", str(n), "--seed",
+                str(a.seed), "--out", out, "--types", "single-choice,quadratic,csv"])
+        for kind, toml, f in [("single-choice JSON", "single-choice.toml", "single-choice.json"),
+                              ("quadratic JSON", "quadratic.toml", "quadratic.json"),
+                              ("basic ballot CSV", "csv.toml", "votes.csv")]:
+            ours, rss, out_json, _, _ = interleave(
+                a.rounds, [govkit, "evaluate", os.path.join(out, toml), "--format", "json"])
+            if json.loads(out_json)["votes"]["read"] != n:
+                sys.exit("linear: %s at %d votes read a different count" % (kind, n))
+            t.add("%s, %s votes (%.0f MB)" % (kind, f"{n:,}", os.path.getsize(os.path.join(out, f)) / 1e6),
+                  ours, rss, "–", None, "%.2f µs a vote" % (ours / n * 1e6))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", default=",".join(TASKS))
@@ -309,11 +331,13 @@ def main():
     ap.add_argument("--work", default="/tmp/govkit-bench-peers")
     ap.add_argument("--govkit", default=None)
     ap.add_argument("--types", default=",".join(TYPES))
+    ap.add_argument("--linear-sizes", default="10000,100000,1000000,10000000")
     a = ap.parse_args()
     tasks = a.tasks.split(",")
-    unknown = set(tasks) - set(TASKS)
+    unknown = set(tasks) - set(TASKS + EXTRA_TASKS)
     if unknown:
-        sys.exit("unknown task(s) %s; tasks: %s" % (", ".join(sorted(unknown)), ", ".join(TASKS)))
+        sys.exit("unknown task(s) %s; tasks: %s" % (", ".join(sorted(unknown)),
+                                                    ", ".join(TASKS + EXTRA_TASKS)))
     govkit = a.govkit or os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
                                       "release", "govkit")
     if not os.path.exists(govkit):
