@@ -70,11 +70,11 @@ fn ranking(rng: &mut SplitMix64) -> Vec<u32> {
 }
 
 /// A valid weight map of 1 to 4 distinct choices.
-fn weights(rng: &mut SplitMix64) -> Vec<(u32, BigRational)> {
+fn weights(rng: &mut SplitMix64) -> Vec<(u32, govkit::vote::Weight)> {
     let keys = ranking(rng);
     let k = 1 + rng.below(CHOICES as u64) as usize;
     let decimal = rng.below(10) == 0;
-    let mut map: Vec<(u32, BigRational)> = keys[..k]
+    let mut map: Vec<(u32, govkit::vote::Weight)> = keys[..k]
         .iter()
         .map(|&c| {
             let w = if decimal {
@@ -83,7 +83,7 @@ fn weights(rng: &mut SplitMix64) -> Vec<(u32, BigRational)> {
             } else {
                 BigRational::from_integer(BigInt::from(1 + rng.below(10)))
             };
-            (c, w)
+            (c, w.into())
         })
         .collect();
     map.sort_by_key(|(c, _)| *c);

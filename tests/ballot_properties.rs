@@ -55,6 +55,11 @@ fn rational() -> impl Strategy<Value = BigRational> {
     (-2i64..20, 1i64..6).prop_map(|(n, d)| BigRational::new(n.into(), d.into()))
 }
 
+/// A weighted selection of these exact weights.
+fn weighted(m: Vec<(u32, BigRational)>) -> Selection {
+    Selection::Weighted(m.into_iter().map(|(c, w)| (c, w.into())).collect())
+}
+
 /// A permutation of `1..=CHOICES`.
 fn full_ranking() -> impl Strategy<Value = Vec<u32>> {
     Just((1..=CHOICES as u32).collect::<Vec<u32>>()).prop_shuffle()
@@ -66,7 +71,7 @@ fn selection() -> impl Strategy<Value = Selection> {
         1 => (0u32..6).prop_map(Selection::Single),
         1 => prop::collection::vec(0u32..6, 0..6).prop_map(Selection::List),
         4 => full_ranking().prop_map(Selection::List),
-        4 => prop::collection::vec((0u32..6, rational()), 0..5).prop_map(Selection::Weighted),
+        4 => prop::collection::vec((0u32..6, rational()), 0..5).prop_map(weighted),
         1 => Just(Selection::Unreadable("x".into())),
     ]
 }
@@ -194,7 +199,7 @@ impl BadMap {
                 "duplicate-choice"
             }
         };
-        (Selection::Weighted(m), reason)
+        (weighted(m), reason)
     }
 }
 
@@ -320,7 +325,7 @@ proptest! {
         seed: u64,
     ) {
         let good: Vec<(Selection, u128)> =
-            good.into_iter().map(|(m, p)| (Selection::Weighted(m), p)).collect();
+            good.into_iter().map(|(m, p)| (weighted(m), p)).collect();
         let bad: Vec<_> = bad.into_iter().map(|(m, defect, p)| (defect.apply(m), p)).collect();
         for ballot in [BallotKind::Weighted, BallotKind::Quadratic] {
             check_invalid_counting(ballot, good.clone(), bad.clone(), seed)?;
@@ -333,7 +338,7 @@ proptest! {
         rankings in prop::collection::vec((full_ranking(), power()), 1..20),
     ) {
         let maps: Vec<(Selection, u128)> =
-            maps.into_iter().map(|(m, p)| (Selection::Weighted(m), p)).collect();
+            maps.into_iter().map(|(m, p)| (weighted(m), p)).collect();
         let rankings: Vec<(Selection, u128)> =
             rankings.into_iter().map(|(r, p)| (Selection::List(r), p)).collect();
         for (ballot, votes) in [

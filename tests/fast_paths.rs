@@ -108,7 +108,9 @@ fn ballot() -> impl Strategy<Value = (Vec<(u32, BigRational)>, u128)> {
 fn tally(ballot: &dyn BallotType, ballots: &[(Vec<(u32, BigRational)>, u128)]) -> Vec<Score> {
     let selections: Vec<Selection> = ballots
         .iter()
-        .map(|(ws, _)| Selection::Weighted(ws.clone()))
+        .map(|(ws, _)| {
+            Selection::Weighted(ws.iter().map(|(c, w)| (*c, w.clone().into())).collect())
+        })
         .collect();
     let counted: Vec<CountedBallot<'_>> = selections
         .iter()

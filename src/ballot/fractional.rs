@@ -34,7 +34,7 @@ use super::{has_duplicates, index, BallotType, CountedBallot, InvalidBallot, Tal
 use crate::amount::Amount;
 use crate::error::{Error, Location, Result};
 use crate::score::Score;
-use crate::vote::{ChoiceShape, Selection, Vote, VoteSet, Voter};
+use crate::vote::{ChoiceShape, Selection, Vote, VoteSet, Voter, Weight};
 
 /// Fractional votes over For / Against / Abstain.
 #[derive(Clone, Copy, Debug, Default)]
@@ -74,7 +74,7 @@ impl BallotType for FractionalBallot {
         if shares.iter().any(|(_, s)| s.is_negative()) {
             return Err(InvalidBallot::NegativeWeight);
         }
-        let total: BigRational = shares.iter().map(|(_, s)| s).sum();
+        let total: BigRational = shares.iter().map(|(_, s)| s.to_rational()).sum();
         if total > BigRational::one() {
             return Err(InvalidBallot::ExceedsRemainingWeight);
         }
@@ -102,7 +102,7 @@ impl BallotType for FractionalBallot {
                 Selection::Weighted(shares) => {
                     for (c, share) in shares {
                         if let Some(i) = index(*c, choices) {
-                            sums[i] += &power * share;
+                            sums[i] += &power * share.to_rational();
                         }
                     }
                 }
@@ -238,7 +238,7 @@ pub fn combine(votes: &VoteSet, weights: &[Amount], choices: usize) -> Result<Co
     })
 }
 
-fn shares_of(r: &Running) -> Vec<(u32, BigRational)> {
+fn shares_of(r: &Running) -> Vec<(u32, Weight)> {
     r.spent
         .iter()
         .enumerate()
@@ -247,7 +247,7 @@ fn shares_of(r: &Running) -> Vec<(u32, BigRational)> {
             (
                 c as u32 + 1,
                 // A voter with casts counted has a weight above zero.
-                BigRational::new(BigInt::from(a), BigInt::from(r.weight)),
+                Weight::new(BigRational::new(BigInt::from(a), BigInt::from(r.weight))),
             )
         })
         .collect()
@@ -281,6 +281,7 @@ fn apply_cast(
             let mut parts = Vec::with_capacity(amounts.len());
             let mut total: u128 = 0;
             for (c, a) in amounts {
+                let a = a.to_rational();
                 if a.is_negative() {
                     return Err(InvalidBallot::NegativeWeight);
                 }
@@ -327,11 +328,7 @@ mod tests {
     }
 
     fn amounts(a: &[(u32, i64)]) -> Selection {
-        Selection::Weighted(
-            a.iter()
-                .map(|&(c, n)| (c, BigRational::from_integer(n.into())))
-                .collect(),
-        )
+        Selection::Weighted(a.iter().map(|&(c, n)| (c, Weight::from(n))).collect())
     }
 
     fn tally(set: &VoteSet, weights: &[u128]) -> (Vec<Score>, Combined) {

@@ -246,7 +246,7 @@ mod tests {
         Selection::Weighted(
             pairs
                 .iter()
-                .map(|&(c, w)| (c, BigRational::from_integer(w.into())))
+                .map(|&(c, w)| (c, crate::vote::Weight::from(w)))
                 .collect(),
         )
     }

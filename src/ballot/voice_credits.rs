@@ -42,7 +42,13 @@ impl VoiceCredits {
     /// Credits a selection costs: Σ votes².
     pub fn cost(selection: &Selection) -> BigRational {
         match selection {
-            Selection::Weighted(ws) => ws.iter().map(|(_, v)| v * v).sum(),
+            Selection::Weighted(ws) => ws
+                .iter()
+                .map(|(_, v)| {
+                    let v = v.to_rational();
+                    &v * &v
+                })
+                .sum(),
             _ => BigRational::zero(),
         }
     }
@@ -87,7 +93,7 @@ impl BallotType for VoiceCredits {
         for b in ballots {
             if let Selection::Weighted(ws) = b.selection {
                 for (c, v) in ws {
-                    votes[index(*c, choices).expect("checked ballot")] += v;
+                    votes[index(*c, choices).expect("checked ballot")] += v.to_rational();
                 }
             }
         }
@@ -107,7 +113,7 @@ mod tests {
         Selection::Weighted(
             pairs
                 .iter()
-                .map(|&(c, v)| (c, BigRational::from_integer(v.into())))
+                .map(|&(c, v)| (c, crate::vote::Weight::from(v)))
                 .collect(),
         )
     }

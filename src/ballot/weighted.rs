@@ -37,7 +37,7 @@ use num_traits::{ToPrimitive, Zero};
 use super::{has_duplicates, index, BallotType, CountedBallot, InvalidBallot, TallyOverflow};
 use crate::score::Score;
 use crate::vote::ChoiceShape;
-use crate::vote::Selection;
+use crate::vote::{Selection, Weight};
 
 /// Power split in proportion to the voter's weights.
 #[derive(Clone, Copy, Debug, Default)]
@@ -148,10 +148,7 @@ pub(super) fn check_weights(selection: &Selection, choices: usize) -> Result<(),
             if duplicate {
                 return Err(InvalidBallot::DuplicateChoice);
             }
-            if ws
-                .iter()
-                .any(|(_, w)| w.numer().sign() == num_bigint::Sign::Minus)
-            {
+            if ws.iter().any(|(_, w)| w.is_negative()) {
                 return Err(InvalidBallot::NegativeWeight);
             }
             if !ws.iter().any(|(_, w)| !w.is_zero()) {
@@ -186,21 +183,21 @@ pub(super) struct Split {
 
 impl Split {
     /// Splits a checked ballot's weights (non-negative, keys in range).
-    pub(super) fn of(&mut self, ws: &[(u32, BigRational)], choices: usize) -> Whole {
+    pub(super) fn of(&mut self, ws: &[(u32, Weight)], choices: usize) -> Whole {
         self.small.clear();
         self.big.clear();
         let mut whole = 0u128;
         let mut small = true;
         for (c, w) in ws {
-            match (w.is_integer(), w.numer().to_u64()) {
-                (true, Some(m)) => {
+            match w.as_u64() {
+                Some(m) => {
                     whole += u128::from(m); // at most 2^32 keys of < 2^64
                     if m > 0 && !crate::vote::written_as_text(*c) {
                         self.small
                             .push((index(*c, choices).expect("checked ballot"), m));
                     }
                 }
-                _ => {
+                None => {
                     small = false;
                     break;
                 }
@@ -211,11 +208,12 @@ impl Split {
         }
         self.small.clear();
         // Common denominator: the lcm of the weights' denominators.
+        let ws: Vec<(u32, BigRational)> = ws.iter().map(|(c, w)| (*c, w.to_rational())).collect();
         let lcm = ws
             .iter()
             .fold(BigInt::from(1u8), |l, (_, w)| l.lcm(w.denom()));
         let mut whole = BigUint::zero();
-        for (c, w) in ws {
+        for (c, w) in &ws {
             let m = (w.numer() * (&lcm / w.denom()))
                 .to_biguint()
                 .expect("checked ballot: weights are not negative");
@@ -311,7 +309,7 @@ mod tests {
         Selection::Weighted(
             pairs
                 .iter()
-                .map(|&(c, n, d)| (c, BigRational::new(n.into(), d.into())))
+                .map(|&(c, n, d)| (c, Weight::new(BigRational::new(n.into(), d.into()))))
                 .collect(),
         )
     }
@@ -382,7 +380,7 @@ mod tests {
     #[test]
     fn huge_weights_and_powers_do_not_overflow() {
         let big = BigRational::from_integer(BigInt::from(u64::MAX) * 1000);
-        let s = Selection::Weighted(vec![(1, big.clone()), (2, big)]);
+        let s = Selection::Weighted(vec![(1, Weight::new(big.clone())), (2, Weight::new(big))]);
         let b = CountedBallot {
             selection: &s,
             power: Power::from_units(u128::MAX),

@@ -293,10 +293,9 @@ pub(crate) fn parse_choice_field(
     }
     Ok(match (shape, numbers.as_slice()) {
         (ChoiceShape::Single | ChoiceShape::Fractional, [one]) => Selection::Single(*one),
-        (ChoiceShape::Weighted, [one]) => Selection::Weighted(vec![(
-            *one,
-            num_rational::BigRational::from_integer(1.into()),
-        )]),
+        (ChoiceShape::Weighted, [one]) => {
+            Selection::Weighted(vec![(*one, crate::vote::Weight::from(1i64))])
+        }
         _ => Selection::List(numbers),
     })
 }
@@ -318,9 +317,9 @@ fn fractional_amounts(
     amounts
         .into_iter()
         .map(|(c, a)| {
-            let units = a * num_rational::BigRational::from_integer(scale.clone());
+            let units = a.to_rational() * num_rational::BigRational::from_integer(scale.clone());
             if units.is_integer() {
-                Ok((c, units))
+                Ok((c, crate::vote::Weight::new(units)))
             } else {
                 Err(format!(
                     "the amount for choice {c} has more decimals than the token ({decimals})"

@@ -31,13 +31,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-
 use super::{parse_selection, proposal_id_of, unquote, JsonVoteOptions, VpRounding};
 use crate::amount::{Amount, AmountUnit};
 use crate::io::normalize_proposal_id;
-use crate::vote::{Attributes, CastAt, Selection, Vote, Voter};
+use crate::vote::{Attributes, CastAt, Selection, Vote, Voter, Weight};
 
 /// Where the second thread starts.
 #[derive(Clone, Copy, Debug)]
@@ -713,7 +710,7 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
             if inner.trim().is_empty() {
                 return None;
             }
-            let mut weights: Vec<(u32, BigRational)> = Vec::with_capacity(items(inner));
+            let mut weights: Vec<(u32, Weight)> = Vec::with_capacity(items(inner));
             for pair in inner.split(',') {
                 let (key, value) = pair.split_once(':')?;
                 let key = trim_ws(key).strip_prefix('"')?.strip_suffix('"')?;
@@ -731,7 +728,7 @@ pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
                 if weights.iter().any(|(m, _)| *m == n) {
                     return None;
                 }
-                weights.push((n, BigRational::from_integer(BigInt::from(w))));
+                weights.push((n, Weight::from(w)));
             }
             weights.sort_by_key(|(n, _)| *n);
             Some(Selection::Weighted(weights))

@@ -538,7 +538,7 @@ pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, Stri
                         crate::error::shown(value.get())
                     )
                 })?;
-                weights.push((n, w));
+                weights.push((n, crate::vote::Weight::new(w)));
             }
             weights.sort_by_key(|(n, _)| *n);
             Ok(Selection::Weighted(weights))
@@ -710,8 +710,8 @@ mod tests {
         assert_eq!(
             parse_selection(r#"{"2": 1, "1": 0.5}"#).unwrap(),
             Selection::Weighted(vec![
-                (1, BigRational::new(1.into(), 2.into())),
-                (2, BigRational::from_integer(1.into()))
+                (1, BigRational::new(1.into(), 2.into()).into()),
+                (2, crate::vote::Weight::from(1i64))
             ])
         );
         for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "[\"01\"]", "null"] {
@@ -743,8 +743,8 @@ mod tests {
         assert_eq!(
             parse_selection(r#"{"01": 1, "1": 2}"#).unwrap(),
             Selection::Weighted(vec![
-                (1, BigRational::from_integer(2.into())),
-                (1 | AS_TEXT, BigRational::from_integer(1.into())),
+                (1, crate::vote::Weight::from(2i64)),
+                (1 | AS_TEXT, crate::vote::Weight::from(1i64)),
             ])
         );
     }

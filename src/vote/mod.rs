@@ -9,14 +9,14 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::path::PathBuf;
 
-use num_rational::BigRational;
-
 use crate::amount::Amount;
 use crate::inline_text::InlineText;
 
 mod latest;
+mod weight;
 
 pub(crate) use latest::voter_hash;
+pub use weight::Weight;
 
 /// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
 /// case-insensitively (EIP-55 checksums only change letter case), so they
@@ -91,7 +91,7 @@ pub enum Selection {
     /// A list of choices (approval; ranked ballots in later ballot types).
     List(Vec<u32>),
     /// Weights per choice (weighted and quadratic ballots).
-    Weighted(Vec<(u32, BigRational)>),
+    Weighted(Vec<(u32, Weight)>),
     /// Something that is not a choice at all (e.g. `"abc"` or `1.5` in
     /// a Snapshot export); always an invalid ballot. Holds the raw text.
     Unreadable(String),
