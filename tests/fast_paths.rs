@@ -202,10 +202,11 @@ proptest! {
     }
 }
 
-/// Enough ballots for the two-thread quadratic tally (and a fractional
-/// weight so both root paths run), against the reference.
+/// Enough ballots for the two-thread quadratic and weighted tallies (and a
+/// fractional weight so both root and both group paths run), against the
+/// references.
 #[test]
-fn a_large_quadratic_tally_split_over_threads_equals_the_reference() {
+fn large_tallies_split_over_threads_equal_the_references() {
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
     let mut next = || {
         seed ^= seed << 13;
@@ -235,6 +236,24 @@ fn a_large_quadratic_tally_split_over_threads_equals_the_reference() {
             (ws, p)
         })
         .collect();
+    // The weighted reference adds one exact rational per ballot, so its
+    // denominators (the ballots' weight sums) are kept small here.
+    let small_sums: Vec<(Vec<(u32, BigRational)>, u128)> = ballots
+        .iter()
+        .map(|(ws, p)| {
+            let ws: Vec<(u32, BigRational)> = ws
+                .iter()
+                .map(|(c, w)| (*c, BigRational::new(w.numer() % 50, w.denom().clone())))
+                .collect();
+            (ws, *p)
+        })
+        .filter(|(ws, _)| ws.iter().any(|(_, w)| !w.is_zero()))
+        .collect();
+    assert!(small_sums.len() > 8192, "two halves above the threshold");
+    assert_eq!(
+        tally(&Weighted, &small_sums),
+        weighted_reference(&small_sums)
+    );
     assert_eq!(
         tally(&QuadraticBallot, &ballots),
         quadratic_reference(&ballots)

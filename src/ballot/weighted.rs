@@ -64,34 +64,18 @@ impl BallotType for Weighted {
         choices: usize,
         ballots: &[CountedBallot<'_>],
     ) -> Result<Vec<Score>, TallyOverflow> {
-        let mut groups = Groups::new(choices);
-        let mut split = Split::default();
-        let mut total = Sum::default();
-        for b in ballots {
-            let Selection::Weighted(ws) = b.selection else {
-                continue;
-            };
-            let p = b.power.units();
-            total.add(p);
-            match split.of(ws, choices) {
-                Whole::Small(whole) => {
-                    let accs = groups.small_group(whole);
-                    for &(i, m) in &split.small {
-                        match p.checked_mul(u128::from(m)) {
-                            Some(x) => accs[i].add(x),
-                            None => accs[i].add_big(&(BigUint::from(p) * m)),
-                        }
-                    }
-                }
-                Whole::Big(whole) => {
-                    let accs = groups.big_group(whole);
-                    let p = BigUint::from(p);
-                    for (i, m) in &split.big {
-                        accs[*i].add_big(&(&p * m));
-                    }
-                }
-            }
-        }
+        // Integer sums per group: two halves summed apart and merged give
+        // the same sums.
+        let (groups, total) = if ballots.len() >= PARALLEL_BALLOTS {
+            let (a, b) = ballots.split_at(ballots.len() / 2);
+            let ((mut groups, mut total), (more, more_total)) =
+                crate::parallel::both(|| Groups::of(choices, a), || Groups::of(choices, b));
+            groups.merge(more);
+            total.add_sum(&more_total);
+            (groups, total)
+        } else {
+            Groups::of(choices, ballots)
+        };
         // r_i = Σ_groups N_gi / M_g, exactly.
         let mut r = vec![BigRational::zero(); choices];
         for (whole, accs) in groups.into_groups() {
@@ -106,6 +90,9 @@ impl BallotType for Weighted {
         Ok(rescale(r, &total.total()))
     }
 }
+
+/// From this many ballots the sums are taken on two threads.
+const PARALLEL_BALLOTS: usize = 4096;
 
 /// snapshot.js's final step for weighted and quadratic ballots:
 /// `score_i = T · r_i / Σ_j r_j`, or 0 for every choice when `Σ_j r_j = 0`
@@ -252,6 +239,11 @@ impl Sum {
         self.big += x;
     }
 
+    pub(super) fn add_sum(&mut self, other: &Sum) {
+        self.add(other.small);
+        self.big += &other.big;
+    }
+
     pub(super) fn total(&self) -> BigUint {
         &self.big + self.small
     }
@@ -261,16 +253,64 @@ impl Sum {
 /// `p_v · m_vi` per choice.
 struct Groups {
     choices: usize,
-    small: HashMap<u128, Vec<Sum>>,
-    big: HashMap<BigUint, Vec<Sum>>,
+    small: HashMap<u128, Vec<Sum>, foldhash::fast::FixedState>,
+    big: HashMap<BigUint, Vec<Sum>, foldhash::fast::FixedState>,
 }
 
 impl Groups {
     fn new(choices: usize) -> Self {
         Groups {
             choices,
-            small: HashMap::new(),
-            big: HashMap::new(),
+            small: HashMap::default(),
+            big: HashMap::default(),
+        }
+    }
+
+    /// The groups of `ballots` (checked weighted ballots) and their total
+    /// power.
+    fn of(choices: usize, ballots: &[CountedBallot<'_>]) -> (Groups, Sum) {
+        let mut groups = Groups::new(choices);
+        let mut split = Split::default();
+        let mut total = Sum::default();
+        for b in ballots {
+            let Selection::Weighted(ws) = b.selection else {
+                continue;
+            };
+            let p = b.power.units();
+            total.add(p);
+            match split.of(ws, choices) {
+                Whole::Small(whole) => {
+                    let accs = groups.small_group(whole);
+                    for &(i, m) in &split.small {
+                        match p.checked_mul(u128::from(m)) {
+                            Some(x) => accs[i].add(x),
+                            None => accs[i].add_big(&(BigUint::from(p) * m)),
+                        }
+                    }
+                }
+                Whole::Big(whole) => {
+                    let accs = groups.big_group(whole);
+                    let p = BigUint::from(p);
+                    for (i, m) in &split.big {
+                        accs[*i].add_big(&(&p * m));
+                    }
+                }
+            }
+        }
+        (groups, total)
+    }
+
+    /// Adds `other`'s sums to these.
+    fn merge(&mut self, other: Groups) {
+        for (whole, sums) in other.small {
+            for (acc, s) in self.small_group(whole).iter_mut().zip(&sums) {
+                acc.add_sum(s);
+            }
+        }
+        for (whole, sums) in other.big {
+            for (acc, s) in self.big_group(whole).iter_mut().zip(&sums) {
+                acc.add_sum(s);
+            }
         }
     }
 
