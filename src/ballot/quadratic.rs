@@ -166,7 +166,14 @@ impl Partial {
                     // x_vi · 10^80 = p · 10^80 · m_i / M, all below 2^458.
                     let scaled_power = scale512 * U512::from(p);
                     for &(i, m) in &split.small {
-                        let root = isqrt((scaled_power * U512::from(m)) / U512::from(whole));
+                        // A ballot's only positive weight is its whole:
+                        // x is the scaled power itself (no division).
+                        let x = if u128::from(m) == whole {
+                            scaled_power
+                        } else {
+                            (scaled_power * U512::from(m)) / U512::from(whole)
+                        };
+                        let root = isqrt(x);
                         match part.small[i].checked_add(root) {
                             Some(sum) => part.small[i] = sum,
                             None => part.big[i] += to_big(&root),
@@ -191,8 +198,53 @@ fn root_big(scaled_power: &BigUint, m: &BigUint, whole: &BigUint) -> BigUint {
     ((scaled_power * m) / whole).sqrt()
 }
 
+/// `floor(sqrt(x))`, exactly, with two Newton steps whose divisors are
+/// cut to one and two limbs (division by a long divisor is what a root
+/// costs), then a check by squaring.
+///
+/// Why it is exact: an integer Newton step `r' = floor((r + floor(x/r))/2)`
+/// is at least `n = floor(sqrt(x))` from *any* integer `r > 0` (`r + x/r >=
+/// 2·sqrt(x) >= 2n`, and `floor(a) >= 2n` iff `a >= 2n`), so the result
+/// is never below `n`, and the squaring loop brings it down to exactly `n`.
+/// The steps only decide how far it has to go:
+///
+/// 1. `r0 = (isqrt(top 126 bits) + 1) · 2^h` is above `s = sqrt(x)` by a
+///    factor below `1 + 2^-62`, and `floor(x / r0) = floor((x >> h) /
+///    r0')` divides by the one-limb `r0' < 2^64`;
+/// 2. `r1` is then within `1 + 2^-124` of `s`; cut to its top 128 bits
+///    (rounded up, another `2^-127`), the second division is by two limbs;
+/// 3. `r2` is within `s·2^-247 + 1` of `s`: at most two units above `n`
+///    for the `x < 2^458` a ballot produces.
+///
+/// Should the loop take more than a few steps (only possible for `x` far
+/// beyond what a ballot produces), the plain Newton iteration
+/// ([`isqrt_newton`]) finishes instead.
+fn isqrt(x: U512) -> U512 {
+    let bits = x.bit_len();
+    if bits <= 128 {
+        return U512::from(x.to::<u128>().isqrt());
+    }
+    // An even shift leaving 125 or 126 bits.
+    let shift = (bits - 126 + 1) & !1;
+    let top = (x >> shift).to::<u128>();
+    let r0 = U512::from(top.isqrt() + 1); // below 2^64
+    let h0 = shift / 2;
+    let r1: U512 = ((r0 << h0) + (x >> h0) / r0) >> 1;
+    let h1 = r1.bit_len().saturating_sub(128);
+    let r1_cut = (r1 >> h1) + U512::from(1u8);
+    let mut r: U512 = ((r1_cut << h1) + (x >> h1) / r1_cut) >> 1;
+    for _ in 0..4 {
+        match r.checked_mul(r) {
+            Some(square) if square <= x => return r,
+            _ => r -= U512::from(1u8),
+        }
+    }
+    isqrt_newton(x)
+}
+
 /// `floor(sqrt(x))`, exactly: Newton's iteration from above, started from
-/// the exact root of the top 126 bits, then a check by squaring.
+/// the exact root of the top 126 bits, then a check by squaring (the
+/// general fallback of [`isqrt`]).
 ///
 /// Why two steps: the start `r0 = (isqrt(top) + 1) · 2^(shift/2)` is above
 /// `s = sqrt(x)` by a factor below `1 + 2^-62` (`isqrt(top) >= 2^62`), and
@@ -201,7 +253,7 @@ fn root_big(scaled_power: &BigUint, m: &BigUint, whole: &BigUint) -> BigUint {
 /// Integer Newton steps from above never go below `floor(s)` (AM-GM), so
 /// the squaring loop ends at `floor(s)` whatever the bound: it is a
 /// correction, not an assumption.
-fn isqrt(x: U512) -> U512 {
+fn isqrt_newton(x: U512) -> U512 {
     let bits = x.bit_len();
     if bits <= 128 {
         return U512::from(x.to::<u128>().isqrt());
@@ -320,7 +372,9 @@ mod tests {
             }
         }
         for x in values {
-            assert_eq!(big(&isqrt(x)), big(&x).sqrt(), "{x}");
+            let want = big(&x).sqrt();
+            assert_eq!(big(&isqrt(x)), want, "{x}");
+            assert_eq!(big(&isqrt_newton(x)), want, "{x}");
         }
     }
 
