@@ -184,6 +184,10 @@ struct Cursor<'t> {
     pos: usize,
     newlines: u64,
     line_base: u64,
+    /// Reused while a plain choice is read, so that each vote's list or
+    /// map is allocated once, at its exact size.
+    scratch_list: Vec<u32>,
+    scratch_map: Vec<(u32, Weight)>,
 }
 
 /// The known fields of one vote, as JSON text.
@@ -195,6 +199,9 @@ struct Fields<'t> {
     balance: Option<&'t str>,
     created: Option<&'t str>,
     proposal: Option<&'t str>,
+    /// The choice read straight from the text when it is a plain list or
+    /// map (what [`plain_selection`] would make of `choice`).
+    plain_choice: Option<Selection>,
 }
 
 /// Which part of the vote list a thread reads.
@@ -226,6 +233,8 @@ impl<'t> Cursor<'t> {
             pos,
             newlines: 0,
             line_base: 1,
+            scratch_list: Vec::new(),
+            scratch_map: Vec::new(),
         }
     }
 
@@ -285,6 +294,95 @@ impl<'t> Cursor<'t> {
             self.pos += 1;
         }
         self.pos - start
+    }
+
+    /// A plain list (`[1, 2, 3]`) or weight map (`{"1": 2, "3": 4}`) read
+    /// in place, exactly as [`plain_selection`] reads the value's text;
+    /// `None`, with the cursor where it was, for anything else (the value
+    /// is then read as text and goes through [`selection`]).
+    fn plain_choice(&mut self) -> Option<Selection> {
+        let (start, newlines) = (self.pos, self.newlines);
+        let read = match self.peek()? {
+            b'[' => self.plain_list(),
+            b'{' => self.plain_map(),
+            _ => None,
+        };
+        if read.is_none() {
+            (self.pos, self.newlines) = (start, newlines);
+        }
+        read
+    }
+
+    /// Digits up to a non-digit: `(value, count)` for at most `max`
+    /// digits without a leading zero (a lone `0` is 0).
+    fn plain_digits(&mut self, max: usize) -> Option<(u64, usize)> {
+        let start = self.pos;
+        let count = self.digits();
+        let t = &self.b[start..self.pos];
+        if count == 0 || count > max || (count > 1 && t[0] == b'0') {
+            return None;
+        }
+        Some((
+            t.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')),
+            count,
+        ))
+    }
+
+    /// A choice number as [`small_number`] takes it (1 to 9 digits, no
+    /// leading zero), not 0.
+    fn plain_choice_number(&mut self) -> Option<u32> {
+        let (n, _) = self.plain_digits(9)?;
+        u32::try_from(n).ok().filter(|&n| n != 0)
+    }
+
+    fn plain_list(&mut self) -> Option<Selection> {
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek()? == b']' {
+            return None;
+        }
+        self.scratch_list.clear();
+        loop {
+            let n = self.plain_choice_number()?;
+            self.scratch_list.push(n);
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b']' => break,
+                _ => return None,
+            }
+        }
+        Some(Selection::List(self.scratch_list.clone()))
+    }
+
+    fn plain_map(&mut self) -> Option<Selection> {
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek()? == b'}' {
+            return None;
+        }
+        self.scratch_map.clear();
+        loop {
+            self.expect(b'"')?;
+            let n = self.plain_choice_number()?;
+            self.expect(b'"')?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let (w, _) = self.plain_digits(18)?;
+            if self.scratch_map.iter().any(|(m, _)| *m == n) {
+                return None;
+            }
+            self.scratch_map.push((n, Weight::from(w)));
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.scratch_map.sort_by_key(|(n, _)| *n);
+        Some(Selection::Weighted(self.scratch_map.clone()))
     }
 
     /// A number by JSON's grammar.
@@ -518,6 +616,22 @@ impl<'t> Cursor<'t> {
             self.ws();
             self.expect(b':')?;
             self.ws();
+            if key == "choice" && f.choice.is_none() {
+                let start = self.pos;
+                f.plain_choice = self.plain_choice();
+                if f.plain_choice.is_some() {
+                    f.choice = self.text.get(start..self.pos);
+                    self.ws();
+                    match self.next()? {
+                        b',' => {
+                            self.ws();
+                            continue;
+                        }
+                        b'}' => return Some(f),
+                        _ => return None,
+                    }
+                }
+            }
             let slot = match key {
                 "voter" => &mut f.voter,
                 "choice" => &mut f.choice,
@@ -624,7 +738,10 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
         },
         _ => {}
     }
-    let selection = selection(f.choice?)?;
+    let selection = match f.plain_choice {
+        Some(plain) => plain,
+        None => selection(f.choice?)?,
+    };
     let amount = match (non_null(f.vp), non_null(f.balance)) {
         (Some(vp), _) => Some(vp),
         (None, b) => b,
@@ -837,6 +954,18 @@ mod tests {
             }),
             1 => Just("\"abc\"".to_string()),
             1 => Just("{\"1\": 1e999999}".to_string()),
+            // Plain lists and maps over several lines (the fast reader
+            // reads them in place and must count their line breaks), and
+            // values nested where a plain one would be.
+            2 => prop::collection::vec(number(), 1..4)
+                .prop_map(|v| format!("[\n  {} ]", v.join(" ,\n\t"))),
+            2 => prop::collection::vec(((1u32..6), number()), 1..4).prop_map(|v| {
+                let parts: Vec<String> =
+                    v.iter().map(|(k, w)| format!("\"{k}\" :\n {w}")).collect();
+                format!("{{ {}\n}}", parts.join(",\r\n"))
+            }),
+            1 => Just("[[1], 2]".to_string()),
+            1 => Just("{\"1\": {\"2\": 3}}".to_string()),
         ]
     }
 
