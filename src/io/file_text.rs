@@ -57,6 +57,46 @@ impl Deref for FileText {
     }
 }
 
+/// Parsed text is given back in blocks of this many bytes (a multiple of
+/// every page size in use, so a block's bounds are page bounds).
+const RELEASE_BLOCK: usize = 64 << 10;
+
+impl FileText {
+    /// Tells the system the text from `start` to `end` (byte offsets into
+    /// the text) will not be needed soon: for a mapped file, the whole
+    /// blocks of the range leave this process's memory (its resident set
+    /// no longer counts them; the file stays in the page cache), and are
+    /// read back from the file should they be read again. A read file is
+    /// left as it is.
+    ///
+    /// Why: a reader that walks a large export once can give back what it
+    /// has passed, so the peak memory is the votes, not the votes plus the
+    /// whole file.
+    pub(crate) fn release(&self, start: usize, end: usize) {
+        let Repr::Mapped {
+            map,
+            start: text_start,
+        } = &self.0
+        else {
+            return;
+        };
+        let first = (text_start + start).div_ceil(RELEASE_BLOCK) * RELEASE_BLOCK;
+        let last = ((text_start + end).min(map.len()) / RELEASE_BLOCK) * RELEASE_BLOCK;
+        if first < last {
+            // SAFETY: the map is private and read-only and was never
+            // written, so dropping its pages changes no byte: Linux
+            // repopulates a private file mapping from the file on the next
+            // access (madvise(2), MADV_DONTNEED), and the bytes are the
+            // ones checked at `load` unless another program changes the
+            // file, the caveat every map has (module docs). The result is
+            // ignored: the advice only saves memory.
+            let _ = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, first, last - first)
+            };
+        }
+    }
+}
+
 /// Loads the whole text of the regular file `path` (`kind` names the
 /// format in errors): mapped when it is large and `GOVKIT_NO_MMAP` is not
 /// set, if at most `map_limit` bytes; read otherwise, if at most
@@ -134,6 +174,24 @@ mod tests {
         // The byte order mark (3 bytes) is left out, as by a read.
         assert_eq!(mapped.len(), len - 3);
         assert!(mapped.starts_with("{\"v\": \"é\"}"));
+    }
+
+    #[test]
+    fn released_text_reads_back_the_same() {
+        let len = MAP_FROM_BYTES as usize + 3 * RELEASE_BLOCK;
+        let body: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+        let file = file_of(len, &body);
+        let mapped = load(file.path(), u64::MAX, u64::MAX, "JSON").unwrap();
+        let before = mapped.to_string();
+        mapped.release(0, mapped.len());
+        mapped.release(5, RELEASE_BLOCK + 7);
+        mapped.release(mapped.len(), mapped.len());
+        assert_eq!(&*mapped, before.as_str());
+        // A read file ignores it.
+        let small = file_of(100, b"abc");
+        let read = load(small.path(), u64::MAX, u64::MAX, "JSON").unwrap();
+        read.release(0, 50);
+        assert!(read.starts_with("abc"));
     }
 
     #[test]

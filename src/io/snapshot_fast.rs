@@ -71,13 +71,22 @@ const CHUNK: usize = if cfg!(test) { 16 } else { 1 << 16 };
 /// reader (serde_json's own limit is 128).
 const MAX_DEPTH: u32 = 64;
 
+/// How much text a thread passes before it gives it back.
+const RELEASE_EVERY: usize = if cfg!(test) { 64 } else { 4 << 20 };
+
 /// The votes of `text`, or `None` when the general reader must decide.
-pub(crate) fn read(text: &str, opts: &JsonVoteOptions<'_>, split: SplitAt) -> Option<FastVotes> {
+pub(crate) fn read(
+    text: &str,
+    opts: &JsonVoteOptions<'_>,
+    split: SplitAt,
+    release: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Option<FastVotes> {
     if !opts.attributes.is_empty() {
         return None;
     }
     let ctx = Context {
         opts,
+        release,
         wanted: opts.proposal_id.map(normalize_proposal_id),
     };
     let mut cur = Cursor::new(text, 0);
@@ -130,6 +139,9 @@ pub(crate) fn read(text: &str, opts: &JsonVoteOptions<'_>, split: SplitAt) -> Op
 
 struct Context<'o> {
     opts: &'o JsonVoteOptions<'o>,
+    /// Called with `(start, end)` byte ranges of the text the reader has
+    /// passed and will not read again (a mapped file gives them back).
+    release: Option<&'o (dyn Fn(usize, usize) + Sync)>,
     wanted: Option<String>,
 }
 
@@ -184,6 +196,8 @@ struct Cursor<'t> {
     pos: usize,
     newlines: u64,
     line_base: u64,
+    /// Where the text the cursor passed was last given back up to.
+    released: usize,
     /// Reused while a plain choice is read, so that each vote's list or
     /// map is allocated once, at its exact size.
     scratch_list: Vec<u32>,
@@ -233,6 +247,7 @@ impl<'t> Cursor<'t> {
             pos,
             newlines: 0,
             line_base: 1,
+            released: pos,
             scratch_list: Vec::new(),
             scratch_map: Vec::new(),
         }
@@ -592,6 +607,12 @@ impl<'t> Cursor<'t> {
             let line = self.line_base + self.newlines;
             let fields = self.vote()?;
             vote(ctx, seg, fields, line)?;
+            if let Some(release) = ctx.release {
+                if self.pos - self.released >= RELEASE_EVERY {
+                    release(self.released, self.pos);
+                    self.released = self.pos;
+                }
+            }
             self.ws();
             match self.next()? {
                 b',' => self.ws(),
@@ -1084,13 +1105,25 @@ mod tests {
         }
         text.push_str("\n]}}");
         let o = opts(None);
-        let seq = read(&text, &o, SplitAt::Never).expect("the fast path reads a clean export");
+        let seq =
+            read(&text, &o, SplitAt::Never, None).expect("the fast path reads a clean export");
         assert_eq!(seq.votes.len(), 40);
         assert_eq!(seq.votes[39].line, 41);
         let mut split_used = 0;
         for at in 0..=text.len() {
-            let got = read(&text, &o, SplitAt::Offset(at)).expect("same as sequential");
+            // What each thread gives back: passed text, each byte once.
+            let released = std::sync::Mutex::new(Vec::new());
+            let release = |a: usize, b: usize| released.lock().unwrap().push((a, b));
+            let got =
+                read(&text, &o, SplitAt::Offset(at), Some(&release)).expect("same as sequential");
             assert_eq!(got.votes, seq.votes, "split at {at}");
+            let mut ranges = released.into_inner().unwrap();
+            ranges.sort();
+            assert!(ranges.len() > 10, "split at {at}: {ranges:?}");
+            for pair in ranges.windows(2) {
+                assert!(pair[0].1 <= pair[1].0, "split at {at}: overlap {pair:?}");
+            }
+            assert!(ranges.iter().all(|&(a, b)| a < b && b <= text.len()));
             assert_eq!(got.rounded, seq.rounded);
             if text[..at].trim_end().ends_with(',') && text[at..].starts_with("{\"voter") {
                 split_used += 1;

@@ -134,7 +134,8 @@ pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVote
         super::MAX_MAPPED_JSON_BYTES,
         "JSON",
     )?;
-    if let Some(fast) = fast::read(&text, opts, fast::SplitAt::Auto) {
+    let release = |start, end| text.release(start, end);
+    if let Some(fast) = fast::read(&text, opts, fast::SplitAt::Auto, Some(&release)) {
         // The text goes before the duplicate search's tables come: a lower
         // peak of memory on large files.
         drop(text);
@@ -183,7 +184,7 @@ pub(crate) fn parse_split(
     opts: &JsonVoteOptions<'_>,
     split: fast::SplitAt,
 ) -> Result<SnapshotVotes> {
-    if let Some(fast) = fast::read(text, opts, split) {
+    if let Some(fast) = fast::read(text, opts, split, None) {
         return Ok(fast_votes(path, fast));
     }
     parse_general(path, text, opts)
