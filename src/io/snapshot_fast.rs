@@ -738,22 +738,22 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
         None | Some("null") => None,
         Some(v) => Some(v.strip_prefix('"')?.strip_suffix('"')?),
     };
+    // The id is borrowed from the last `proposal` value read (hub exports
+    // repeat one value a million times: no string per vote).
+    if let Some(p) = non_null(f.proposal) {
+        if !matches!(&seg.last_proposal, Some((text, _)) if *text == p) {
+            seg.last_proposal = Some((p, proposal_id_of(p)));
+        }
+    }
     let id = match non_null(f.proposal) {
         None => None,
-        Some(p) => Some(match &seg.last_proposal {
-            Some((text, id)) if *text == p => id.clone(),
-            _ => {
-                let id = proposal_id_of(p);
-                seg.last_proposal = Some((p, id.clone()));
-                id
-            }
-        }),
+        Some(_) => seg.last_proposal.as_ref().map(|(_, id)| id.as_str()),
     };
-    match (&ctx.wanted, &id) {
+    match (&ctx.wanted, id) {
         (Some(w), Some(id)) if w != id => return Some(()),
         (Some(_), None) => return None,
         (None, Some(id)) => match &seg.first_id {
-            None => seg.first_id = Some(id.clone()),
+            None => seg.first_id = Some(id.to_string()),
             Some(first) if first != id => return None,
             Some(_) => {}
         },

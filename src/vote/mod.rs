@@ -334,7 +334,7 @@ impl VoteSet {
     /// "Latest" is the greatest `cast_at` when both votes have one, else the
     /// later one in the file (Snapshot and Aragon's VoteReplacement count a
     /// voter's last vote; a governor contract allows only one). Linear time;
-    /// on every core from [`latest::PARALLEL_VOTES`] votes on.
+    /// on every core from 100,000 votes on.
     pub fn latest_per_voter(source: PathBuf, votes: Vec<Vote>) -> VoteSet {
         let hashes = latest::hashes(&votes);
         VoteSet::latest_per_voter_hashed(source, votes, hashes)

@@ -18,7 +18,7 @@ use num_traits::{Signed, ToPrimitive, Zero};
 /// decides what is valid).
 ///
 /// Invariant: a value that is an integer fitting an `i64` is always held
-/// as [`Repr::Small`], so two equal weights have one representation and
+/// in place (never boxed), so two equal weights have one representation and
 /// the derived equality is the rationals' equality.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Weight(Repr);
