@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use govkit::delegation::{self as dg, Policy, SelfDelegation, Undelegated};
 use govkit::io::delegations::{
-    analyze, Cutoff, DelegationFormat, DelegationRequest, DelegationSource,
+    analyze_keeping, Cutoff, DelegationFormat, DelegationRequest, DelegationSource,
 };
 use govkit::{CastAt, HoldersSource};
 
@@ -110,7 +110,10 @@ pub(crate) fn run(args: Args) -> govkit::Result<String> {
     req.policy = policy;
     req.top = args.top;
     req.decimals = args.decimals;
-    let analysis = analyze(&req)?;
+    let (analysis, inputs) = analyze_keeping(&req)?;
+    // The process ends right after printing: the holders and the graph are
+    // left to the exit rather than freed one allocation at a time.
+    std::mem::forget(inputs);
     Ok(match args.format {
         Format::Table => analysis.to_table(),
         Format::Json => analysis.to_json() + "\n",

@@ -194,6 +194,24 @@ impl DelegationRequest {
 /// delegations and builds the report; with a members export and a one-hop
 /// policy, the report also compares the file's own per-delegate numbers.
 pub fn analyze(req: &DelegationRequest) -> Result<Analysis> {
+    analyze_keeping(req).map(|(analysis, _)| analysis)
+}
+
+/// What [`analyze_keeping`] read: the holder snapshot and the delegation
+/// graph, owned.
+pub struct DelegationInputs {
+    /// The holders (`None` when the members export held them).
+    pub holders: Option<Holders>,
+    /// The delegations (`None` when they were the members export's).
+    pub delegations: Option<Delegations>,
+    /// The Decentraland members export, when the delegations were one.
+    pub members: Option<MembersExport>,
+}
+
+/// [`analyze`], handing back what it read: a caller that ends right after
+/// (the CLI) can leave a million holders to the process exit instead of
+/// freeing them one by one (about 25 ms of a 0.4 s run).
+pub fn analyze_keeping(req: &DelegationRequest) -> Result<(Analysis, DelegationInputs)> {
     let format = req.delegations.format()?;
     let members = if format == DelegationFormat::DecentralandMembers {
         Some(MembersExport::read(&req.delegations.path, req.decimals)?)
@@ -253,7 +271,13 @@ pub fn analyze(req: &DelegationRequest) -> Result<Analysis> {
             analysis.file_check = Some(FileCheck::new(&resolution, &m.reported, req.decimals));
         }
     }
-    Ok(analysis)
+    drop(resolution);
+    let inputs = DelegationInputs {
+        holders: holders_owned,
+        delegations: delegations_owned,
+        members,
+    };
+    Ok((analysis, inputs))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -756,6 +780,26 @@ mod tests {
     const A: &str = "0x00000000000000000000000000000000000000aa";
     const B: &str = "0x00000000000000000000000000000000000000bb";
     const C: &str = "0x00000000000000000000000000000000000000cc";
+
+    #[test]
+    fn analyze_keeping_hands_back_what_it_read_and_reports_as_analyze() {
+        let (_h, holders) = write("h.csv", &format!("address,balance\n{A},3\n{B},4\n{C},5\n"));
+        let (_d, delegations) = write("d.csv", &format!("delegator,delegate\n{A},{B}\n"));
+        let req = DelegationRequest::new(
+            HoldersSource::new(&holders),
+            DelegationSource::new(&delegations),
+        );
+        let (kept, inputs) = analyze_keeping(&req).unwrap();
+        assert_eq!(kept.to_json(), analyze(&req).unwrap().to_json());
+        let h = inputs.holders.expect("holders read");
+        assert_eq!(
+            (h.len(), h.balance(&Voter::new(B)).base_units()),
+            (3, 4 * 10u128.pow(18))
+        );
+        let g = inputs.delegations.expect("delegations read");
+        assert_eq!(g.of(&Voter::new(A))[0].0, &Voter::new(B));
+        assert!(inputs.members.is_none());
+    }
 
     #[test]
     fn csv_fractions_bps_and_errors() {
