@@ -220,15 +220,10 @@ fn root_big(scaled_power: &BigUint, m: &BigUint, whole: &BigUint) -> BigUint {
 /// beyond what a ballot produces), the plain Newton iteration
 /// ([`isqrt_newton`]) finishes instead.
 fn isqrt(x: U512) -> U512 {
-    let bits = x.bit_len();
-    if bits <= 128 {
-        return U512::from(x.to::<u128>().isqrt());
-    }
-    // An even shift leaving 125 or 126 bits.
-    let shift = (bits - 126 + 1) & !1;
-    let top = (x >> shift).to::<u128>();
-    let r0 = U512::from(top.isqrt() + 1); // below 2^64
-    let h0 = shift / 2;
+    let (r0, h0) = match first_root(x) {
+        Ok(exact) => return exact,
+        Err(start) => start,
+    };
     let r1: U512 = ((r0 << h0) + (x >> h0) / r0) >> 1;
     let h1 = r1.bit_len().saturating_sub(128);
     let r1_cut = (r1 >> h1) + U512::from(1u8);
@@ -254,14 +249,11 @@ fn isqrt(x: U512) -> U512 {
 /// the squaring loop ends at `floor(s)` whatever the bound: it is a
 /// correction, not an assumption.
 fn isqrt_newton(x: U512) -> U512 {
-    let bits = x.bit_len();
-    if bits <= 128 {
-        return U512::from(x.to::<u128>().isqrt());
-    }
-    // An even shift leaving 125 or 126 bits.
-    let shift = (bits - 126 + 1) & !1;
-    let top = (x >> shift).to::<u128>();
-    let mut r = U512::from(top.isqrt() + 1) << (shift / 2);
+    let (r0, h0) = match first_root(x) {
+        Ok(exact) => return exact,
+        Err(start) => start,
+    };
+    let mut r = r0 << h0;
     for _ in 0..2 {
         let next = (r + x / r) >> 1;
         if next >= r {
@@ -273,6 +265,20 @@ fn isqrt_newton(x: U512) -> U512 {
         r -= U512::from(1u8);
     }
     r
+}
+
+/// The start both roots share: `Ok(floor(sqrt(x)))` when `x` fits 128
+/// bits, else `Err((r0, h))` with `r0 · 2^h` above `sqrt(x)` by a factor
+/// below `1 + 2^-62` (`r0 = isqrt(top 125 or 126 bits) + 1 < 2^64`).
+fn first_root(x: U512) -> Result<U512, (U512, usize)> {
+    let bits = x.bit_len();
+    if bits <= 128 {
+        return Ok(U512::from(x.to::<u128>().isqrt()));
+    }
+    // An even shift leaving 125 or 126 bits.
+    let shift = (bits - 126 + 1) & !1;
+    let top = (x >> shift).to::<u128>();
+    Err((U512::from(top.isqrt() + 1), shift / 2))
 }
 
 fn to_big(x: &U512) -> BigUint {

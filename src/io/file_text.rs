@@ -97,6 +97,17 @@ impl FileText {
     }
 }
 
+/// A Snapshot vote or holder JSON file: mapped up to
+/// [`super::MAX_MAPPED_JSON_BYTES`], read up to [`super::MAX_JSON_BYTES`].
+pub(crate) fn load_json(path: &Path) -> Result<FileText> {
+    load(
+        path,
+        super::MAX_JSON_BYTES,
+        super::MAX_MAPPED_JSON_BYTES,
+        "JSON",
+    )
+}
+
 /// Loads the whole text of the regular file `path` (`kind` names the
 /// format in errors): mapped when it is large and `GOVKIT_NO_MMAP` is not
 /// set, if at most `map_limit` bytes; read otherwise, if at most

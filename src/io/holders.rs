@@ -160,12 +160,7 @@ fn read_json(source: &HoldersSource, decimals: u8) -> Result<Holders> {
         balance: &'a RawValue,
     }
     let path = source.path.as_path();
-    let text = super::file_text::load(
-        path,
-        super::MAX_JSON_BYTES,
-        super::MAX_MAPPED_JSON_BYTES,
-        "JSON",
-    )?;
+    let text = super::file_text::load_json(path)?;
     let json_error =
         |e: serde_json::Error| Error::input(Location::line(path, e.line() as u64), e.to_string());
     let unit = source.unit.unwrap_or(AmountUnit::Token);

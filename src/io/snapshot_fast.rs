@@ -213,8 +213,8 @@ struct Fields<'t> {
     balance: Option<&'t str>,
     created: Option<&'t str>,
     proposal: Option<&'t str>,
-    /// The choice read straight from the text when it is a plain list or
-    /// map (what [`plain_selection`] would make of `choice`).
+    /// The choice read straight from the text when it is plain
+    /// ([`Cursor::plain_choice`]).
     plain_choice: Option<Selection>,
 }
 
@@ -311,15 +311,23 @@ impl<'t> Cursor<'t> {
         self.pos - start
     }
 
-    /// A plain list (`[1, 2, 3]`) or weight map (`{"1": 2, "3": 4}`) read
-    /// in place, exactly as [`plain_selection`] reads the value's text;
-    /// `None`, with the cursor where it was, for anything else (the value
-    /// is then read as text and goes through [`selection`]).
+    /// The plainest choices read in place, without serde: a choice number
+    /// (`3`), a list of them (`[1, 2, 3]`) or a weight map of them with
+    /// whole weights (`{"1": 2, "3": 4}`, no repeated key); choice numbers
+    /// have 1 to 9 digits and are not 0, weights 1 to 18 digits. `None`,
+    /// with the cursor where it was, for anything else: the value is then
+    /// read as text and goes through [`selection`] (the general reader's
+    /// rules), so "not plain" never means "invalid".
     fn plain_choice(&mut self) -> Option<Selection> {
         let (start, newlines) = (self.pos, self.newlines);
         let read = match self.peek()? {
             b'[' => self.plain_list(),
             b'{' => self.plain_map(),
+            b'1'..=b'9' => self
+                .plain_choice_number()
+                // `4.5`, `4e0`: a number, but not a choice number.
+                .filter(|_| !matches!(self.peek(), Some(b'.' | b'e' | b'E')))
+                .map(Selection::Single),
             _ => None,
         };
         if read.is_none() {
@@ -328,74 +336,74 @@ impl<'t> Cursor<'t> {
         read
     }
 
-    /// Digits up to a non-digit: `(value, count)` for at most `max`
-    /// digits without a leading zero (a lone `0` is 0).
-    fn plain_digits(&mut self, max: usize) -> Option<(u64, usize)> {
+    /// At most `max` digits up to a non-digit, without a leading zero (a
+    /// lone `0` is 0).
+    fn plain_digits(&mut self, max: usize) -> Option<u64> {
         let start = self.pos;
         let count = self.digits();
         let t = &self.b[start..self.pos];
         if count == 0 || count > max || (count > 1 && t[0] == b'0') {
             return None;
         }
-        Some((
-            t.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')),
-            count,
-        ))
+        Some(t.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')))
     }
 
-    /// A choice number as [`small_number`] takes it (1 to 9 digits, no
-    /// leading zero), not 0.
+    /// A choice number: 1 to 9 digits, no leading zero, not 0.
     fn plain_choice_number(&mut self) -> Option<u32> {
-        let (n, _) = self.plain_digits(9)?;
+        let n = self.plain_digits(9)?;
         u32::try_from(n).ok().filter(|&n| n != 0)
     }
 
-    fn plain_list(&mut self) -> Option<Selection> {
-        self.expect(b'[')?;
+    /// `open`, one or more items separated by commas, `close` (JSON
+    /// whitespace anywhere between), each item read by `item`.
+    fn plain_items(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(open)?;
         self.ws();
-        if self.peek()? == b']' {
+        if self.peek()? == close {
             return None;
         }
-        self.scratch_list.clear();
         loop {
-            let n = self.plain_choice_number()?;
-            self.scratch_list.push(n);
+            item(self)?;
             self.ws();
             match self.next()? {
                 b',' => self.ws(),
-                b']' => break,
+                c if c == close => return Some(()),
                 _ => return None,
             }
         }
+    }
+
+    fn plain_list(&mut self) -> Option<Selection> {
+        self.scratch_list.clear();
+        self.plain_items(b'[', b']', |cur| {
+            let n = cur.plain_choice_number()?;
+            cur.scratch_list.push(n);
+            Some(())
+        })?;
         Some(Selection::List(self.scratch_list.clone()))
     }
 
     fn plain_map(&mut self) -> Option<Selection> {
-        self.expect(b'{')?;
-        self.ws();
-        if self.peek()? == b'}' {
-            return None;
-        }
         self.scratch_map.clear();
-        loop {
-            self.expect(b'"')?;
-            let n = self.plain_choice_number()?;
-            self.expect(b'"')?;
-            self.ws();
-            self.expect(b':')?;
-            self.ws();
-            let (w, _) = self.plain_digits(18)?;
-            if self.scratch_map.iter().any(|(m, _)| *m == n) {
+        self.plain_items(b'{', b'}', |cur| {
+            cur.expect(b'"')?;
+            let n = cur.plain_choice_number()?;
+            cur.expect(b'"')?;
+            cur.ws();
+            cur.expect(b':')?;
+            cur.ws();
+            let w = cur.plain_digits(18)?;
+            if cur.scratch_map.iter().any(|(m, _)| *m == n) {
                 return None;
             }
-            self.scratch_map.push((n, Weight::from(w)));
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => break,
-                _ => return None,
-            }
-        }
+            cur.scratch_map.push((n, Weight::from(w)));
+            Some(())
+        })?;
         self.scratch_map.sort_by_key(|(n, _)| *n);
         Some(Selection::Weighted(self.scratch_map.clone()))
     }
@@ -740,14 +748,14 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
     };
     // The id is borrowed from the last `proposal` value read (hub exports
     // repeat one value a million times: no string per vote).
-    if let Some(p) = non_null(f.proposal) {
-        if !matches!(&seg.last_proposal, Some((text, _)) if *text == p) {
-            seg.last_proposal = Some((p, proposal_id_of(p)));
-        }
-    }
     let id = match non_null(f.proposal) {
         None => None,
-        Some(_) => seg.last_proposal.as_ref().map(|(_, id)| id.as_str()),
+        Some(p) => {
+            if !matches!(&seg.last_proposal, Some((text, _)) if *text == p) {
+                seg.last_proposal = Some((p, proposal_id_of(p)));
+            }
+            seg.last_proposal.as_ref().map(|(_, id)| id.as_str())
+        }
     };
     match (&ctx.wanted, id) {
         (Some(w), Some(id)) if w != id => return Some(()),
@@ -800,91 +808,10 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
     Some(())
 }
 
-/// A choice's selection: the plain shapes read here, everything else by
-/// [`parse_selection`]; `None` where that is an error.
-pub(crate) fn selection(raw: &str) -> Option<Selection> {
-    if let Some(s) = plain_selection(raw) {
-        return Some(s);
-    }
+/// A choice that is not plain ([`Cursor::plain_choice`] refused it), as
+/// the general reader reads it; `None` where that is an error.
+fn selection(raw: &str) -> Option<Selection> {
     parse_selection(raw).ok()
-}
-
-/// A plain choice number: 1 to 9 digits, no sign, point or exponent (JSON
-/// has no leading zeros, so the digits are the number).
-fn small_number(t: &[u8]) -> Option<u32> {
-    if t.is_empty() || t.len() > 9 || !t.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    if t.len() > 1 && t[0] == b'0' {
-        return None;
-    }
-    Some(t.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
-}
-
-/// The plainest selections, read without serde: `3`, `[1, 2, 3]`,
-/// `{"1": 2, "3": 4}` with small integer keys and weights and no repeated
-/// key. `None` means "not that plain" (never "invalid").
-pub(crate) fn plain_selection(raw: &str) -> Option<Selection> {
-    let b = raw.as_bytes();
-    match *b.first()? {
-        b'[' => {
-            let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
-            if inner.trim().is_empty() {
-                return None;
-            }
-            // Exact capacities: a million votes keep these lists.
-            let mut list = Vec::with_capacity(items(inner));
-            for item in inner.split(',') {
-                let n = small_number(trim_ws(item).as_bytes())?;
-                if n == 0 {
-                    return None;
-                }
-                list.push(n);
-            }
-            Some(Selection::List(list))
-        }
-        b'{' => {
-            let inner = raw.strip_prefix('{')?.strip_suffix('}')?;
-            if inner.trim().is_empty() {
-                return None;
-            }
-            let mut weights: Vec<(u32, Weight)> = Vec::with_capacity(items(inner));
-            for pair in inner.split(',') {
-                let (key, value) = pair.split_once(':')?;
-                let key = trim_ws(key).strip_prefix('"')?.strip_suffix('"')?;
-                let n = small_number(key.as_bytes())?;
-                let value = trim_ws(value).as_bytes();
-                if value.is_empty() || value.len() > 18 || !value.iter().all(u8::is_ascii_digit) {
-                    return None;
-                }
-                if n == 0 || (value.len() > 1 && value[0] == b'0') {
-                    return None;
-                }
-                let w = value
-                    .iter()
-                    .fold(0u64, |w, &d| w * 10 + u64::from(d - b'0'));
-                if weights.iter().any(|(m, _)| *m == n) {
-                    return None;
-                }
-                weights.push((n, Weight::from(w)));
-            }
-            weights.sort_by_key(|(n, _)| *n);
-            Some(Selection::Weighted(weights))
-        }
-        _ => {
-            let n = small_number(b)?;
-            (n != 0).then_some(Selection::Single(n))
-        }
-    }
-}
-
-/// The number of comma-separated items of a list's or map's inside.
-fn items(inner: &str) -> usize {
-    inner.bytes().filter(|&b| b == b',').count() + 1
-}
-
-fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
 }
 
 #[cfg(test)]
@@ -1077,9 +1004,14 @@ mod tests {
         }
 
         #[test]
-        fn plain_selections_equal_the_general_reading(choice in choice()) {
-            if let Some(s) = plain_selection(&choice) {
+        fn plain_choices_equal_the_general_reading(choice in choice()) {
+            let mut cur = Cursor::new(&choice, 0);
+            if let Some(s) = cur.plain_choice() {
+                // Read whole, as the general reader reads it.
+                prop_assert_eq!(cur.pos, choice.len());
                 prop_assert_eq!(Ok(s), parse_selection(&choice));
+            } else {
+                prop_assert_eq!(cur.pos, 0);
             }
         }
     }

@@ -128,12 +128,7 @@ pub fn read(path: &Path, decimals: u8, proposal_id: Option<&str>) -> Result<Snap
 
 /// Reads Snapshot votes from `path` with all options.
 pub fn read_with(path: &Path, opts: &JsonVoteOptions<'_>) -> Result<SnapshotVotes> {
-    let text = super::file_text::load(
-        path,
-        super::MAX_JSON_BYTES,
-        super::MAX_MAPPED_JSON_BYTES,
-        "JSON",
-    )?;
+    let text = super::file_text::load_json(path)?;
     let release = |start, end| text.release(start, end);
     if let Some(fast) = fast::read(&text, opts, fast::SplitAt::Auto, Some(&release)) {
         // The text goes before the duplicate search's tables come: a lower
@@ -221,12 +216,7 @@ pub fn read_all(
     path: &Path,
     opts: &JsonVoteOptions<'_>,
 ) -> Result<(Vec<super::csv_votes::ProposalVotes>, Option<Vec<String>>)> {
-    let text = super::file_text::load(
-        path,
-        super::MAX_JSON_BYTES,
-        super::MAX_MAPPED_JSON_BYTES,
-        "JSON",
-    )?;
+    let text = super::file_text::load_json(path)?;
     let mut groups = super::ProposalGroups::default();
     let (choices, _rounded) = scan(path, &text, opts, |id, vote, at| {
         let id = id.ok_or_else(|| Error::input(at(), "the vote names no proposal"))?;

@@ -55,9 +55,6 @@ pub(super) fn hashes(votes: &[Vote]) -> Vec<u64> {
 /// alike and a vote without a voter has [`ANONYMOUS`]).
 pub(super) fn replaced(votes: &[Vote], hashes: &[u64]) -> Vec<usize> {
     assert_eq!(votes.len(), hashes.len(), "one hash per vote");
-    if u32::try_from(votes.len()).is_err() {
-        return replaced_by(votes, hashes, 0, 1);
-    }
     let threads = if votes.len() < PARALLEL_VOTES {
         1
     } else {

@@ -27,7 +27,7 @@ pub use weight::Weight;
 /// fifth (bigger entries to move and compare) and the vote readers no
 /// faster, once they hash voters while parsing (measured, 1M votes and
 /// 1M holders).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Voter(Box<str>);
 
 impl Voter {
@@ -45,12 +45,6 @@ impl Voter {
     /// The identifier.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Debug for Voter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Voter").field(&self.as_str()).finish()
     }
 }
 
