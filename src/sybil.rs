@@ -125,7 +125,10 @@ pub fn split_vote(
     let original = &votes.votes[index];
     let w = weights[index].base_units();
     let (part, rest) = (w / u128::from(k), w % u128::from(k));
-    let name = original.voter.as_ref().map_or("anonymous", Voter::as_str);
+    let name = original
+        .voter
+        .as_ref()
+        .map_or_else(|| "anonymous".to_string(), Voter::to_string);
     let mut out = Vec::with_capacity(votes.votes.len() + k as usize);
     let mut out_weights = Vec::with_capacity(out.capacity());
     for (i, (vote, &weight)) in votes.votes.iter().zip(weights).enumerate() {

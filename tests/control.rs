@@ -240,7 +240,7 @@ fn compound_min_majority_voters_on_every_proposal() {
             let named: u128 = set
                 .members
                 .iter()
-                .map(|&i| by_voter[p.votes.votes[i].voter.as_ref().unwrap().as_str()])
+                .map(|&i| by_voter[&*p.votes.votes[i].voter.as_ref().unwrap().as_str()])
                 .sum();
             assert_eq!(named, top, "{file} proposal {id}");
             checked += 1;

@@ -544,18 +544,25 @@ pub fn analyze(
         _ => None,
     };
     progress(ControlStage::Concentration);
-    let vote_powers: Vec<(String, u128)> = match (snapshot, &control) {
+    // Anonymous votes are named `vote#i` (a name no address takes).
+    let vote_powers: Vec<(Voter, u128)> = match (snapshot, &control) {
         (None, Some(pc)) => pc
             .voters
             .iter()
             .enumerate()
-            .map(|(i, (v, p))| (voter_name(i, v.as_ref()), *p))
+            .map(|(i, (v, p))| {
+                (
+                    v.clone()
+                        .unwrap_or_else(|| Voter::new(&voter_name(i, None))),
+                    *p,
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
     // With delegations, both sides are measured on one population (see
     // `BeforeDelegation`): `own` holds the before side, `pairs` the after.
-    let (mut pairs, own): (Vec<(&str, u128)>, Option<Vec<u128>>) = match (snapshot, &resolution) {
+    let (mut pairs, own): (Vec<(&Voter, u128)>, Option<Vec<u128>>) = match (snapshot, &resolution) {
         (Some(h), Some(r)) => {
             let population = same_population(h, delegations, r);
             let own = population.iter().map(|p| p.1).collect();
@@ -564,16 +571,8 @@ pub fn analyze(
                 Some(own),
             )
         }
-        (Some(h), None) => (
-            h.iter()
-                .map(|(v, a)| (v.as_str(), a.base_units()))
-                .collect(),
-            None,
-        ),
-        (None, _) => (
-            vote_powers.iter().map(|(v, p)| (v.as_str(), *p)).collect(),
-            None,
-        ),
+        (Some(h), None) => (h.iter().map(|(v, a)| (v, a.base_units())).collect(), None),
+        (None, _) => (vote_powers.iter().map(|(v, p)| (v, *p)).collect(), None),
     };
     let opts = &req.options;
     let dist = Distribution::new(pairs.iter().map(|p| p.1).collect())?;
@@ -606,7 +605,7 @@ pub fn analyze(
     // Names are needed for the largest holders only: select, then sort them
     // (largest first, ties by address).
     let listed = opts.players.min(pairs.len());
-    let by_size = |a: &(&str, u128), b: &(&str, u128)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+    let by_size = |a: &(&Voter, u128), b: &(&Voter, u128)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
     if listed > 0 && listed < pairs.len() {
         pairs.select_nth_unstable_by(listed - 1, by_size);
     }
@@ -675,7 +674,7 @@ fn same_population<'a>(
     holders: &'a Holders,
     delegations: Option<&'a Delegations>,
     r: &crate::delegation::Resolution<'a>,
-) -> Vec<(&'a str, u128, u128)> {
+) -> Vec<(&'a Voter, u128, u128)> {
     let mut members: foldhash::HashMap<&'a Voter, (u128, u128)> =
         foldhash::HashMap::with_capacity_and_hasher(holders.len(), Default::default());
     for (v, _) in holders.iter() {
@@ -690,9 +689,9 @@ fn same_population<'a>(
     for (v, a) in r.final_powers() {
         members.entry(v).or_insert((0, 0)).1 = a.base_units();
     }
-    let mut out: Vec<(&str, u128, u128)> = members
+    let mut out: Vec<(&Voter, u128, u128)> = members
         .into_iter()
-        .map(|(v, (own, after))| (v.as_str(), own, after))
+        .map(|(v, (own, after))| (v, own, after))
         .collect();
     out.sort_unstable_by(|a, b| a.0.cmp(b.0));
     out

@@ -51,6 +51,7 @@ mod quadratic;
 mod round_file;
 pub mod sybil;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -285,7 +286,7 @@ pub fn fund(
     }
     let at = |line: u64| Location::line(&contributions.path, line).with_field("amount");
     let mut project_index: HashMap<&str, usize> = HashMap::new();
-    let mut person_index: HashMap<&str, usize> = HashMap::new();
+    let mut person_index: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut wallets: HashMap<&Voter, ()> = HashMap::new();
     let mut projects: Vec<(&str, u128, u64)> = Vec::new();
     // (project, person) -> counted amount, before the contributor cap
@@ -293,9 +294,11 @@ pub fn fund(
     let mut persons_of: Vec<Vec<usize>> = Vec::new();
     for row in &contributions.rows {
         wallets.insert(&row.contributor, ());
-        let person_key = identities
+        // An identity's name, else the wallet's text (an identity named
+        // like an unlisted wallet is that wallet's person).
+        let person_key: Cow<'_, str> = identities
             .and_then(|ids| ids.identity_of(&row.contributor))
-            .unwrap_or(row.contributor.as_str());
+            .map_or_else(|| Cow::Owned(row.contributor.to_string()), Cow::Borrowed);
         let next = person_index.len();
         let person = *person_index.entry(person_key).or_insert(next);
         let next = projects.len();

@@ -26,6 +26,7 @@ use num_bigint::BigUint;
 use super::{BuildContext, Electorate, Identities, Mechanism, MechanismPlugin};
 use crate::amount::{Amount, AmountUnit, Power};
 use crate::error::{Error, Location, Result};
+use crate::vote::Voter;
 
 /// The registry entry: `kind = "quadratic"`.
 pub(super) fn plugin() -> Arc<dyn MechanismPlugin> {
@@ -146,14 +147,14 @@ impl Mechanism for Quadratic {
         // Group votes by identity; a listed wallet goes under its identity,
         // an unlisted one is its own group, anonymous votes are never merged.
         let mut powers: Vec<Option<Power>> = vec![None; e.votes.len()];
-        let mut groups: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+        let mut groups: HashMap<Group<'_>, Vec<usize>> = HashMap::new();
         for (i, v) in e.votes.iter().enumerate() {
             match &v.voter {
                 None => powers[i] = Some(root(e.weights[i], v.line)?),
                 Some(voter) => {
                     let key = match ids.identity_of(voter) {
-                        Some(id) => (true, id),
-                        None => (false, voter.as_str()),
+                        Some(id) => Group::Identity(id),
+                        None => Group::Wallet(voter),
                     };
                     groups.entry(key).or_default().push(i);
                 }
@@ -277,4 +278,12 @@ mod tests {
         let parts = largest_remainder(1_000_000_007, &[u128::MAX / 3, 5, u128::MAX / 7]);
         assert_eq!(parts.iter().sum::<u128>(), 1_000_000_007);
     }
+}
+
+/// Whose votes share one root: a listed identity's wallets, or an
+/// unlisted wallet alone.
+#[derive(PartialEq, Eq, Hash)]
+enum Group<'a> {
+    Identity(&'a str),
+    Wallet(&'a Voter),
 }

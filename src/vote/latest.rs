@@ -30,7 +30,7 @@ const ANONYMOUS: u64 = 0;
 /// The hash votes are keyed by (fixed seed: nothing depends on the run).
 pub(crate) fn voter_hash(voter: Option<&Voter>) -> u64 {
     voter.map_or(ANONYMOUS, |v| {
-        foldhash::fast::FixedState::with_seed(0x5eed_9e37_79b9_7f4a).hash_one(v.as_str())
+        foldhash::fast::FixedState::with_seed(0x5eed_9e37_79b9_7f4a).hash_one(v)
     })
 }
 

@@ -13,46 +13,12 @@ use crate::amount::Amount;
 use crate::inline_text::InlineText;
 
 mod latest;
+mod voter;
 mod weight;
 
 pub(crate) use latest::voter_hash;
+pub use voter::{Voter, VoterText};
 pub use weight::Weight;
-
-/// Who cast a vote or holds tokens. Hex addresses (`0x…`) are compared
-/// case-insensitively (EIP-55 checksums only change letter case), so they
-/// are stored in lower case; other identifiers are kept as written.
-///
-/// A boxed `str`, not text kept inline like [`CastAt`]: a 48-byte inline
-/// voter made the million-entry holder and delegation tables slower by a
-/// fifth (bigger entries to move and compare) and the vote readers no
-/// faster, once they hash voters while parsing (measured, 1M votes and
-/// 1M holders).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Voter(Box<str>);
-
-impl Voter {
-    /// Normalises `id` (trimmed; hex addresses lower-cased).
-    pub fn new(id: &str) -> Voter {
-        let id = id.trim();
-        let hex = id.len() > 2 && (id.starts_with("0x") || id.starts_with("0X"));
-        if hex && id.bytes().any(|b| b.is_ascii_uppercase()) {
-            Voter(id.to_ascii_lowercase().into_boxed_str())
-        } else {
-            Voter(id.into())
-        }
-    }
-
-    /// The identifier.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Voter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Marks a choice number that a Snapshot file wrote as text where
 /// snapshot.js compares it as written: a weight map's key that names choice
