@@ -242,8 +242,17 @@ impl<'a> Evaluation<'a> {
                     .or_default() += 1;
             }
         }
+        // Token-weighted powers are the weights, so the turnout is the
+        // scores; otherwise the ballots are tallied again over the weights.
+        let powers_are_weights = powers
+            .iter()
+            .zip(&weights)
+            .all(|(p, w)| p.units() == w.base_units());
+        // Where each valid ballot's vote is: needed only to tally again or
+        // to replay the window (8 bytes a vote saved otherwise).
+        let indexed = self.window.is_some() || !powers_are_weights;
         let mut valid = Vec::with_capacity(votes.votes.len());
-        let mut valid_index = Vec::with_capacity(votes.votes.len());
+        let mut valid_index = Vec::with_capacity(if indexed { votes.votes.len() } else { 0 });
         let mut counted_power = Power::ZERO;
         let mut counted_tokens = Amount::ZERO;
         let mut cast_power = Power::ZERO;
@@ -262,7 +271,9 @@ impl<'a> Evaluation<'a> {
                         power,
                         line: vote.line,
                     });
-                    valid_index.push(i);
+                    if indexed {
+                        valid_index.push(i);
+                    }
                 }
                 Err(reason) => {
                     counts.invalid += 1;
@@ -310,11 +321,7 @@ impl<'a> Evaluation<'a> {
         let scores = self.ballot.tally(n, &valid).map_err(overflow)?;
         // Turnout: the same ballot rule over token weights. For
         // token-weighted voting these are the scores already.
-        let turnout = if powers
-            .iter()
-            .zip(&weights)
-            .all(|(p, w)| p.units() == w.base_units())
-        {
+        let turnout = if powers_are_weights {
             scores.clone()
         } else {
             for (ballot, &i) in valid.iter_mut().zip(&valid_index) {
