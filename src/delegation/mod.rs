@@ -125,22 +125,38 @@ pub use stage::{DelegationStage, Order};
 use crate::parallel::threads;
 
 /// `f` over `items` on several threads, results in the order of `items`
-/// (so the same as a sequential map).
+/// (so the same as a sequential map). The calling thread maps the first
+/// chunk straight into the result, so only the other chunks are copied
+/// (the results can be large: a delegation report's rows).
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
     let chunk = items.len().div_ceil(threads()).max(4096);
     if items.len() <= chunk {
         return items.iter().map(f).collect();
     }
     let f = &f;
+    let (first, rest) = items.split_at(chunk);
     std::thread::scope(|scope| {
-        let parts: Vec<_> = items
+        let parts: Vec<_> = rest
             .chunks(chunk)
             .map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<U>>()))
             .collect();
         let mut out = Vec::with_capacity(items.len());
+        out.extend(first.iter().map(f));
         for p in parts {
             out.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
         out
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn par_map_keeps_the_order_of_a_sequential_map() {
+        for n in [0usize, 1, 4095, 4096, 4097, 8192, 20_001] {
+            let items: Vec<u64> = (0..n as u64).collect();
+            let want: Vec<u64> = items.iter().map(|x| x * 3 + 1).collect();
+            assert_eq!(super::par_map(&items, |x| x * 3 + 1), want, "{n} items");
+        }
+    }
 }
