@@ -17,6 +17,7 @@ use super::parse_amount;
 use crate::amount::{Amount, AmountUnit};
 use crate::error::{Error, Location, Result};
 pub use crate::holders::Holders;
+use crate::holders::NotAdded;
 use crate::vote::Voter;
 
 /// Where and how to read a holder snapshot.
@@ -65,9 +66,9 @@ impl Holders {
 
 fn add(h: &mut Holders, voter: Voter, amount: Amount, at: Location) -> Result<()> {
     let address = voter.to_string();
-    h.insert(voter, amount).map_err(|what| match what {
-        "duplicate" => Error::input(at, format!("holder {address} is listed twice")),
-        _ => Error::overflow(Some(at), what),
+    h.insert(voter, amount).map_err(|why| match why {
+        NotAdded::Duplicate => Error::input(at, format!("holder {address} is listed twice")),
+        _ => Error::overflow(Some(at), why.what()),
     })
 }
 
@@ -126,7 +127,9 @@ fn read_plain(
     unit: AmountUnit,
     decimals: u8,
 ) -> Option<Holders> {
-    let mut holders = Holders::default();
+    // The rows are only gathered while the file is read; the index is
+    // built at the end, on two threads.
+    let mut entries = Vec::new();
     plain_csv::read(
         &source.path,
         fields,
@@ -139,16 +142,14 @@ fn read_plain(
             Some((Voter::new(address), amount))
         },
         |rows, estimate| {
-            if holders.is_empty() {
-                holders = Holders::with_capacity(estimate);
+            if entries.is_empty() {
+                entries.reserve(estimate);
             }
-            for (voter, amount) in rows.drain(..) {
-                holders.insert(voter, amount).ok()?;
-            }
+            entries.append(rows);
             Some(())
         },
     )?;
-    Some(holders)
+    Holders::from_entries(entries).ok()
 }
 
 fn read_json(source: &HoldersSource, decimals: u8) -> Result<Holders> {
