@@ -17,7 +17,7 @@ use crate::vote::Voter;
 ///
 /// The index holds `u32` positions in two tables, one per half of the
 /// hash space, so that a large snapshot read on the fast path has its
-/// index built on two threads ([`Holders::from_entries`]). foldhash,
+/// index built on two threads (`Holders::from_entries`). foldhash,
 /// seeded per snapshot: several times faster than SipHash on addresses,
 /// and an adversarial file cannot aim at one table layout; the order of
 /// the holders does not depend on it.
