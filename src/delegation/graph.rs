@@ -104,8 +104,7 @@ pub struct Delegations {
     counts: ReadCounts,
 }
 
-/// Interned holders: node number = position.
-pub(crate) type Nodes = indexmap::IndexSet<Voter, foldhash::fast::RandomState>;
+pub(crate) use super::nodes::Nodes;
 
 /// A delegator's rows seen so far, while validating.
 enum Seen {
@@ -243,8 +242,7 @@ impl Delegations {
     }
 
     fn intern(&mut self, voter: Voter) -> u32 {
-        let (i, _) = self.nodes.insert_full(voter);
-        u32::try_from(i).expect("fewer than 2^32 holders")
+        self.nodes.intern(voter)
     }
 
     fn check(
@@ -375,10 +373,10 @@ impl Delegations {
     }
 
     pub(crate) fn node(&self, voter: &Voter) -> Option<u32> {
-        self.nodes.get_index_of(voter).map(|i| i as u32)
+        self.nodes.get(voter)
     }
 
-    pub(crate) fn nodes(&self) -> &indexmap::set::Slice<Voter> {
+    pub(crate) fn nodes(&self) -> &[Voter] {
         self.nodes.as_slice()
     }
 

@@ -108,6 +108,7 @@
 //! walk each split holder's reachable delegates).
 
 mod graph;
+mod nodes;
 mod policy;
 mod report;
 mod resolve;

@@ -1212,12 +1212,7 @@ mod general {
     }
 
     /// A simple ring in delegation order, else members by address.
-    fn order_cycle(
-        c: &mut Vec<u32>,
-        outs: &[Out],
-        group: &[u32],
-        nodes: &indexmap::set::Slice<Voter>,
-    ) {
+    fn order_cycle(c: &mut Vec<u32>, outs: &[Out], group: &[u32], nodes: &[Voter]) {
         let id = group[c[0] as usize];
         let inside = |v: u32| -> Vec<u32> {
             outs[v as usize]
