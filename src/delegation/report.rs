@@ -373,8 +373,11 @@ impl Analysis {
             after: tokens(resolution.power(v)),
             delegators: resolution.delegators_behind(v),
         };
-        let before = largest(resolution.own_balances(), top);
-        let after = largest(resolution.final_powers(), top);
+        // Two walks over every holder, one per core.
+        let (before, after) = crate::parallel::both(
+            || largest(resolution.own_balances(), top),
+            || largest(resolution.final_powers(), top),
+        );
         let sum = |xs: &[(&Voter, Amount)]| xs.iter().map(|x| x.1.base_units()).sum::<u128>();
         let top = Top {
             n: top,
