@@ -146,8 +146,11 @@ impl Mechanism for Quadratic {
         };
         // Group votes by identity; a listed wallet goes under its identity,
         // an unlisted one is its own group, anonymous votes are never merged.
+        // Groups are numbered in order of their first vote, so that an
+        // overflow is reported at the same vote on every run.
         let mut powers: Vec<Option<Power>> = vec![None; e.votes.len()];
-        let mut groups: HashMap<Group<'_>, Vec<usize>> = HashMap::new();
+        let mut group_of: HashMap<Group<'_>, usize> = HashMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
         for (i, v) in e.votes.iter().enumerate() {
             match &v.voter {
                 None => powers[i] = Some(root(e.weights[i], v.line)?),
@@ -156,11 +159,16 @@ impl Mechanism for Quadratic {
                         Some(id) => Group::Identity(id),
                         None => Group::Wallet(voter),
                     };
-                    groups.entry(key).or_default().push(i);
+                    let next = groups.len();
+                    let g = *group_of.entry(key).or_insert(next);
+                    if g == next {
+                        groups.push(Vec::new());
+                    }
+                    groups[g].push(i);
                 }
             }
         }
-        for members in groups.values() {
+        for members in &groups {
             let mut total = Amount::ZERO;
             for &i in members {
                 total = total.checked_add(e.weights[i]).ok_or_else(|| {
@@ -233,6 +241,14 @@ pub(crate) fn largest_remainder(total: u128, weights: &[u128]) -> Vec<u128> {
     parts
 }
 
+/// Whose votes share one root: a listed identity's wallets, or an
+/// unlisted wallet alone.
+#[derive(PartialEq, Eq, Hash)]
+enum Group<'a> {
+    Identity(&'a str),
+    Wallet(&'a Voter),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +287,48 @@ mod tests {
     }
 
     #[test]
+    fn an_overflowing_identity_is_reported_at_the_same_vote_every_time() {
+        use crate::vote::{Attributes, Selection, Vote, Voter};
+        let ids = Identities::from_pairs(
+            [("0xa1", "a"), ("0xa2", "a"), ("0xb1", "b"), ("0xb2", "b")]
+                .map(|(w, id)| (Voter::new(w), id.to_string())),
+        )
+        .expect("distinct wallets");
+        // Each identity's two wallets together exceed u128: "b" votes
+        // first (line 1), so its second wallet (line 3) is the first
+        // overflow in order of the groups' first votes.
+        let votes: Vec<Vote> = ["0xb1", "0xa1", "0xb2", "0xa2"]
+            .iter()
+            .enumerate()
+            .map(|(k, w)| Vote {
+                voter: Some(Voter::new(w)),
+                selection: Selection::Single(1),
+                weight: None,
+                cast_at: None,
+                line: k as u64 + 1,
+                attributes: Attributes::new(),
+            })
+            .collect();
+        let weights = vec![Amount::from_base_units(u128::MAX / 2 + 1); 4];
+        // The groups live in a hash map seeded per run: repeat.
+        for _ in 0..32 {
+            let q = Quadratic {
+                root_of: RootOf::BaseUnits,
+                identities: Some(ids.clone()),
+            };
+            let e = Electorate {
+                source: std::path::Path::new("votes.csv"),
+                votes: &votes,
+                weights: &weights,
+                holders: None,
+                decimals: 18,
+            };
+            let err = q.assign_power(&e).expect_err("the merged weights overflow");
+            assert_eq!(err.location().and_then(|l| l.line), Some(3), "{err}");
+        }
+    }
+
+    #[test]
     fn largest_remainder_conserves_the_total() {
         assert_eq!(largest_remainder(10, &[1, 1, 1]), vec![4, 3, 3]);
         assert_eq!(largest_remainder(7, &[3, 0, 1]), vec![5, 0, 2]);
@@ -278,12 +336,4 @@ mod tests {
         let parts = largest_remainder(1_000_000_007, &[u128::MAX / 3, 5, u128::MAX / 7]);
         assert_eq!(parts.iter().sum::<u128>(), 1_000_000_007);
     }
-}
-
-/// Whose votes share one root: a listed identity's wallets, or an
-/// unlisted wallet alone.
-#[derive(PartialEq, Eq, Hash)]
-enum Group<'a> {
-    Identity(&'a str),
-    Wallet(&'a Voter),
 }
