@@ -118,6 +118,7 @@ pub mod sybil;
 pub mod synth;
 mod toml_util;
 pub mod vote;
+mod voter_index;
 
 // The curated API: every name below is unique across the crate, so an
 // embedder can `use govkit::*` for the pipeline; the modules hold the rest.

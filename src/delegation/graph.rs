@@ -104,7 +104,9 @@ pub struct Delegations {
     counts: ReadCounts,
 }
 
-pub(crate) use super::nodes::Nodes;
+/// Interned holders: a node's number is its position, in order of first
+/// appearance.
+pub(crate) type Nodes = crate::voter_index::VoterIndex;
 
 /// A delegator's rows seen so far, while validating.
 enum Seen {
@@ -242,7 +244,10 @@ impl Delegations {
     }
 
     fn intern(&mut self, voter: Voter) -> u32 {
-        self.nodes.intern(voter)
+        use crate::voter_index::Inserted;
+        match self.nodes.insert(voter).expect("fewer than 2^32 holders") {
+            Inserted::New(n) | Inserted::Present(n) => n,
+        }
     }
 
     fn check(

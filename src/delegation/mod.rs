@@ -108,7 +108,6 @@
 //! walk each split holder's reachable delegates).
 
 mod graph;
-mod nodes;
 mod policy;
 mod report;
 mod resolve;

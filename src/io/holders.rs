@@ -129,7 +129,7 @@ fn read_plain(
 ) -> Option<Holders> {
     // The rows are only gathered while the file is read; the index is
     // built at the end, on two threads.
-    let mut entries = Vec::new();
+    let (mut voters, mut amounts) = (Vec::new(), Vec::new());
     plain_csv::read(
         &source.path,
         fields,
@@ -142,14 +142,18 @@ fn read_plain(
             Some((Voter::new(address), amount))
         },
         |rows, estimate| {
-            if entries.is_empty() {
-                entries.reserve(estimate);
+            if voters.is_empty() {
+                voters.reserve(estimate);
+                amounts.reserve(estimate);
             }
-            entries.append(rows);
+            for (voter, amount) in rows.drain(..) {
+                voters.push(voter);
+                amounts.push(amount);
+            }
             Some(())
         },
     )?;
-    Holders::from_entries(entries).ok()
+    Holders::from_columns(voters, amounts).ok()
 }
 
 fn read_json(source: &HoldersSource, decimals: u8) -> Result<Holders> {
