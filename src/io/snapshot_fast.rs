@@ -115,11 +115,8 @@ pub(crate) fn read(
                         cur.value(1)?;
                     }
                 }
-                cur.ws();
-                match cur.next()? {
-                    b',' => cur.ws(),
-                    b'}' => break,
-                    _ => return None,
+                if !cur.more(b'}')? {
+                    break;
                 }
             }
         }
@@ -303,6 +300,21 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// After a member or item: whitespace, then `,` (and whitespace: more
+    /// follow, `Some(true)`) or `close` (the end, `Some(false)`); `None`
+    /// for anything else.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.next()? {
+            b',' => {
+                self.ws();
+                Some(true)
+            }
+            c if c == close => Some(false),
+            _ => None,
+        }
+    }
+
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while matches!(self.peek(), Some(b'0'..=b'9')) {
@@ -369,11 +381,8 @@ impl<'t> Cursor<'t> {
         }
         loop {
             item(self)?;
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                c if c == close => return Some(()),
-                _ => return None,
+            if !self.more(close)? {
+                return Some(());
             }
         }
     }
@@ -465,11 +474,8 @@ impl<'t> Cursor<'t> {
                         self.expect(b':')?;
                         self.ws();
                         self.value(depth + 1)?;
-                        self.ws();
-                        match self.next()? {
-                            b',' => self.ws(),
-                            b'}' => break,
-                            _ => return None,
+                        if !self.more(b'}')? {
+                            break;
                         }
                     }
                 }
@@ -482,11 +488,8 @@ impl<'t> Cursor<'t> {
                 } else {
                     loop {
                         self.value(depth + 1)?;
-                        self.ws();
-                        match self.next()? {
-                            b',' => self.ws(),
-                            b']' => break,
-                            _ => return None,
+                        if !self.more(b']')? {
+                            break;
                         }
                     }
                 }
@@ -517,11 +520,8 @@ impl<'t> Cursor<'t> {
             } else {
                 self.value(2)?;
             }
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => break,
-                _ => return None,
+            if !self.more(b'}')? {
+                break;
             }
         }
         out
@@ -621,11 +621,8 @@ impl<'t> Cursor<'t> {
                     self.released = self.pos;
                 }
             }
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b']' => return Some(End::Closed),
-                _ => return None,
+            if !self.more(b']')? {
+                return Some(End::Closed);
             }
         }
     }
@@ -649,16 +646,12 @@ impl<'t> Cursor<'t> {
                 let start = self.pos;
                 f.plain_choice = self.plain_choice();
                 if f.plain_choice.is_some() {
+                    // Kept so that a second `choice` is refused below.
                     f.choice = self.text.get(start..self.pos);
-                    self.ws();
-                    match self.next()? {
-                        b',' => {
-                            self.ws();
-                            continue;
-                        }
-                        b'}' => return Some(f),
-                        _ => return None,
+                    if !self.more(b'}')? {
+                        return Some(f);
                     }
+                    continue;
                 }
             }
             let slot = match key {
@@ -670,26 +663,18 @@ impl<'t> Cursor<'t> {
                 "proposal" => &mut f.proposal,
                 _ => {
                     self.value(4)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {
-                            self.ws();
-                            continue;
-                        }
-                        b'}' => return Some(f),
-                        _ => return None,
+                    if !self.more(b'}')? {
+                        return Some(f);
                     }
+                    continue;
                 }
             };
             if slot.is_some() {
                 return None;
             }
             *slot = Some(self.value(4)?);
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => return Some(f),
-                _ => return None,
+            if !self.more(b'}')? {
+                return Some(f);
             }
         }
     }
