@@ -1,4 +1,4 @@
-//! The two ways the crate splits work over threads, in one place.
+//! The ways the crate splits work over threads, in one place.
 //!
 //! Invariant: results never depend on the number of threads or on which
 //! thread finishes first; where a thread cannot be started the work runs
@@ -24,4 +24,20 @@ pub(crate) fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B
         };
         (a, b)
     })
+}
+
+/// `part` of `0..n`, or, from `min` on, of its two halves on two threads,
+/// the results `join`ed in order: for sums and tables that do not depend
+/// on where the range is cut.
+pub(crate) fn halves<R: Send>(
+    n: usize,
+    min: usize,
+    part: impl Fn(std::ops::Range<usize>) -> R + Sync,
+    join: impl FnOnce(R, R) -> R,
+) -> R {
+    if n < min {
+        return part(0..n);
+    }
+    let (first, second) = both(|| part(0..n / 2), || part(n / 2..n));
+    join(first, second)
 }

@@ -101,14 +101,15 @@ impl BallotType for QuadraticBallot {
     ) -> Result<Vec<Score>, TallyOverflow> {
         // The roots are integers, so their sums do not depend on the order
         // of the ballots: two halves summed apart give the same A_i.
-        let parts: Vec<Partial> = if ballots.len() >= PARALLEL_BALLOTS {
-            let (a, b) = ballots.split_at(ballots.len() / 2);
-            let (first, second) =
-                crate::parallel::both(|| Partial::of(choices, a), || Partial::of(choices, b));
-            vec![first, second]
-        } else {
-            vec![Partial::of(choices, ballots)]
-        };
+        let parts: Vec<Partial> = crate::parallel::halves(
+            ballots.len(),
+            PARALLEL_BALLOTS,
+            |range| vec![Partial::of(choices, &ballots[range])],
+            |mut first, second| {
+                first.extend(second);
+                first
+            },
+        );
         let mut roots = vec![BigUint::zero(); choices];
         let mut total = Sum::default();
         for part in parts {

@@ -177,16 +177,17 @@ fn groups<'r>(
         }
         sums
     };
-    let n = ballots.len();
-    let mut all = if n < PARALLEL_BALLOTS {
-        sums(0..n)
-    } else {
-        let (mut first, second) = crate::parallel::both(|| sums(0..n / 2), || sums(n / 2..n));
-        for (ranking, power) in second {
-            *first.entry(ranking).or_default() += power;
-        }
-        first
-    };
+    let mut all = crate::parallel::halves(
+        ballots.len(),
+        PARALLEL_BALLOTS,
+        sums,
+        |mut first, second| {
+            for (ranking, power) in second {
+                *first.entry(ranking).or_default() += power;
+            }
+            first
+        },
+    );
     all.drain().collect()
 }
 

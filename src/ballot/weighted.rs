@@ -66,16 +66,16 @@ impl BallotType for Weighted {
     ) -> Result<Vec<Score>, TallyOverflow> {
         // Integer sums per group: two halves summed apart and merged give
         // the same sums.
-        let (groups, total) = if ballots.len() >= PARALLEL_BALLOTS {
-            let (a, b) = ballots.split_at(ballots.len() / 2);
-            let ((mut groups, mut total), (more, more_total)) =
-                crate::parallel::both(|| Groups::of(choices, a), || Groups::of(choices, b));
-            groups.merge(more);
-            total.add_sum(&more_total);
-            (groups, total)
-        } else {
-            Groups::of(choices, ballots)
-        };
+        let (groups, total) = crate::parallel::halves(
+            ballots.len(),
+            PARALLEL_BALLOTS,
+            |range| Groups::of(choices, &ballots[range]),
+            |(mut groups, mut total), (more, more_total)| {
+                groups.merge(more);
+                total.add_sum(&more_total);
+                (groups, total)
+            },
+        );
         // r_i = Σ_groups N_gi / M_g, exactly.
         let mut r = vec![BigRational::zero(); choices];
         for (whole, accs) in groups.into_groups() {

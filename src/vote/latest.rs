@@ -36,17 +36,20 @@ pub(crate) fn voter_hash(voter: Option<&Voter>) -> u64 {
 
 /// Every vote's [`voter_hash`], on two threads for large sets.
 pub(super) fn hashes(votes: &[Vote]) -> Vec<u64> {
-    let hash = |v: &Vote| voter_hash(v.voter.as_ref());
-    if votes.len() < PARALLEL_VOTES {
-        return votes.iter().map(hash).collect();
-    }
-    let (a, b) = votes.split_at(votes.len() / 2);
-    let (mut first, second) = crate::parallel::both(
-        || a.iter().map(hash).collect::<Vec<_>>(),
-        || b.iter().map(hash).collect::<Vec<_>>(),
-    );
-    first.extend(second);
-    first
+    crate::parallel::halves(
+        votes.len(),
+        PARALLEL_VOTES,
+        |range| {
+            votes[range]
+                .iter()
+                .map(|v| voter_hash(v.voter.as_ref()))
+                .collect::<Vec<_>>()
+        },
+        |mut first, second| {
+            first.extend(second);
+            first
+        },
+    )
 }
 
 /// The indices of the votes a later (or newer) vote of the same voter
