@@ -237,8 +237,15 @@ def task_control(a, t, govkit, py, data, env):
     t.add("UNI airdrop `govkit control` with default flags", ours, rss, "–", None, mode)
 
 
+def release_dir():
+    """Cargo's release folder (CARGO_TARGET_DIR honoured)."""
+    return os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release")
+
+
 def task_indices(a, t, govkit, py, data, env):
-    binary = os.path.join(os.path.dirname(govkit), "examples", "power_index")
+    # The example is built from this checkout (not beside a `--govkit`
+    # binary, which may be a copy anywhere).
+    binary = os.path.join(release_dir(), "examples", "power_index")
     if not os.path.exists(binary):
         sh(["cargo", "build", "--release", "--quiet", "--example", "power_index"], cwd=ROOT)
     code = (
@@ -354,8 +361,7 @@ def main():
     if unknown:
         sys.exit("unknown task(s) %s; tasks: %s" % (", ".join(sorted(unknown)),
                                                     ", ".join(TASKS + EXTRA_TASKS)))
-    govkit = a.govkit or os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
-                                      "release", "govkit")
+    govkit = a.govkit or os.path.join(release_dir(), "govkit")
     if not os.path.exists(govkit):
         sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
     data = os.path.join(a.work, "data-%d-%d" % (a.votes, a.seed))
