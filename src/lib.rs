@@ -92,6 +92,7 @@ pub mod error;
 pub mod evaluate;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+mod fill_apart;
 pub mod funding;
 pub mod holders;
 #[cfg(feature = "charts")]

@@ -28,11 +28,20 @@
 //! reading would do, so the result is the same; otherwise (the guess fell
 //! inside a string or a nested value) the first thread reads on alone and
 //! the second thread's work is dropped.
+//!
+//! **The second thread writes where its votes end up.** The first votes
+//! (a sample) tell how long a vote is; the list's room is cut at the
+//! estimated count of votes before the guess, and the two threads fill
+//! it from both ends of that cut ([`crate::fill_apart`]), so joining them
+//! moves the second half down a little instead of copying it into fresh
+//! memory.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{parse_selection, proposal_id_of, unquote, JsonVoteOptions, VpRounding};
 use crate::amount::{Amount, AmountUnit};
+use crate::fill_apart::{fill_apart, Filler, Joined};
 use crate::io::normalize_proposal_id;
 use crate::vote::{Attributes, CastAt, Selection, Vote, Voter, Weight};
 
@@ -63,9 +72,9 @@ pub(crate) struct FastVotes {
 /// costs more than it saves).
 const MIN_SPLIT_BYTES: usize = 1 << 20;
 
-/// Votes per chunk of the second thread (8 MB; small in tests, so that
-/// they merge many chunks).
-const CHUNK: usize = if cfg!(test) { 16 } else { 1 << 16 };
+/// How much of the vote list one thread reads before the split, to learn
+/// how long a vote is (small in tests, so that estimates miss both ways).
+const SAMPLE_BYTES: usize = if cfg!(test) { 48 } else { 256 << 10 };
 
 /// Nesting deeper than this inside the vote list is left to the general
 /// reader (serde_json's own limit is 128).
@@ -126,9 +135,9 @@ pub(crate) fn read(
     if cur.pos != cur.b.len() {
         return None;
     }
-    let seg = out?;
+    let (seg, votes) = out?;
     Some(FastVotes {
-        votes: seg.votes,
+        votes,
         hashes: seg.hashes,
         rounded: seg.rounded,
     })
@@ -142,18 +151,11 @@ struct Context<'o> {
     wanted: Option<String>,
 }
 
-/// What one thread read.
+/// What one thread read (its votes go to a [`Filler`]).
 #[derive(Default)]
 struct Segment<'t> {
-    votes: Vec<Vote>,
-    /// Each vote's voter hash, in the order of `chunks` then `votes`.
+    /// Each vote's voter hash, in file order.
     hashes: Vec<u64>,
-    /// The second thread's earlier votes in full chunks of [`CHUNK`]: the
-    /// first thread appends and frees them one by one, so the merge never
-    /// holds a second copy of half the votes.
-    chunks: Vec<Vec<Vote>>,
-    /// Whether votes are put in chunks (the second thread).
-    chunked: bool,
     rounded: VpRounding,
     /// The first proposal id seen (when no proposal is picked, every vote
     /// must name the same one).
@@ -164,7 +166,9 @@ struct Segment<'t> {
 }
 
 impl Segment<'_> {
-    fn append(&mut self, mut other: Segment<'_>, line_base: u64) -> Option<()> {
+    /// Takes in what the second thread read (its votes are joined by
+    /// [`fill_apart`]).
+    fn append(&mut self, mut other: Segment<'_>) -> Option<()> {
         match (&self.first_id, other.first_id.take()) {
             (Some(a), Some(b)) if *a != b => return None,
             (None, b) => self.first_id = b,
@@ -172,18 +176,21 @@ impl Segment<'_> {
         }
         self.rounded.votes += other.rounded.votes;
         self.rounded.total_change += other.rounded.total_change;
-        let more = other.chunks.iter().map(Vec::len).sum::<usize>() + other.votes.len();
-        self.votes.reserve_exact(more);
         self.hashes.extend(other.hashes);
-        for chunk in other.chunks.into_iter().chain([other.votes]) {
-            self.votes.extend(chunk.into_iter().map(|mut v| {
-                v.line += line_base;
-                v
-            }));
-        }
         Some(())
     }
 }
+
+/// Room for the votes in `bytes` of text at `per_vote` bytes a vote, with
+/// a little to spare (room never written costs no memory).
+fn room(bytes: usize, per_vote: usize) -> usize {
+    let votes = bytes / per_vote.max(1);
+    votes + votes / 16 + ROOM_SLACK
+}
+
+/// Votes of room added to every estimate (none in tests, so that a wrong
+/// estimate runs out of room).
+const ROOM_SLACK: usize = if cfg!(test) { 0 } else { 64 };
 
 /// A position in the text; `newlines` counts the line breaks passed since
 /// the cursor started, `line_base` is the line it started on.
@@ -226,6 +233,9 @@ enum Role<'a> {
     First(usize, &'a AtomicBool),
     /// From the guessed offset; gives up when the flag is raised.
     Second(&'a AtomicBool),
+    /// From the start up to the first element starting at or after the
+    /// offset (the sample before a split).
+    Sample(usize),
 }
 
 /// How a vote list ended in one thread.
@@ -234,6 +244,8 @@ enum End {
     Closed,
     /// At the split offset, at the start of an element.
     AtSplit,
+    /// At the first element starting at or after the sample's end.
+    Sampled,
 }
 
 impl<'t> Cursor<'t> {
@@ -503,7 +515,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// `data`: an object whose `votes` is the vote list.
-    fn data(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+    fn data(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<(Segment<'t>, Vec<Vote>)> {
         self.expect(b'{')?;
         self.ws();
         let mut out = None;
@@ -527,62 +539,80 @@ impl<'t> Cursor<'t> {
         out
     }
 
-    /// The vote list, from its `[` to after its `]`.
-    fn vote_list(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<Segment<'t>> {
+    /// The vote list, from its `[` to after its `]`, and its votes.
+    fn vote_list(&mut self, ctx: &Context<'_>, split: SplitAt) -> Option<(Segment<'t>, Vec<Vote>)> {
         self.expect(b'[')?;
         self.ws();
         let mut seg = Segment::default();
+        let mut sink = Filler::spilling(Vec::new());
         if self.peek()? == b']' {
             self.pos += 1;
-            return Some(seg);
+            return Some((seg, sink.into_spill()));
         }
+        let start = self.pos;
         let guess = match split {
             SplitAt::Never => None,
             SplitAt::Offset(at) => (at > self.pos && at < self.b.len()).then_some(at),
             SplitAt::Auto => guess_split(self.b, self.pos),
         };
         let Some(guess) = guess else {
-            self.elements(ctx, &mut seg, Role::Alone)?;
-            return Some(seg);
+            self.elements(ctx, &mut seg, &mut sink, Role::Alone)?;
+            return Some((seg, sink.into_spill()));
         };
+        let sample_end = start + (guess - start).min(SAMPLE_BYTES);
+        match self.elements(ctx, &mut seg, &mut sink, Role::Sample(sample_end))? {
+            End::Sampled => {}
+            _ => return Some((seg, sink.into_spill())),
+        }
+        let per_vote = (self.pos - start) / sink.len().max(1);
+        let rooms = (
+            room(guess.saturating_sub(self.pos), per_vote),
+            room(self.b.len() - guess, per_vote),
+        );
+        let mut votes = sink.into_spill();
         let cancel = AtomicBool::new(false);
         let text = self.text;
-        std::thread::scope(|s| {
-            let spawned = std::thread::Builder::new().spawn_scoped(s, || {
-                let mut cur = Cursor::new(text, guess);
-                cur.line_base = 0;
-                let mut seg = Segment {
-                    chunked: true,
-                    ..Segment::default()
-                };
-                cur.elements(ctx, &mut seg, Role::Second(&cancel))
-                    .map(|_| (seg, cur.pos, cur.newlines))
-            });
-            let Ok(second) = spawned else {
-                // No second thread: one reads it all.
-                return self.elements(ctx, &mut seg, Role::Alone).map(|_| seg);
-            };
-            let mine = self.elements(ctx, &mut seg, Role::First(guess, &cancel));
-            match mine {
-                None => {
-                    cancel.store(true, Ordering::Relaxed);
-                    None
-                }
-                Some(End::Closed) => {
-                    cancel.store(true, Ordering::Relaxed);
-                    // Its result is dropped: the guess was no boundary.
-                    let _ = second.join();
-                    Some(seg)
-                }
-                Some(End::AtSplit) => {
-                    let (tail, end, newlines) = second.join().ok()??;
-                    seg.append(tail, self.line_base + self.newlines)?;
+        // The second thread's lines count from its start; this is where it
+        // started, once the first thread knows.
+        let second_line = Cell::new(0);
+        let cancel = &cancel;
+        fill_apart(
+            &mut votes,
+            rooms,
+            |mut first, mut second| {
+                std::thread::scope(|s| {
+                    let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                        let mut cur = Cursor::new(text, guess);
+                        cur.line_base = 0;
+                        let mut seg = Segment::default();
+                        let end = cur.elements(ctx, &mut seg, &mut second, Role::Second(cancel));
+                        (end.map(|_| (seg, cur.pos, cur.newlines)), second)
+                    });
+                    let Ok(handle) = spawned else {
+                        // No second thread: one reads it all.
+                        self.elements(ctx, &mut seg, &mut first, Role::Alone)?;
+                        return Some((Joined::First(first), ()));
+                    };
+                    let mine = self.elements(ctx, &mut seg, &mut first, Role::First(guess, cancel));
+                    if !matches!(mine, Some(End::AtSplit)) {
+                        cancel.store(true, Ordering::Relaxed);
+                        // Its votes are dropped: the guess was no boundary
+                        // (`Closed`) or the general reader decides (`None`).
+                        let _ = handle.join();
+                        return mine.map(|_| (Joined::First(first), ()));
+                    }
+                    let (tail, second) = handle.join().ok()?;
+                    let (tail, end, newlines) = tail?;
+                    seg.append(tail)?;
+                    second_line.set(self.line_base + self.newlines);
                     self.pos = end;
                     self.newlines += newlines;
-                    Some(seg)
-                }
-            }
-        })
+                    Some((Joined::Both(first, second), ()))
+                })
+            },
+            |v| v.line += second_line.get(),
+        )?;
+        Some((seg, votes))
     }
 
     /// Elements of the vote list from the cursor (at an element's start)
@@ -591,6 +621,7 @@ impl<'t> Cursor<'t> {
         &mut self,
         ctx: &Context<'_>,
         seg: &mut Segment<'t>,
+        sink: &mut Filler<'_, Vote>,
         role: Role<'_>,
     ) -> Option<End> {
         let mut passed = false;
@@ -611,10 +642,15 @@ impl<'t> Cursor<'t> {
                         cancel.store(true, Ordering::Relaxed);
                     }
                 }
+                Role::Sample(end) => {
+                    if self.pos >= end {
+                        return Some(End::Sampled);
+                    }
+                }
             }
             let line = self.line_base + self.newlines;
             let fields = self.vote()?;
-            vote(ctx, seg, fields, line)?;
+            vote(ctx, seg, sink, fields, line)?;
             if let Some(release) = ctx.release {
                 if self.pos - self.released >= RELEASE_EVERY {
                     release(self.released, self.pos);
@@ -726,7 +762,13 @@ fn non_null(raw: Option<&str>) -> Option<&str> {
 /// One vote, exactly as the general reader's `VoteScan::vote` and
 /// `read_vote` would read it, or `None` where they would report an error
 /// (the general reader then reports it).
-fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) -> Option<()> {
+fn vote<'t>(
+    ctx: &Context<'_>,
+    seg: &mut Segment<'t>,
+    sink: &mut Filler<'_, Vote>,
+    f: Fields<'t>,
+    line: u64,
+) -> Option<()> {
     let voter = match f.voter {
         None | Some("null") => None,
         Some(v) => Some(v.strip_prefix('"')?.strip_suffix('"')?),
@@ -776,13 +818,9 @@ fn vote<'t>(ctx: &Context<'_>, seg: &mut Segment<'t>, f: Fields<'t>, line: u64) 
         .map(unquote)
         .filter(|c| *c != "null")
         .map(CastAt::new);
-    if seg.chunked && seg.votes.len() == CHUNK {
-        let full = std::mem::replace(&mut seg.votes, Vec::with_capacity(CHUNK));
-        seg.chunks.push(full);
-    }
     let voter = voter.map(Voter::new);
     seg.hashes.push(crate::vote::voter_hash(voter.as_ref()));
-    seg.votes.push(Vote {
+    sink.push(Vote {
         voter,
         selection,
         weight,
@@ -1048,6 +1086,56 @@ mod tests {
         }
         assert_eq!(split_used, 39);
         assert_eq!(same(&text, None, SplitAt::Auto), Ok(()));
+    }
+
+    /// A list whose votes carry a note of the given lengths: the first
+    /// vote is the sample the room is estimated from.
+    fn noted_export(notes: &[usize]) -> String {
+        let votes: Vec<String> = notes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                format!(
+                    "{{\"voter\": \"0x{i:040x}\", \"note\": \"{}\", \"choice\": [{}], \"vp\": {i}}}",
+                    "n".repeat(n),
+                    i % 3 + 1
+                )
+            })
+            .collect();
+        format!("[\n{}\n]", votes.join(",\n"))
+    }
+
+    #[test]
+    fn a_wrong_estimate_of_either_half_reads_the_same_votes() {
+        let long = 300;
+        let cases: [(&str, Vec<usize>); 4] = [
+            // The sample is long, both halves short: both run out of room.
+            ("both short", [vec![long], vec![0; 24]].concat()),
+            // The first half as long as the sample (its room fits), the
+            // second short (runs out).
+            ("second short", [vec![long; 12], vec![0; 12]].concat()),
+            // A short sample, then long votes: room to spare on both sides.
+            ("both long", [vec![0], vec![long; 12]].concat()),
+            // Short then long: the first runs out, the second fits.
+            (
+                "first short",
+                [vec![long], vec![0; 11], vec![long; 6]].concat(),
+            ),
+        ];
+        let o = opts(None);
+        for (case, notes) in cases {
+            let text = noted_export(&notes);
+            let seq = read(&text, &o, SplitAt::Never, None).expect("a clean export");
+            assert_eq!(seq.votes.len(), notes.len(), "{case}");
+            let mut boundaries = 0;
+            for at in 0..=text.len() {
+                let got = read(&text, &o, SplitAt::Offset(at), None).expect("same as sequential");
+                assert_eq!(got.votes, seq.votes, "{case}: split at {at}");
+                assert_eq!(got.hashes, seq.hashes, "{case}: split at {at}");
+                boundaries += usize::from(text[at..].starts_with("{\"voter"));
+            }
+            assert_eq!(boundaries, notes.len(), "{case}");
+        }
     }
 
     #[test]
