@@ -251,38 +251,36 @@ impl<'a> Evaluation<'a> {
         // Where each valid ballot's vote is: needed only to tally again or
         // to replay the window (8 bytes a vote saved otherwise).
         let indexed = self.window.is_some() || !powers_are_weights;
-        let mut valid = Vec::with_capacity(votes.votes.len());
-        let mut valid_index = Vec::with_capacity(if indexed { votes.votes.len() } else { 0 });
-        let mut counted_power = Power::ZERO;
-        let mut counted_tokens = Amount::ZERO;
-        let mut cast_power = Power::ZERO;
-        for (i, (vote, &power)) in votes.votes.iter().zip(&powers).enumerate() {
-            cast_power = cast_power
-                .checked_add(power)
-                .ok_or_else(|| Error::overflow(Some(at(vote.line)), "the total power cast"))?;
-            match self.ballot.check_with_power(&vote.selection, n, power) {
-                Ok(()) => {
-                    counted_power = counted_power.checked_add(power).expect("<= cast power");
-                    counted_tokens = counted_tokens.checked_add(weights[i]).ok_or_else(|| {
-                        Error::overflow(Some(at(vote.line)), "the total tokens counted")
-                    })?;
-                    valid.push(CountedBallot {
-                        selection: &vote.selection,
-                        power,
-                        line: vote.line,
-                    });
-                    if indexed {
-                        valid_index.push(i);
-                    }
-                }
-                Err(reason) => {
-                    counts.invalid += 1;
-                    *counts
-                        .invalid_reasons
-                        .entry(reason.as_str().to_string())
-                        .or_default() += 1;
-                }
+        let crate::counted::Counted {
+            mut valid,
+            mut valid_index,
+            sums,
+        } = crate::counted::Check {
+            ballot: self.ballot,
+            choices: n,
+            votes: &votes.votes,
+            powers: &powers,
+            weights: &weights,
+            indexed,
+        }
+        .run()
+        .map_err(|o| match o {
+            crate::counted::Overflow::CastPower(i) => {
+                Error::overflow(Some(at(votes.votes[i].line)), "the total power cast")
             }
+            crate::counted::Overflow::CountedTokens(i) => {
+                Error::overflow(Some(at(votes.votes[i].line)), "the total tokens counted")
+            }
+        })?;
+        let mut counted_power = sums.counted_power;
+        let mut counted_tokens = sums.counted_tokens;
+        let cast_power = sums.cast_power;
+        for (reason, count) in sums.invalid {
+            counts.invalid += count;
+            *counts
+                .invalid_reasons
+                .entry(reason.to_string())
+                .or_default() += count;
         }
         let overflow = |o: crate::ballot::TallyOverflow| {
             Error::overflow(

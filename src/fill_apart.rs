@@ -153,7 +153,14 @@ pub(crate) fn fill_apart<T, R>(
         // it).
         let to = len + filled;
         let base = list.as_mut_ptr();
-        for i in 0..moved {
+        // Items already in place (the first filler used all its room) are
+        // only fixed.
+        let skip = if to == from { moved } else { 0 };
+        for i in 0..skip {
+            // SAFETY: as below, with the item left where it is.
+            unsafe { fix(&mut *base.add(from + i)) };
+        }
+        for i in skip..moved {
             // SAFETY: slots `from..from + moved` hold the second filler's
             // written items (handed over by `disarm`), all within the
             // capacity reserved above; `to + i <= from + i`, so item `i` is

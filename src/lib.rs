@@ -86,6 +86,7 @@ pub mod choices;
 pub mod compare;
 pub mod control;
 pub mod conviction;
+mod counted;
 mod decimal;
 pub mod delegation;
 pub mod error;

@@ -1,6 +1,7 @@
 //! Issue 17: library calls are safe from several threads at once. The
 //! crate has no global mutable state (no `static mut`, thread-locals,
-//! lazily initialised globals or locks) and no `unsafe`; the types a caller
+//! lazily initialised globals or locks) and no `unsafe` outside two audited
+//! modules (the file map, two threads filling one list); the types a caller
 //! shares are `Send + Sync`, and evaluations run concurrently give the
 //! bytes a single thread gives.
 
@@ -50,7 +51,7 @@ fn concurrent_evaluations_equal_a_single_thread() {
 }
 
 #[test]
-fn the_library_source_holds_no_global_state_and_no_unsafe_but_the_file_map() {
+fn the_library_source_holds_no_global_state_and_no_unsafe_but_two_audited_modules() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut stack = vec![root];
     let mut files = 0;
@@ -63,11 +64,15 @@ fn the_library_source_holds_no_global_state_and_no_unsafe_but_the_file_map() {
             }
             files += 1;
             let text = std::fs::read_to_string(&path).unwrap();
-            // The one exception: the read-only map of large input files
+            // The two exceptions: the read-only map of large input files
             // (one map, one view of its checked bytes as text, and giving
-            // back the pages a reader has passed).
+            // back the pages a reader has passed), and two threads filling
+            // one list (dropping a filler's written slots, taking them
+            // over, fixing or moving them in place, taking them out).
             if path.ends_with("io/file_text.rs") {
                 assert_eq!(text.matches("unsafe ").count(), 3, "{}", path.display());
+            } else if path.ends_with("src/fill_apart.rs") {
+                assert_eq!(text.matches("unsafe ").count(), 6, "{}", path.display());
             } else {
                 assert!(
                     !text.contains("unsafe "),
