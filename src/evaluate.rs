@@ -160,14 +160,19 @@ impl<'a> Evaluation<'a> {
             )
         };
         let Some(stage) = self.delegation else {
-            let mut weights: Vec<Amount> = Vec::with_capacity(votes.votes.len());
-            for v in &votes.votes {
-                weights.push(match (v.weight, holders, &v.voter) {
-                    (Some(w), _, _) => w,
-                    (None, Some(h), Some(voter)) => h.balance(voter),
-                    (None, _, _) => return Err(unweighted(v)),
-                });
-            }
+            let weights = crate::parallel::map_indices(
+                votes.votes.len(),
+                crate::parallel::PARALLEL_ITEMS,
+                |i| {
+                    let v = &votes.votes[i];
+                    match (v.weight, holders, &v.voter) {
+                        (Some(w), _, _) => Ok(w),
+                        (None, Some(h), Some(voter)) => Ok(h.balance(voter)),
+                        (None, _, _) => Err(i),
+                    }
+                },
+            )
+            .map_err(|i| unweighted(&votes.votes[i]))?;
             return Ok((weights, None));
         };
         // Behind a delegation stage the weights are the resolved ones: the

@@ -679,3 +679,54 @@ fn a_mapped_large_export_reports_what_a_read_one_does() {
     assert_eq!(powers, ["13334", "13333", "13333"], "{mapped}");
     assert_eq!(mapped["votes"]["read"], 40_000);
 }
+
+#[test]
+fn a_vote_without_weight_and_no_holders_is_an_error_at_its_line() {
+    assert_votes_fail(
+        "voter,choice\n0x01,1\n0x02,2\n",
+        &["votes.csv line 2", "the vote states no weight", "[holders]"],
+    );
+}
+
+/// A Snapshot export of `n` votes (vote `k` on line `k + 2`) whose `vp` is
+/// `null` at the given vote numbers.
+fn export_without_vp_at(n: usize, missing: &[usize]) -> String {
+    let votes: Vec<String> = (0..n)
+        .map(|k| {
+            let vp = if missing.contains(&k) {
+                "null".to_string()
+            } else {
+                format!("{}", k % 9 + 1)
+            };
+            format!(
+                "{{\"voter\": \"0x{k:040x}\", \"choice\": {}, \"vp\": {vp}}}",
+                k % 2 + 1
+            )
+        })
+        .collect();
+    format!("[\n{}\n]\n", votes.join(",\n"))
+}
+
+#[test]
+fn the_first_unweighted_vote_in_file_order_is_reported_on_large_files() {
+    // 150,000 votes: the weights are looked up on two threads, one half
+    // each; the error is the first in file order whichever half has it.
+    let proposal = "id = \"t1\"\nchoices = [\"For\", \"Against\"]\nballot = \"single-choice\"\n\
+                    decimals = 18\n[votes]\npath = \"votes.json\"\nformat = \"snapshot-json\"\n\
+                    [rules]\npass = \"plurality\"\n";
+    for (missing, line) in [
+        (vec![120_000, 140_000], 120_002),
+        (vec![40_000, 120_000], 40_002),
+        (vec![74_999, 75_000], 75_001),
+    ] {
+        let votes = export_without_vp_at(150_000, &missing);
+        let files = [(PROPOSAL, proposal), ("votes.json", votes.as_str())];
+        assert_fails(
+            evaluate(&files, PROPOSAL, &[]),
+            &[
+                &format!("votes.json line {line}:"),
+                "the vote states no weight",
+            ],
+        );
+    }
+}

@@ -41,6 +41,11 @@ impl Mechanism for TokenWeighted {
     }
 
     fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>> {
-        Ok(electorate.weights.iter().map(|&w| Power::from(w)).collect())
+        let weights = electorate.weights;
+        let powers =
+            crate::parallel::map_indices(weights.len(), crate::parallel::PARALLEL_ITEMS, |i| {
+                Ok::<_, std::convert::Infallible>(Power::from(weights[i]))
+            });
+        Ok(powers.unwrap_or_else(|never| match never {}))
     }
 }
