@@ -19,7 +19,11 @@ use crate::fill_apart::{fill_apart, Filler, Joined};
 use crate::vote::Vote;
 
 /// From this many votes the check uses two threads.
-const PARALLEL_VOTES: usize = if cfg!(test) { 8 } else { 100_000 };
+const PARALLEL_VOTES: usize = if cfg!(test) {
+    8
+} else {
+    crate::parallel::PARALLEL_ITEMS
+};
 
 /// The valid ballots and the sums of one check pass.
 pub(crate) struct Counted<'v> {
@@ -119,7 +123,7 @@ impl<'v> Check<'_, 'v> {
                     &mut valid_index,
                     index_rooms,
                     |mut index_a, mut index_b| {
-                        let (a, b) = crate::parallel::both_once(
+                        let (a, b) = crate::parallel::both(
                             || self.part(0..mid, &mut valid_a, &mut index_a),
                             || {
                                 let sums = self.part(mid..n, &mut valid_b, &mut index_b);

@@ -14,28 +14,14 @@ pub(crate) fn threads() -> usize {
 
 /// `(first(), second())`, the second on another thread when one can be
 /// started (else here, after the first: the same results on one core).
-pub(crate) fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync) -> (A, B) {
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new().spawn_scoped(s, &second);
-        let a = first();
-        let b = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(b) => b,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => second(),
-        };
-        (a, b)
-    })
-}
-
-/// [`both`] for closures that can run only once (they move what they
-/// own, such as a [`crate::fill_apart::Filler`]): the second on another
-/// thread when one can be started, else here after the first.
-pub(crate) fn both_once<A, B: Send>(
+/// Each closure runs once, so it may move what it owns (such as a
+/// [`crate::fill_apart::Filler`]).
+pub(crate) fn both<A, B: Send>(
     first: impl FnOnce() -> A,
     second: impl FnOnce() -> B + Send,
 ) -> (A, B) {
+    // The second closure waits here until one thread or the other takes
+    // it (a thread that cannot be started drops what it was given).
     let slot = std::sync::Mutex::new(Some(second));
     let take = || {
         slot.lock()
@@ -101,8 +87,7 @@ pub(crate) fn map_indices<T: Send, E: Send>(
         &mut out,
         (mid, n - mid),
         |mut a, mut b| {
-            let (first, (second, b)) =
-                both_once(|| fill(0..mid, &mut a), || (fill(mid..n, &mut b), b));
+            let (first, (second, b)) = both(|| fill(0..mid, &mut a), || (fill(mid..n, &mut b), b));
             match first.and(second) {
                 Ok(()) => Some((Joined::Both(a, b), ())),
                 Err(e) => {
@@ -117,6 +102,12 @@ pub(crate) fn map_indices<T: Send, E: Send>(
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// [`map_indices`] for a map that cannot fail.
+pub(crate) fn map_all<T: Send>(n: usize, min: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    map_indices(n, min, |i| Ok::<T, std::convert::Infallible>(f(i)))
+        .unwrap_or_else(|never| match never {})
 }
 
 #[cfg(test)]

@@ -1126,7 +1126,12 @@ mod tests {
         for (case, notes) in cases {
             let text = noted_export(&notes);
             let seq = read(&text, &o, SplitAt::Never, None).expect("a clean export");
-            assert_eq!(seq.votes.len(), notes.len(), "{case}");
+            // Independently of this reader: vote k is on line k + 2 (after
+            // the `[` line), and the general reader reads the same votes.
+            let lines: Vec<u64> = seq.votes.iter().map(|v| v.line).collect();
+            let want: Vec<u64> = (0..notes.len() as u64).map(|k| k + 2).collect();
+            assert_eq!(lines, want, "{case}");
+            assert_eq!(same(&text, None, SplitAt::Never), Ok(()), "{case}");
             let mut boundaries = 0;
             for at in 0..=text.len() {
                 let got = read(&text, &o, SplitAt::Offset(at), None).expect("same as sequential");

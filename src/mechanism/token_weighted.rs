@@ -42,10 +42,10 @@ impl Mechanism for TokenWeighted {
 
     fn assign_power(&self, electorate: &Electorate<'_>) -> Result<Vec<Power>> {
         let weights = electorate.weights;
-        let powers =
-            crate::parallel::map_indices(weights.len(), crate::parallel::PARALLEL_ITEMS, |i| {
-                Ok::<_, std::convert::Infallible>(Power::from(weights[i]))
-            });
-        Ok(powers.unwrap_or_else(|never| match never {}))
+        Ok(crate::parallel::map_all(
+            weights.len(),
+            crate::parallel::PARALLEL_ITEMS,
+            |i| Power::from(weights[i]),
+        ))
     }
 }

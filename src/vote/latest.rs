@@ -20,7 +20,7 @@ use hashbrown::hash_table::{Entry, HashTable};
 use super::{Vote, Voter};
 
 /// From this many votes the hashes and the search use every core.
-pub(super) const PARALLEL_VOTES: usize = 100_000;
+pub(super) const PARALLEL_VOTES: usize = crate::parallel::PARALLEL_ITEMS;
 
 /// The hash of a vote without a voter (fixture votes; never merged). A
 /// voter whose hash happens to be this value is still told apart: the
@@ -36,20 +36,9 @@ pub(crate) fn voter_hash(voter: Option<&Voter>) -> u64 {
 
 /// Every vote's [`voter_hash`], on two threads for large sets.
 pub(super) fn hashes(votes: &[Vote]) -> Vec<u64> {
-    crate::parallel::halves(
-        votes.len(),
-        PARALLEL_VOTES,
-        |range| {
-            votes[range]
-                .iter()
-                .map(|v| voter_hash(v.voter.as_ref()))
-                .collect::<Vec<_>>()
-        },
-        |mut first, second| {
-            first.extend(second);
-            first
-        },
-    )
+    crate::parallel::map_all(votes.len(), PARALLEL_VOTES, |i| {
+        voter_hash(votes[i].voter.as_ref())
+    })
 }
 
 /// The indices of the votes a later (or newer) vote of the same voter
