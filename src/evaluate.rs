@@ -256,6 +256,12 @@ impl<'a> Evaluation<'a> {
         // Where each valid ballot's vote is: needed only to tally again or
         // to replay the window (8 bytes a vote saved otherwise).
         let indexed = self.window.is_some() || !powers_are_weights;
+        // Powers equal to the weights are not held twice while the valid
+        // ballots are written (the run's peak memory: 16 bytes a vote);
+        // they are made again from the weights once the tally is done.
+        if powers_are_weights {
+            powers = Vec::new();
+        }
         let crate::counted::Counted {
             mut valid,
             mut valid_index,
@@ -264,7 +270,7 @@ impl<'a> Evaluation<'a> {
             ballot: self.ballot,
             choices: n,
             votes: &votes.votes,
-            powers: &powers,
+            powers: (!powers_are_weights).then_some(&powers[..]),
             weights: &weights,
             indexed,
         }
@@ -333,6 +339,12 @@ impl<'a> Evaluation<'a> {
             self.ballot.tally(n, &valid).map_err(overflow)?
         };
         drop(valid);
+        if powers_are_weights {
+            powers =
+                crate::parallel::map_all(weights.len(), crate::parallel::PARALLEL_ITEMS, |i| {
+                    Power::from(weights[i])
+                });
+        }
         Ok(Tally {
             scores,
             turnout,

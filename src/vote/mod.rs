@@ -317,6 +317,7 @@ impl VoteSet {
             }
             let mut flags = keep.into_iter();
             votes.retain(|_| flags.next().expect("one flag per vote"));
+            votes.shrink_to_fit();
         }
         VoteSet {
             source,
