@@ -126,8 +126,8 @@ impl Data {
 }
 
 fn ballots(c: &mut Criterion) {
-    let maps = Data::new(1, |rng| Selection::Weighted(weights(rng)));
-    let rankings = Data::new(2, |rng| Selection::List(ranking(rng)));
+    let maps = Data::new(1, |rng| Selection::Weighted(weights(rng).into()));
+    let rankings = Data::new(2, |rng| Selection::List(ranking(rng).into()));
 
     let mut group = c.benchmark_group("tally");
     group

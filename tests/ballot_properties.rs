@@ -69,8 +69,8 @@ fn full_ranking() -> impl Strategy<Value = Vec<u32>> {
 fn selection() -> impl Strategy<Value = Selection> {
     prop_oneof![
         1 => (0u32..6).prop_map(Selection::Single),
-        1 => prop::collection::vec(0u32..6, 0..6).prop_map(Selection::List),
-        4 => full_ranking().prop_map(Selection::List),
+        1 => prop::collection::vec(0u32..6, 0..6).prop_map(|l| Selection::List(l.into())),
+        4 => full_ranking().prop_map(|l| Selection::List(l.into())),
         4 => prop::collection::vec((0u32..6, rational()), 0..5).prop_map(weighted),
         1 => Just(Selection::Unreadable("x".into())),
     ]
@@ -127,7 +127,7 @@ impl BadRanking {
                 "incomplete-ranking"
             }
         };
-        (Selection::List(r), reason)
+        (Selection::List(r.into()), reason)
     }
 }
 
@@ -311,7 +311,7 @@ proptest! {
         seed: u64,
     ) {
         let good: Vec<(Selection, u128)> =
-            good.into_iter().map(|(r, p)| (Selection::List(r), p)).collect();
+            good.into_iter().map(|(r, p)| (Selection::List(r.into()), p)).collect();
         let bad: Vec<_> = bad.into_iter().map(|(r, defect, p)| (defect.apply(r), p)).collect();
         for ballot in [BallotKind::RankedChoice, BallotKind::Copeland] {
             check_invalid_counting(ballot, good.clone(), bad.clone(), seed)?;
@@ -340,7 +340,7 @@ proptest! {
         let maps: Vec<(Selection, u128)> =
             maps.into_iter().map(|(m, p)| (weighted(m), p)).collect();
         let rankings: Vec<(Selection, u128)> =
-            rankings.into_iter().map(|(r, p)| (Selection::List(r), p)).collect();
+            rankings.into_iter().map(|(r, p)| (Selection::List(r.into()), p)).collect();
         for (ballot, votes) in [
             (BallotKind::Weighted, &maps),
             (BallotKind::Quadratic, &maps),
@@ -367,7 +367,7 @@ proptest! {
         ballots in prop::collection::vec((full_ranking(), prop_oneof![4 => 0u128..3, 1 => 0u128..1000]), 0..16),
     ) {
         let selections: Vec<Selection> =
-            ballots.iter().map(|(r, _)| Selection::List(r.clone())).collect();
+            ballots.iter().map(|(r, _)| Selection::List(r.clone().into())).collect();
         let counted: Vec<CountedBallot<'_>> = selections
             .iter()
             .zip(&ballots)

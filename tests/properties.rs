@@ -24,7 +24,7 @@ fn run(ballot: BallotKind, votes: Vec<Vote>) -> Report {
 fn selection() -> impl Strategy<Value = Selection> {
     prop_oneof![
         (0u32..5).prop_map(Selection::Single),
-        prop::collection::vec(0u32..5, 0..4).prop_map(Selection::List),
+        prop::collection::vec(0u32..5, 0..4).prop_map(|l| Selection::List(l.into())),
     ]
 }
 

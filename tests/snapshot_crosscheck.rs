@@ -145,7 +145,7 @@ fn every_decentraland_proposal_as_a_quadratic_ballot_matches_snapshot_js() {
             .or_default()
             .push(Vote {
                 voter: Some(Voter::new(&r[member])),
-                selection: Selection::Weighted(vec![(c, govkit::vote::Weight::from(1i64))]),
+                selection: Selection::Weighted(vec![(c, govkit::vote::Weight::from(1i64))].into()),
                 weight: Some(Amount::parse(&r[vp], AmountUnit::Token, 18).unwrap()),
                 cast_at: Some(govkit::CastAt::new(&r[created])),
                 line: row as u64 + 2,

@@ -72,18 +72,18 @@ mod tests {
     #[test]
     fn validity_follows_snapshot() {
         let a = Approval;
-        assert_eq!(a.check(&Selection::List(vec![1, 3]), 3), Ok(()));
-        assert_eq!(a.check(&Selection::List(vec![]), 3), Ok(()));
+        assert_eq!(a.check(&Selection::List(vec![1, 3].into()), 3), Ok(()));
+        assert_eq!(a.check(&Selection::List(vec![].into()), 3), Ok(()));
         assert_eq!(
-            a.check(&Selection::List(vec![1, 1]), 3),
+            a.check(&Selection::List(vec![1, 1].into()), 3),
             Err(InvalidBallot::DuplicateChoice)
         );
         assert_eq!(
-            a.check(&Selection::List(vec![4]), 3),
+            a.check(&Selection::List(vec![4].into()), 3),
             Err(InvalidBallot::OutOfRange)
         );
         assert_eq!(
-            a.check(&Selection::List(vec![0]), 3),
+            a.check(&Selection::List(vec![0].into()), 3),
             Err(InvalidBallot::OutOfRange)
         );
         assert_eq!(

@@ -147,7 +147,7 @@ mod tests {
     fn run(choices: usize, ballots: &[(Vec<u32>, u128)]) -> Vec<BigRational> {
         let selections: Vec<Selection> = ballots
             .iter()
-            .map(|(r, _)| Selection::List(r.clone()))
+            .map(|(r, _)| Selection::List(r.clone().into()))
             .collect();
         let counted: Vec<CountedBallot<'_>> = selections
             .iter()

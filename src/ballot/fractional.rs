@@ -192,7 +192,7 @@ pub fn combine(votes: &VoteSet, weights: &[Amount], choices: usize) -> Result<Co
         merged_votes.push((
             r.first,
             Vote {
-                selection: Selection::Weighted(shares),
+                selection: Selection::Weighted(shares.into()),
                 ..first.clone()
             },
             Amount::from_base_units(r.weight),
@@ -213,7 +213,7 @@ pub fn combine(votes: &VoteSet, weights: &[Amount], choices: usize) -> Result<Co
             Ok(()) => merged_votes.push((
                 i,
                 Vote {
-                    selection: Selection::Weighted(shares_of(&r)),
+                    selection: Selection::Weighted(shares_of(&r).into()),
                     ..vote.clone()
                 },
                 weights[i],

@@ -76,7 +76,7 @@ impl BallotType for RankedChoice {
                         .map(|c| crate::vote::choice_number(*c))
                         .collect()
                 }
-                Selection::List(list) => std::borrow::Cow::Borrowed(list.as_slice()),
+                Selection::List(list) => std::borrow::Cow::Borrowed(&list[..]),
                 _ => std::borrow::Cow::Borrowed(&[][..]),
             })
             .collect();
@@ -199,7 +199,7 @@ mod tests {
     fn run(choices: usize, ballots: &[(Vec<u32>, u128)]) -> Vec<u128> {
         let selections: Vec<Selection> = ballots
             .iter()
-            .map(|(r, _)| Selection::List(r.clone()))
+            .map(|(r, _)| Selection::List(r.clone().into()))
             .collect();
         let counted: Vec<CountedBallot<'_>> = selections
             .iter()
@@ -222,21 +222,21 @@ mod tests {
     #[test]
     fn validity_requires_a_full_ranking() {
         let b = RankedChoice;
-        assert_eq!(b.check(&Selection::List(vec![2, 1, 3]), 3), Ok(()));
+        assert_eq!(b.check(&Selection::List(vec![2, 1, 3].into()), 3), Ok(()));
         assert_eq!(
-            b.check(&Selection::List(vec![2, 1]), 3),
+            b.check(&Selection::List(vec![2, 1].into()), 3),
             Err(InvalidBallot::IncompleteRanking)
         );
         assert_eq!(
-            b.check(&Selection::List(vec![]), 3),
+            b.check(&Selection::List(vec![].into()), 3),
             Err(InvalidBallot::IncompleteRanking)
         );
         assert_eq!(
-            b.check(&Selection::List(vec![1, 1, 2]), 3),
+            b.check(&Selection::List(vec![1, 1, 2].into()), 3),
             Err(InvalidBallot::DuplicateChoice)
         );
         assert_eq!(
-            b.check(&Selection::List(vec![1, 2, 4]), 3),
+            b.check(&Selection::List(vec![1, 2, 4].into()), 3),
             Err(InvalidBallot::OutOfRange)
         );
         assert_eq!(

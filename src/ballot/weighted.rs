@@ -379,7 +379,7 @@ mod tests {
             Err(InvalidBallot::DuplicateChoice)
         );
         assert_eq!(
-            b.check(&Selection::List(vec![1]), 3),
+            b.check(&Selection::List(vec![1].into()), 3),
             Err(InvalidBallot::WrongShape)
         );
         assert_eq!(
@@ -420,7 +420,8 @@ mod tests {
     #[test]
     fn huge_weights_and_powers_do_not_overflow() {
         let big = BigRational::from_integer(BigInt::from(u64::MAX) * 1000);
-        let s = Selection::Weighted(vec![(1, Weight::new(big.clone())), (2, Weight::new(big))]);
+        let s =
+            Selection::Weighted(vec![(1, Weight::new(big.clone())), (2, Weight::new(big))].into());
         let b = CountedBallot {
             selection: &s,
             power: Power::from_units(u128::MAX),

@@ -277,7 +277,7 @@ pub(crate) fn parse_choice_field(
         if item.bytes().all(|b| b.is_ascii_digit()) && !item.is_empty() {
             match item.parse::<u32>() {
                 Ok(n) => numbers.push(n),
-                Err(_) => return Ok(Selection::Unreadable(text.to_string())),
+                Err(_) => return Ok(Selection::Unreadable(text.into())),
             }
         } else {
             match choices.number_of(item) {
@@ -294,9 +294,9 @@ pub(crate) fn parse_choice_field(
     Ok(match (shape, numbers.as_slice()) {
         (ChoiceShape::Single | ChoiceShape::Fractional, [one]) => Selection::Single(*one),
         (ChoiceShape::Weighted, [one]) => {
-            Selection::Weighted(vec![(*one, crate::vote::Weight::from(1i64))])
+            Selection::Weighted(vec![(*one, crate::vote::Weight::from(1i64))].into())
         }
-        _ => Selection::List(numbers),
+        _ => Selection::List(numbers.into()),
     })
 }
 
@@ -315,6 +315,7 @@ fn fractional_amounts(
         AmountUnit::Base => num_bigint::BigInt::from(1u8),
     };
     amounts
+        .into_vec()
         .into_iter()
         .map(|(c, a)| {
             let units = a.to_rational() * num_rational::BigRational::from_integer(scale.clone());
@@ -326,7 +327,7 @@ fn fractional_amounts(
                 ))
             }
         })
-        .collect::<std::result::Result<Vec<_>, String>>()
+        .collect::<std::result::Result<Box<[_]>, String>>()
         .map(Selection::Weighted)
 }
 
@@ -372,12 +373,15 @@ mod tests {
         assert_eq!(p("7", ChoiceShape::Single), Ok(Selection::Single(7)));
         assert_eq!(
             p("Alice;3", ChoiceShape::List),
-            Ok(Selection::List(vec![1, 3]))
+            Ok(Selection::List(vec![1, 3].into()))
         );
-        assert_eq!(p("Alice", ChoiceShape::List), Ok(Selection::List(vec![1])));
+        assert_eq!(
+            p("Alice", ChoiceShape::List),
+            Ok(Selection::List(vec![1].into()))
+        );
         assert_eq!(
             p("[2,1]", ChoiceShape::List),
-            Ok(Selection::List(vec![2, 1]))
+            Ok(Selection::List(vec![2, 1].into()))
         );
         assert!(p("Dave", ChoiceShape::Single)
             .unwrap_err()

@@ -406,7 +406,7 @@ impl<'t> Cursor<'t> {
             cur.scratch_list.push(n);
             Some(())
         })?;
-        Some(Selection::List(self.scratch_list.clone()))
+        Some(Selection::List(self.scratch_list.as_slice().into()))
     }
 
     fn plain_map(&mut self) -> Option<Selection> {
@@ -426,7 +426,7 @@ impl<'t> Cursor<'t> {
             Some(())
         })?;
         self.scratch_map.sort_by_key(|(n, _)| *n);
-        Some(Selection::Weighted(self.scratch_map.clone()))
+        Some(Selection::Weighted(self.scratch_map.as_slice().into()))
     }
 
     /// A number by JSON's grammar.

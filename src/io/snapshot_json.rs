@@ -504,13 +504,13 @@ fn read_vote(
 /// the file itself is broken.
 pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, String> {
     let json = json.trim();
-    let unreadable = || Selection::Unreadable(json.to_string());
+    let unreadable = || Selection::Unreadable(json.into());
     match json.as_bytes().first() {
         Some(b'[') => {
             let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(json) else {
                 return Ok(unreadable());
             };
-            let numbers: Option<Vec<u32>> = items.iter().map(|i| list_item(i.get())).collect();
+            let numbers: Option<Box<[u32]>> = items.iter().map(|i| list_item(i.get())).collect();
             Ok(numbers.map_or_else(unreadable, Selection::List))
         }
         Some(b'{') => {
@@ -532,7 +532,7 @@ pub(crate) fn parse_selection(json: &str) -> std::result::Result<Selection, Stri
                 weights.push((n, crate::vote::Weight::new(w)));
             }
             weights.sort_by_key(|(n, _)| *n);
-            Ok(Selection::Weighted(weights))
+            Ok(Selection::Weighted(weights.into()))
         }
         _ => Ok(choice_number(json).map_or_else(unreadable, Selection::Single)),
     }
@@ -713,14 +713,17 @@ mod tests {
         assert_eq!(parse_selection("0").unwrap(), Selection::Single(0));
         assert_eq!(
             parse_selection("[1, 3]").unwrap(),
-            Selection::List(vec![1, 3])
+            Selection::List(vec![1, 3].into())
         );
         assert_eq!(
             parse_selection(r#"{"2": 1, "1": 0.5}"#).unwrap(),
-            Selection::Weighted(vec![
-                (1, BigRational::new(1.into(), 2.into()).into()),
-                (2, crate::vote::Weight::from(1i64))
-            ])
+            Selection::Weighted(
+                vec![
+                    (1, BigRational::new(1.into(), 2.into()).into()),
+                    (2, crate::vote::Weight::from(1i64))
+                ]
+                .into()
+            )
         );
         for bad in ["1.5", "-1", "\"abc\"", "[1, \"x\"]", "[\"01\"]", "null"] {
             assert!(
@@ -746,14 +749,17 @@ mod tests {
         }
         assert_eq!(
             parse_selection(r#"["3", "1", 2]"#).unwrap(),
-            Selection::List(vec![3 | AS_TEXT, 1 | AS_TEXT, 2])
+            Selection::List(vec![3 | AS_TEXT, 1 | AS_TEXT, 2].into())
         );
         assert_eq!(
             parse_selection(r#"{"01": 1, "1": 2}"#).unwrap(),
-            Selection::Weighted(vec![
-                (1, crate::vote::Weight::from(2i64)),
-                (1 | AS_TEXT, crate::vote::Weight::from(1i64)),
-            ])
+            Selection::Weighted(
+                vec![
+                    (1, crate::vote::Weight::from(2i64)),
+                    (1 | AS_TEXT, crate::vote::Weight::from(1i64)),
+                ]
+                .into()
+            )
         );
     }
 

@@ -45,16 +45,20 @@ pub fn written_as_text(c: u32) -> bool {
 /// A number outside the proposal's choices is kept as it is: the ballot
 /// type decides that such a vote is invalid, and it is counted as invalid.
 #[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Lists are boxed slices, not vectors: a selection is never grown once
+/// read, and without a capacity word it is 24 bytes instead of 32 (8 MB
+/// less for a million votes, each of which holds one).
 pub enum Selection {
     /// One choice (single-choice, basic).
     Single(u32),
     /// A list of choices (approval; ranked ballots in later ballot types).
-    List(Vec<u32>),
+    List(Box<[u32]>),
     /// Weights per choice (weighted and quadratic ballots).
-    Weighted(Vec<(u32, Weight)>),
+    Weighted(Box<[(u32, Weight)]>),
     /// Something that is not a choice at all (e.g. `"abc"` or `1.5` in
     /// a Snapshot export); always an invalid ballot. Holds the raw text.
-    Unreadable(String),
+    Unreadable(Box<str>),
 }
 
 impl Selection {
@@ -73,7 +77,7 @@ impl Selection {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Selection::Unreadable(raw) => raw.clone(),
+            Selection::Unreadable(raw) => raw.to_string(),
         }
     }
 }
