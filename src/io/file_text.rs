@@ -1,4 +1,5 @@
-//! The whole text of an input file, read into memory or memory-mapped.
+//! The whole text of an input file, read into memory or memory-mapped
+//! (and, for readers that check their own UTF-8, a file's mapped bytes).
 //!
 //! Why map: reading a 150 MB Snapshot export into a fresh buffer costs
 //! about 100 ms on the reference machine, nearly all of it the kernel
@@ -73,27 +74,69 @@ impl FileText {
     /// has passed, so the peak memory is the votes, not the votes plus the
     /// whole file.
     pub(crate) fn release(&self, start: usize, end: usize) {
-        let Repr::Mapped {
+        if let Repr::Mapped {
             map,
             start: text_start,
         } = &self.0
-        else {
-            return;
-        };
-        let first = (text_start + start).div_ceil(RELEASE_BLOCK) * RELEASE_BLOCK;
-        let last = ((text_start + end).min(map.len()) / RELEASE_BLOCK) * RELEASE_BLOCK;
-        if first < last {
-            // SAFETY: the map is private and read-only and was never
-            // written, so dropping its pages changes no byte: Linux
-            // repopulates a private file mapping from the file on the next
-            // access (madvise(2), MADV_DONTNEED), and the bytes are the
-            // ones checked at `load` unless another program changes the
-            // file, the caveat every map has (module docs). The result is
-            // ignored: the advice only saves memory.
-            let _ = unsafe {
-                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, first, last - first)
-            };
+        {
+            release(map, text_start + start, text_start + end);
         }
+    }
+}
+
+/// The bytes of a whole file, mapped read-only (no UTF-8 check: for
+/// readers that check what they read themselves, such as the vote CSV
+/// reader, which checks each part it parses).
+pub(crate) struct MappedBytes(memmap2::Mmap);
+
+impl MappedBytes {
+    /// Maps `file` (of `path`, named in errors).
+    pub(crate) fn map(path: &Path, file: &std::fs::File) -> Result<MappedBytes> {
+        map(path, file).map(MappedBytes)
+    }
+
+    /// As [`FileText::release`], for byte offsets into the file.
+    pub(crate) fn release(&self, start: usize, end: usize) {
+        release(&self.0, start, end);
+    }
+}
+
+impl Deref for MappedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Whether a file of `len` bytes is mapped rather than read: from
+/// [`MAP_FROM_BYTES`] on, unless `GOVKIT_NO_MMAP` is set.
+pub(crate) fn maps(len: u64) -> bool {
+    len >= MAP_FROM_BYTES && std::env::var_os("GOVKIT_NO_MMAP").is_none()
+}
+
+fn map(path: &Path, file: &std::fs::File) -> Result<memmap2::Mmap> {
+    // SAFETY: the map is read-only and private to this process; what
+    // another program changing the file can do is the caveat in the module
+    // docs, as with every program that maps its inputs.
+    unsafe { memmap2::MmapOptions::new().map(file) }.map_err(|e| Error::io(path, e))
+}
+
+/// Gives back the whole [`RELEASE_BLOCK`]s of `map[start..end]`.
+fn release(map: &memmap2::Mmap, start: usize, end: usize) {
+    let first = start.div_ceil(RELEASE_BLOCK) * RELEASE_BLOCK;
+    let last = (end.min(map.len()) / RELEASE_BLOCK) * RELEASE_BLOCK;
+    if first < last {
+        // SAFETY: the map is private and read-only and was never
+        // written, so dropping its pages changes no byte: Linux
+        // repopulates a private file mapping from the file on the next
+        // access (madvise(2), MADV_DONTNEED), and the bytes are the
+        // ones checked at `load` unless another program changes the
+        // file, the caveat every map has (module docs). The result is
+        // ignored: the advice only saves memory.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, first, last - first)
+        };
     }
 }
 
@@ -115,16 +158,13 @@ pub(crate) fn load_json(path: &Path) -> Result<FileText> {
 pub(crate) fn load(path: &Path, read_limit: u64, map_limit: u64, kind: &str) -> Result<FileText> {
     let file = super::open_regular(path)?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    if len < MAP_FROM_BYTES || std::env::var_os("GOVKIT_NO_MMAP").is_some() {
+    if !maps(len) {
         return super::read_text(path, read_limit, kind).map(|text| FileText(Repr::Read(text)));
     }
     if len > map_limit {
         return Err(super::too_large(path, map_limit, kind));
     }
-    // SAFETY: the map is read-only and private to this process; what
-    // another program changing the file can do is the caveat in the module
-    // docs, as with every program that maps its inputs.
-    let map = unsafe { memmap2::MmapOptions::new().map(&file) }.map_err(|e| Error::io(path, e))?;
+    let map = map(path, &file)?;
     let bytes: &[u8] = &map;
     let start = if bytes.starts_with("\u{feff}".as_bytes()) {
         3

@@ -1,7 +1,9 @@
-//! The fast path of the vote CSV reader: the file read in windows of
-//! 16 MiB (each ending at a record boundary, the rest carried over), each
-//! window split at record boundaries and parsed on every core, fields
-//! borrowed from the window.
+//! The fast path of the vote CSV reader: the file taken in windows of
+//! 16 MiB (each ending at a record boundary, the rest carried over; a file
+//! of 4 MiB or more is memory-mapped and its windows move along the map,
+//! a smaller one is read a window at a time into one buffer), each window
+//! split at record boundaries and parsed on every core, fields borrowed
+//! from the window.
 //!
 //! It only ever *accepts*: any row or file it is not sure about (a row
 //! error, a mixed `created` format, several proposals, invalid UTF-8, a
@@ -93,6 +95,9 @@ pub(super) struct Split {
     /// Bytes read at a time (a window holds at least this much and ends
     /// at the last record boundary found in it).
     pub block: usize,
+    /// Whether the file is mapped rather than read: `None` decides by its
+    /// size ([`crate::io::file_text::maps`]); tests force either.
+    pub map: Option<bool>,
 }
 
 impl Split {
@@ -102,6 +107,97 @@ impl Split {
             parts: threads.clamp(1, MAX_PARTS),
             min_part: MIN_PART,
             block: BLOCK,
+            map: None,
+        }
+    }
+}
+
+/// The file as the windows see it: read a block at a time into one
+/// buffer, or mapped whole, the visible part moving along the map.
+///
+/// Why map: reading copies every byte from the page cache into a buffer
+/// whose 32 MB of fresh pages the kernel first zeroes, on the one thread
+/// that is not parsing meanwhile; a map shows the cached pages themselves,
+/// and the pages of passed windows are given back, so the peak memory has
+/// no buffer in it.
+enum Input {
+    Read {
+        file: std::fs::File,
+        buf: Vec<u8>,
+    },
+    Mapped {
+        map: crate::io::file_text::MappedBytes,
+        /// The visible bytes are `map[from..to]`.
+        from: usize,
+        to: usize,
+    },
+}
+
+impl Input {
+    fn open(path: &Path, size: usize, reserve: usize, split: Split) -> Option<Input> {
+        let file = crate::io::open_regular(path).ok()?;
+        let mapped = size > 0
+            && split
+                .map
+                .unwrap_or_else(|| crate::io::file_text::maps(size as u64));
+        Some(if mapped {
+            Input::Mapped {
+                map: crate::io::file_text::MappedBytes::map(path, &file).ok()?,
+                from: 0,
+                to: 0,
+            }
+        } else {
+            Input::Read {
+                file,
+                buf: Vec::with_capacity(reserve),
+            }
+        })
+    }
+
+    /// The visible bytes.
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Read { buf, .. } => buf,
+            Input::Mapped { map, from, to } => &map[*from..*to],
+        }
+    }
+
+    /// Makes the visible bytes at least `len` long, or all the rest of
+    /// the file; `Some(true)` when the file ended first.
+    fn fill(&mut self, len: usize) -> Option<bool> {
+        match self {
+            Input::Read { file, buf } => {
+                let want = len.saturating_sub(buf.len());
+                if want == 0 {
+                    return Some(false);
+                }
+                buf.reserve(want);
+                let got = file.by_ref().take(want as u64).read_to_end(buf).ok()?;
+                Some(got < want)
+            }
+            Input::Mapped { map, from, to } => {
+                let want = len.saturating_sub(*to - *from);
+                if want == 0 {
+                    return Some(false);
+                }
+                let got = want.min(map.len() - *to);
+                *to += got;
+                Some(got < want)
+            }
+        }
+    }
+
+    /// Drops the first `n` visible bytes (a parsed window; the votes own
+    /// what they took from it).
+    fn pass(&mut self, n: usize) {
+        match self {
+            Input::Read { buf, .. } => {
+                buf.drain(..n);
+            }
+            Input::Mapped { map, from, .. } => {
+                map.release(*from, *from + n);
+                *from += n;
+            }
         }
     }
 }
@@ -203,11 +299,11 @@ pub(super) fn read(
     let layout = Layout::new(&csv, opts, mode)?;
     let header_end = usize::try_from(csv.header_end()).ok()?;
     drop(csv);
-    let mut file = crate::io::open_regular(path).ok()?;
-    let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let size = usize::try_from(std::fs::metadata(path).ok()?.len()).ok()?;
     let block = split.block.max(1);
-    let mut buf = Vec::with_capacity(size.min(header_end + 2 * block) + 1);
-    let mut eof = fill(&mut file, &mut buf, header_end + block)?;
+    let mut input = Input::open(path, size, size.min(header_end + 2 * block) + 1, split)?;
+    let mut eof = input.fill(header_end + block)?;
+    let buf = input.bytes();
     if buf.len() < header_end {
         return None;
     }
@@ -220,7 +316,7 @@ pub(super) fn read(
     let mut rows = Rows::default();
     // The later parts' rows, kept from window to window.
     let mut spares: Vec<Rows> = Vec::new();
-    let estimate = estimate_rows(&buf[start..], size.saturating_sub(start));
+    let estimate = estimate_rows(&input.bytes()[start..], size.saturating_sub(start));
     rows.votes.reserve(estimate);
     if mode == Mode::One {
         rows.hashes.reserve(estimate);
@@ -231,19 +327,19 @@ pub(super) fn read(
     let mut origin = start;
     loop {
         let end = if eof {
-            buf.len()
+            input.bytes().len()
         } else {
-            match last_cut(&buf, start) {
+            match last_cut(input.bytes(), start) {
                 Some(end) => end,
                 None => {
-                    let more = buf.len() + block;
-                    eof = fill(&mut file, &mut buf, more)?;
+                    let more = input.bytes().len() + block;
+                    eof = input.fill(more)?;
                     continue;
                 }
             }
         };
         let window = Window {
-            bytes: &buf[..end],
+            bytes: &input.bytes()[..end],
             start,
             last: eof,
             origin,
@@ -267,23 +363,11 @@ pub(super) fn read(
         if eof {
             return Some(rows);
         }
-        buf.drain(..end);
+        input.pass(end);
         start = 0;
         origin = 0;
-        eof = fill(&mut file, &mut buf, block)?;
+        eof = input.fill(block)?;
     }
-}
-
-/// Reads until `buf` holds `len` bytes or the file ends; `Some(true)` at
-/// the end of the file.
-fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, len: usize) -> Option<bool> {
-    let want = len.saturating_sub(buf.len());
-    if want == 0 {
-        return Some(false);
-    }
-    buf.reserve(want);
-    let got = file.by_ref().take(want as u64).read_to_end(buf).ok()?;
-    Some(got < want)
 }
 
 /// The end of the last record that ends in `buf[start..]` at a `\n` with

@@ -315,12 +315,16 @@ fn case(clean: bool) -> impl Strategy<Value = Case> {
         )
 }
 
+/// Any cut, the file read or mapped.
 fn split() -> impl Strategy<Value = Split> {
-    (1usize..=4, 1usize..=64, 1usize..=200).prop_map(|(parts, min_part, block)| Split {
-        parts,
-        min_part,
-        block,
-    })
+    (1usize..=4, 1usize..=64, 1usize..=200, any::<bool>()).prop_map(
+        |(parts, min_part, block, map)| Split {
+            parts,
+            min_part,
+            block,
+            map: Some(map),
+        },
+    )
 }
 
 /// A comparable form of a read.
@@ -367,7 +371,7 @@ proptest! {
             let exact = shown(&read_streaming(path, opts));
             prop_assert_eq!(shown(&read_split(path, opts, split)), exact.clone());
             // One part, one window: the same again.
-            let whole = Split { parts: 1, min_part: 1 << 30, block: 1 << 30 };
+            let whole = Split { parts: 1, min_part: 1 << 30, block: 1 << 30, map: Some(!split.map.unwrap_or(false)) };
             prop_assert_eq!(shown(&read_split(path, opts, whole)), exact);
             let all = |r: Result<Vec<ProposalVotes>>| match r {
                 Ok(list) => Ok(list
@@ -419,18 +423,67 @@ fn splits_land_on_record_boundaries_and_keep_line_numbers() {
         attributes: false,
     };
     with_file(&case, |path, opts| {
-        for parts in 1..=4 {
+        for (parts, map) in (1..=4).flat_map(|p| [(p, false), (p, true)]) {
             for block in 1..=text.len() {
                 let split = Split {
                     parts,
                     min_part: 1,
                     block,
+                    map: Some(map),
                 };
                 let set = read_split(path, opts, split).unwrap();
                 let lines: Vec<u64> = set.votes.iter().map(|v| v.line).collect();
-                assert_eq!(lines, [2, 4, 6], "parts {parts}, block {block}");
+                assert_eq!(lines, [2, 4, 6], "parts {parts}, block {block}, map {map}");
                 assert!(fast::read(path, opts, Mode::One, split).is_some());
             }
+        }
+    });
+}
+
+/// A file several release blocks long, mapped and taken in windows that
+/// each give back what they passed: every vote as the streaming reader
+/// reads it, each on the line counted by hand (row k on line k + 2), and
+/// the voter of row k the one written there.
+#[test]
+fn a_mapped_file_read_in_windows_gives_every_vote() {
+    let rows = 20_000;
+    let mut text = String::from("voter,choice,weight,created\n");
+    for k in 0..rows {
+        text.push_str(&format!(
+            "0x{k:040x},{},{}.5,{}\n",
+            1 + k % 2,
+            k % 97,
+            1_700_000_000 + k
+        ));
+    }
+    assert!(text.len() > 10 * (64 << 10), "several release blocks");
+    let case = Case {
+        bytes: text.into_bytes(),
+        decimals: 18,
+        shape: ChoiceShape::Single,
+        proposal_id: None,
+        attributes: false,
+    };
+    with_file(&case, |path, opts| {
+        let exact = read_streaming(path, opts).unwrap();
+        assert_eq!(exact.votes.len(), rows);
+        for (parts, block) in [(1, 100_000), (2, 70_000), (2, 1 << 20)] {
+            let split = Split {
+                parts,
+                min_part: 1,
+                block,
+                map: Some(true),
+            };
+            let set = read_split(path, opts, split).unwrap();
+            assert_eq!(set.votes, exact.votes, "parts {parts}, block {block}");
+            for (k, v) in set.votes.iter().enumerate() {
+                assert_eq!(v.line, k as u64 + 2);
+                assert_eq!(
+                    v.voter.as_ref().map(|v| v.as_str().to_string()),
+                    Some(format!("0x{k:040x}"))
+                );
+            }
+            assert!(fast::read(path, opts, Mode::One, split).is_some());
         }
     });
 }
